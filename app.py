@@ -1,0 +1,29 @@
+"""Entry point: page config and the router. Pages live in ``pages/``; logic in ``zones/``."""
+
+import streamlit as st
+
+from zones.i18n import t
+from zones.ui import KEY_PRESENT, current_lang
+
+lang = current_lang()
+present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) == "1"
+st.set_page_config(
+    page_title=t("app.short", lang),
+    page_icon=":material/public:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if present else "expanded",
+)
+
+pages = [
+    st.Page("pages/overview.py", title=t("page.overview", lang), icon=":material/dashboard:",
+            default=True, url_path="overview"),
+    st.Page("pages/zones.py", title=t("page.zones", lang), icon=":material/map:",
+            url_path="zones"),
+    st.Page("pages/destinations.py", title=t("page.destinations", lang),
+            icon=":material/flight_takeoff:", url_path="destinations"),
+    st.Page("pages/volumes.py", title=t("page.volumes", lang), icon=":material/bar_chart:",
+            url_path="volumes"),
+    st.Page("pages/data.py", title=t("page.data", lang), icon=":material/table:",
+            url_path="data"),
+]
+st.navigation(pages).run()

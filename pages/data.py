@@ -1,0 +1,28 @@
+"""Data (数据): the data dictionary, where each file comes from, and downloads."""
+
+import streamlit as st
+
+from zones import metrics
+from zones.i18n import t
+from zones.ui import context, csv_bytes, header, illustrative_banner
+
+ctx = context()
+if ctx is None:
+    st.stop()
+ds, lang = ctx.ds, ctx.lang
+header(ctx, "page.data")
+illustrative_banner(ctx, True)
+
+st.subheader(t("data.sources", lang))
+st.dataframe(metrics.file_inventory(ds, lang), hide_index=True, width="stretch")
+with st.expander("data/SOURCES.md", expanded=False):
+    st.markdown(metrics.sources_markdown())
+
+st.subheader(t("data.dictionary", lang))
+st.dataframe(metrics.data_dictionary(lang), hide_index=True, width="stretch")
+
+st.subheader(t("data.downloads", lang))
+cols = st.columns(4)
+for i, (name, frame) in enumerate(metrics.downloadable_files(ds).items()):
+    cols[i % 4].download_button(name, csv_bytes(frame), file_name=name, mime="text/csv",
+                                icon=":material/download:", key=f"dl-file-{name}")

@@ -1,0 +1,39 @@
+"""Destinations (出口目的地): world map of routes, first-time routes, ranked destinations."""
+
+import streamlit as st
+
+from zones import maps, metrics
+from zones.i18n import t
+from zones.ui import (
+    context,
+    empty_state,
+    header,
+    illustrative_banner,
+    select_destination_from_event,
+    table_with_download,
+)
+
+ctx = context()
+if ctx is None:
+    st.stop()
+ds, lang, view = ctx.ds, ctx.lang, ctx.view
+header(ctx, "page.destinations")
+illustrative_banner(ctx, view.shows_illustrative)
+
+arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports, lang)
+st.subheader(t("dest.map", lang))
+st.caption(t("dest.map.help", lang))
+if arcs.empty and firsts.empty:
+    empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
+st.altair_chart(maps.world_map(ds.geo, arcs, dests, firsts, lang), width="stretch",
+                key="dest_map", on_select=select_destination_from_event("dest_map"),
+                selection_mode=maps.DEST_SELECTION)
+
+st.subheader(t("dest.table", lang))
+if dests.empty:
+    empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
+else:
+    st.caption(t("dest.choose", lang))
+    table_with_download(metrics.display_table(dests, lang), "destinations", lang, "dest_table",
+                        on_select=select_destination_from_event("dest_table",
+                                                                dests["iso3"].tolist()))

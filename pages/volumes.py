@@ -1,0 +1,70 @@
+"""Export volumes (出口量): time series, ranking, growth and product breakdown, each with data."""
+
+import streamlit as st
+
+from zones import charts, metrics
+from zones.i18n import t
+from zones.ui import (
+    KEY_BY,
+    KEY_MEASURE,
+    KEY_STEP,
+    context,
+    empty_state,
+    header,
+    illustrative_banner,
+    table_with_download,
+)
+
+ctx = context()
+if ctx is None:
+    st.stop()
+ds, lang, view = ctx.ds, ctx.lang, ctx.view
+header(ctx, "page.volumes")
+illustrative_banner(ctx, view.shows_illustrative)
+
+a, b, c = st.columns(3)
+step = a.segmented_control(t("vol.granularity", lang), ["monthly", "yearly"], key=KEY_STEP,
+                           default="yearly", format_func=lambda s: t(f"vol.{s}", lang),
+                           bind="query-params") or "yearly"
+by = b.segmented_control(t("vol.stack", lang), list(metrics.DIMS), key=KEY_BY,
+                         default="product", format_func=lambda d: t(f"vol.by.{d}", lang),
+                         bind="query-params") or "product"
+measure = c.segmented_control(t("vol.measure", lang), list(metrics.MEASURES), key=KEY_MEASURE,
+                              default="tonnes", format_func=lambda m: t(f"col.{m}", lang),
+                              bind="query-params") or "tonnes"
+
+labeled = metrics.label_volumes(ds, view.volumes, lang)
+if labeled.empty:
+    empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
+    st.stop()
+
+yearly = step == "yearly"
+scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
+series = metrics.timeseries(labeled, by, measure, yearly)
+st.altair_chart(charts.timeseries_chart(series, by, measure, yearly, lang, scale, ctx.present),
+                width="stretch")
+with st.expander(t("vol.data", lang)):
+    table_with_download(metrics.display_table(series, lang), f"timeseries-{by}-{measure}",
+                        lang, "series")
+
+left, right = st.columns(2)
+with left:
+    ranked = metrics.ranking(labeled, by, measure)
+    st.altair_chart(charts.ranking_chart(ranked, by, measure, lang, scale, ctx.present),
+                    width="stretch")
+    with st.expander(t("vol.data", lang)):
+        table_with_download(metrics.display_table(ranked, lang), f"ranking-{by}-{measure}",
+                            lang, "ranking")
+with right:
+    growth = metrics.yoy(labeled, measure)
+    st.altair_chart(charts.yoy_chart(growth, measure, lang, ctx.present), width="stretch")
+    st.caption(t("vol.yoy.note", lang))
+    with st.expander(t("vol.data", lang)):
+        table_with_download(metrics.display_table(growth, lang), f"growth-{measure}", lang,
+                            "growth")
+
+parts = metrics.breakdown(labeled, measure)
+st.altair_chart(charts.breakdown_chart(parts, measure, lang, ctx.present), width="stretch")
+with st.expander(t("vol.data", lang)):
+    table_with_download(metrics.display_table(parts, lang), f"breakdown-{measure}", lang,
+                        "breakdown")

@@ -1,0 +1,85 @@
+"""Zones (示范区): Jilin map of the zones, a table, and the profile of the chosen zone."""
+
+import streamlit as st
+
+from zones import charts, maps, metrics
+from zones.i18n import t
+from zones.ui import (
+    KEY_PROFILE,
+    context,
+    empty_state,
+    header,
+    illustrative_banner,
+    select_profile_from_event,
+    table_with_download,
+)
+
+ctx = context()
+if ctx is None:
+    st.stop()
+ds, lang, view = ctx.ds, ctx.lang, ctx.view
+header(ctx, "page.zones")
+illustrative_banner(ctx, view.shows_illustrative)
+
+zt = metrics.zone_totals(ds, view.zones, view.volumes, lang)
+map_col, side_col = st.columns([3, 1])
+with map_col:
+    st.subheader(t("zones.map", lang))
+    st.caption(t("zones.map.help", lang))
+    if zt.empty:
+        empty_state(lang, "empty.facts_only_destination" if ctx.state.destinations
+                    and ctx.state.report_only else "empty.hint")
+    st.altair_chart(
+        maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang),
+        width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
+        selection_mode=maps.ZONE_SELECTION,
+    )
+with side_col:
+    st.altair_chart(maps.china_inset(ds.geo, lang), width="content")
+    st.metric(t("zones.table", lang), t("zones.count", lang, n=len(zt)))
+
+st.subheader(t("zones.table", lang))
+table_with_download(metrics.display_table(zt, lang, drop=("lon", "lat", "category")),
+                    "zones", lang, "zones_table",
+                    on_select=select_profile_from_event("zones_table", zt["zone_id"].tolist()))
+
+st.subheader(t("zones.profile", lang))
+names = metrics.zone_names(ds, lang)
+chosen = st.selectbox(t("zones.profile", lang), list(names), format_func=names.__getitem__,
+                      key=KEY_PROFILE, index=None, bind="query-params",
+                      placeholder=t("zones.profile.none", lang), label_visibility="collapsed")
+if chosen is None:
+    st.info(t("zones.profile.none", lang), icon=":material/touch_app:")
+else:
+    profile = metrics.zone_profile(ds, chosen, view.volumes, lang)
+    with st.container(border=True):
+        st.markdown(f"### {profile.name}")
+        if profile.national:
+            st.success(profile.level, icon=":material/workspace_premium:")
+        else:
+            st.write(f"**{t('zones.level', lang)}**: {profile.level}")
+        if profile.illustrative:
+            st.warning(profile.source_label, icon=":material/science:")
+        else:
+            st.success(f"{profile.source_label} · {profile.citation}",
+                       icon=":material/verified:")
+        a, b, c = st.columns(3)
+        a.write(f"**{t('zones.products', lang)}**  \n{profile.products}")
+        b.write(f"**{t('zones.county', lang)}**  \n{profile.county} · {profile.prefecture}")
+        c.write(f"**{t('zones.launched', lang)}**  \n{profile.launched}")
+        st.write(f"**{t('zones.note', lang)}**: {profile.note}")
+        if profile.trend.empty:
+            empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only
+                        else "empty.hint")
+        else:
+            left, right = st.columns(2)
+            scale = charts.color_scale("destination", profile.trend, {})
+            with left:
+                st.markdown(f"**{t('zones.trend', lang)}**")
+                st.altair_chart(charts.timeseries_chart(
+                    profile.trend, "destination", "tonnes", True, lang, scale, ctx.present),
+                    width="stretch")
+            with right:
+                st.markdown(f"**{t('zones.destinations', lang)}**")
+                table_with_download(metrics.display_table(profile.destinations, lang),
+                                    f"zone-{chosen}-destinations", lang, "profile")

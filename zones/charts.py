@@ -1,0 +1,128 @@
+"""Altair chart builders for the volume pages. Pure: frames in, chart specs out.
+
+Every chart built from illustrative data says so in its subtitle and tooltip, and keeps
+the source in its data so that an exported image or table carries it too.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from zones.i18n import t
+from zones.model import CATEGORIES, CATEGORY_COLORS
+
+FONT_SIZES = {"normal": (12, 16), "present": (18, 24)}
+
+
+def _title(text: str, lang: str, illustrative: bool) -> alt.TitleParams:
+    sub = t("source.illustrative", lang) if illustrative else ""
+    return alt.TitleParams(text=text, subtitle=sub, subtitleColor="#B00020", anchor="start")
+
+
+def _measure_title(measure: str, lang: str) -> str:
+    return t(f"col.{measure}", lang)
+
+
+def color_scale(by: str, labeled: pd.DataFrame, product_colors: dict[str, str]) -> alt.Scale:
+    """Products keep their category colour family; other dimensions use a CVD-safe scheme."""
+    if by == "product" and "product_id" in labeled.columns:
+        pairs = (labeled[["product", "product_id"]].drop_duplicates().sort_values("product"))
+        return alt.Scale(domain=pairs["product"].tolist(),
+                         range=[product_colors[p] for p in pairs["product_id"]])
+    return alt.Scale(scheme="tableau10")
+
+
+def category_scale(lang: str) -> alt.Scale:
+    return alt.Scale(domain=[t(f"cat.{c}", lang) for c in CATEGORIES],
+                     range=[CATEGORY_COLORS[c] for c in CATEGORIES])
+
+
+def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
+                     scale: alt.Scale, present: bool = False) -> alt.Chart:
+    step = "year" if yearly else "period"
+    by_title = t(f"vol.by.{by}", lang)
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{step}:O", title=t("col.year" if yearly else "col.period", lang),
+                axis=alt.Axis(labelAngle=0 if yearly else -60,
+                              labelExpr=alt.Undefined if yearly else
+                              "slice(datum.value, 5) == '01' ? datum.value : ''")),
+        y=alt.Y(f"sum({measure}):Q", title=_measure_title(measure, lang)),
+        color=alt.Color(f"{by}:N", title=by_title, scale=scale,
+                        legend=alt.Legend(orient="bottom", columns=4)),
+        tooltip=[
+            alt.Tooltip(f"{step}:O", title=t("col.period", lang)),
+            alt.Tooltip(f"{by}:N", title=by_title),
+            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
+            alt.Tooltip("source_label:N", title=t("col.source", lang)),
+        ],
+    ).properties(title=_title(t("vol.timeseries", lang), lang, True), height=380)
+    return _sized(chart, present)
+
+
+def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
+                  present: bool = False) -> alt.Chart:
+    by_title = t(f"vol.by.{by}", lang)
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y(f"{by}:N", sort="-x", title=by_title),
+        x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
+        color=alt.Color(f"{by}:N", scale=scale, legend=None),
+        tooltip=[
+            alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+            alt.Tooltip(f"{by}:N", title=by_title),
+            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
+            alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
+            alt.Tooltip("source_label:N", title=t("col.source", lang)),
+        ],
+    ).properties(title=_title(t("vol.ranking", lang), lang, True),
+                 height=max(160, 26 * len(data)))
+    return _sized(chart, present)
+
+
+def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
+              ) -> alt.LayerChart:
+    base = alt.Chart(data).encode(x=alt.X("year:O", title=t("col.year", lang),
+                                          axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color="#88CCEE").encode(
+        y=alt.Y(f"{measure}:Q", title=_measure_title(measure, lang)),
+        tooltip=[
+            alt.Tooltip("year:O", title=t("col.year", lang)),
+            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
+            alt.Tooltip("growth:Q", title=t("col.growth", lang), format="+.1%"),
+            alt.Tooltip("source_label:N", title=t("col.source", lang)),
+        ],
+    )
+    labels = base.mark_text(dy=-8, fontWeight="bold").encode(
+        y=alt.Y(f"{measure}:Q"),
+        text=alt.Text("growth:Q", format="+.1%"),
+    )
+    chart = alt.layer(bars, labels).properties(
+        title=_title(t("vol.yoy", lang), lang, True), height=300)
+    return _sized(chart, present)
+
+
+def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
+                    ) -> alt.Chart:
+    data = data.assign(category_label=data["category"].map(lambda c: t(f"cat.{c}", lang)))
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("product:N", sort="-x", title=t("col.product", lang)),
+        x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
+        color=alt.Color("category_label:N", title=t("col.category", lang),
+                        scale=category_scale(lang)),
+        tooltip=[
+            alt.Tooltip("category_label:N", title=t("col.category", lang)),
+            alt.Tooltip("product:N", title=t("col.product", lang)),
+            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
+            alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
+            alt.Tooltip("source_label:N", title=t("col.source", lang)),
+        ],
+    ).properties(title=_title(t("vol.breakdown", lang), lang, True),
+                 height=max(160, 28 * len(data)))
+    return _sized(chart, present)
+
+
+def _sized(chart: alt.TopLevelMixin, present: bool) -> alt.TopLevelMixin:
+    label, title = FONT_SIZES["present" if present else "normal"]
+    return chart.configure_axis(labelFontSize=label, titleFontSize=label).configure_legend(
+        labelFontSize=label, titleFontSize=label).configure_title(
+        fontSize=title, subtitleFontSize=label)

@@ -1,0 +1,142 @@
+"""The shared filter: one state object, how it narrows the data, how it reads in words.
+
+The sidebar turns widgets (bound to the URL) into a ``FilterState``; every page calls
+``apply_filters`` with it, so all pages agree on what "filtered" means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from zones.i18n import name_col, t
+from zones.model import Dataset
+
+
+@dataclass(frozen=True)
+class FilterState:
+    products: tuple[str, ...] = ()
+    destinations: tuple[str, ...] = ()
+    prefectures: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    period: tuple[str, str] | None = None
+    report_only: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.products or self.destinations or self.prefectures or self.zones
+                    or self.period or self.report_only)
+
+
+@dataclass(frozen=True)
+class View:
+    """The filtered slices every page draws from."""
+
+    zones: pd.DataFrame
+    volumes: pd.DataFrame
+    first_exports: pd.DataFrame
+    figures: pd.DataFrame
+    state: FilterState
+
+    @property
+    def shows_illustrative(self) -> bool:
+        return bool((self.zones["source"] == "illustrative").any() or len(self.volumes))
+
+
+def _zone_mask(zones: pd.DataFrame, f: FilterState) -> pd.Series:
+    mask = pd.Series(True, index=zones.index)
+    if f.products:
+        wanted = set(f.products)
+        mask &= zones["product_list"].map(lambda ps: bool(wanted.intersection(ps)))
+    if f.prefectures:
+        mask &= zones["prefecture_adcode"].isin(f.prefectures)
+    if f.zones:
+        mask &= zones["zone_id"].isin(f.zones)
+    if f.report_only:
+        mask &= zones["source"] == "report"
+    return mask.astype(bool)
+
+
+def filter_volumes(volumes: pd.DataFrame, f: FilterState, zone_ids: set[str] | None
+                   ) -> pd.DataFrame:
+    """Volumes under the filter. ``zone_ids`` restricts to zones when a zone filter is set."""
+    if f.report_only:
+        return volumes.iloc[0:0]
+    mask = pd.Series(True, index=volumes.index)
+    if f.period:
+        mask &= (volumes["period"] >= f.period[0]) & (volumes["period"] <= f.period[1])
+    if f.products:
+        mask &= volumes["product_id"].isin(f.products)
+    if f.destinations:
+        mask &= volumes["destination_iso3"].isin(f.destinations)
+    if zone_ids is not None:
+        mask &= volumes["zone_id"].isin(zone_ids)
+    return volumes[mask.astype(bool)]
+
+
+def apply_filters(ds: Dataset, f: FilterState) -> View:
+    zones = ds.zones[_zone_mask(ds.zones, f)]
+    restrict = set(zones["zone_id"]) if (f.prefectures or f.zones) else None
+    volumes = filter_volumes(ds.volumes, f, restrict)
+    if f.destinations:
+        # A zone "exports to" a destination only through the (illustrative) volumes.
+        zones = zones[zones["zone_id"].isin(set(volumes["zone_id"].dropna()))]
+    first = ds.first_exports
+    if f.products:
+        first = first[first["product_id"].isin(f.products)]
+    if f.destinations:
+        first = first[first["destination_iso3"].isin(f.destinations)]
+    if f.period:
+        y0, y1 = int(f.period[0][:4]), int(f.period[1][:4])
+        first = first[(first["year"] >= y0) & (first["year"] <= y1)]
+    return View(zones=zones, volumes=volumes, first_exports=first, figures=ds.figures,
+                state=f)
+
+
+def _names(ds_frame: pd.DataFrame, key: str, ids: Sequence[str], lang: str,
+           name: str | None = None) -> list[str]:
+    lookup = dict(zip(ds_frame[key], ds_frame[name or name_col(lang)], strict=True))
+    return [str(lookup.get(i, i)) for i in ids]
+
+
+def period_label(period: tuple[str, str] | None, periods: Sequence[str]) -> str:
+    start, end = period or (periods[0], periods[-1])
+    if start[5:] == "01" and end[5:] == "12":
+        return start[:4] if start[:4] == end[:4] else f"{start[:4]}–{end[:4]}"
+    return f"{start}–{end}"
+
+
+def summary(ds: Dataset, f: FilterState, lang: str) -> str:
+    """One line that says what the page shows, e.g. '人参 · 日本 · 2009–2011'."""
+    parts: list[str] = []
+    sep = "、" if lang == "zh" else ", "
+    if f.products:
+        parts.append(sep.join(_names(ds.products, "product_id", f.products, lang)))
+    if f.destinations:
+        parts.append(sep.join(_names(ds.destinations, "iso3", f.destinations, lang)))
+    if f.prefectures:
+        pref_col = "prefecture_zh" if lang == "zh" else "prefecture_en"
+        prefs = ds.counties.drop_duplicates("prefecture_adcode")
+        parts.append(sep.join(_names(prefs, "prefecture_adcode", f.prefectures, lang,
+                                     pref_col)))
+    if f.zones:
+        parts.append(sep.join(_names(ds.zones, "zone_id", f.zones, lang)))
+    period = period_label(f.period, ds.periods)
+    text = " · ".join([*parts, period]) if parts else t("filter.none", lang, period=period)
+    if f.report_only:
+        text += " · " + t("filter.facts_only_tag", lang)
+    return text
+
+
+def dropped_params(raw: Mapping[str, Sequence[str]], valid: Mapping[str, set[str]]
+                   ) -> list[tuple[str, str]]:
+    """URL values that the widgets will not accept: unknown keys or unknown options."""
+    dropped: list[tuple[str, str]] = []
+    for key, values in raw.items():
+        if key not in valid:
+            dropped.append((key, ",".join(values)))
+            continue
+        dropped += [(key, v) for v in values if v and v not in valid[key]]
+    return dropped

@@ -1,0 +1,337 @@
+"""Aggregations behind every chart and table, so that a figure is reproducible from data.
+
+Each function takes filtered frames and returns a tidy frame whose columns the chart
+encodes and the table under the chart shows; nothing is computed in the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from zones.i18n import name_col, t
+from zones.model import FILES, Dataset, product_colors
+
+Measure = Literal["tonnes", "value_usd", "consignments"]
+Dim = Literal["product", "destination", "zone"]
+MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
+DIMS: tuple[str, ...] = ("product", "destination", "zone")
+
+
+def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Attach display names (and category) in ``lang``; unattributed zones get a label."""
+    nc = name_col(lang)
+    prod = ds.products[["product_id", nc, "category"]].rename(columns={nc: "product"})
+    dest = ds.destinations[["iso3", nc]].rename(
+        columns={"iso3": "destination_iso3", nc: "destination"})
+    zone = ds.zones[["zone_id", nc]].rename(columns={nc: "zone"})
+    out = (volumes.merge(prod, on="product_id", how="left")
+           .merge(dest, on="destination_iso3", how="left")
+           .merge(zone, on="zone_id", how="left"))
+    out["zone"] = out["zone"].fillna(t("unknown_zone", lang))
+    out["year"] = out["period"].str[:4]
+    out["source_label"] = out["source"].map(lambda s: t(f"source.{s}", lang))
+    return out
+
+
+def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
+               ) -> pd.DataFrame:
+    """Sum of ``measure`` per time step and ``by`` value."""
+    step = "year" if yearly else "period"
+    if labeled.empty:
+        return pd.DataFrame(columns=[step, by, measure, "source_label"])
+    out = (labeled.groupby([step, by, "source_label"], as_index=False)[measure].sum()
+           .sort_values([step, by]))
+    out[measure] = out[measure].astype(float).round(1)
+    return out.reset_index(drop=True)
+
+
+def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
+    """Totals per ``by`` value, largest first, with share and rank."""
+    if labeled.empty:
+        return pd.DataFrame(columns=["rank", by, measure, "share", "source_label"])
+    out = (labeled.groupby([by, "source_label"], as_index=False)[measure].sum()
+           .sort_values(measure, ascending=False).reset_index(drop=True))
+    total = float(out[measure].sum())
+    out["share"] = (out[measure] / total).round(4) if total else 0.0
+    out[measure] = out[measure].astype(float).round(1)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    return out
+
+
+def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Yearly total and growth over the previous year (first year: no growth)."""
+    if labeled.empty:
+        return pd.DataFrame(columns=["year", measure, "growth", "source_label"])
+    out = labeled.groupby(["year", "source_label"], as_index=False)[measure].sum()
+    out = out.sort_values("year").reset_index(drop=True)
+    out[measure] = out[measure].astype(float)
+    out["growth"] = (out[measure] / out[measure].shift(1) - 1).round(4)
+    out[measure] = out[measure].round(1)
+    return out
+
+
+def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Category → product totals with shares, for the product breakdown chart."""
+    if labeled.empty:
+        return pd.DataFrame(columns=["category", "product", measure, "share", "source_label"])
+    out = (labeled.groupby(["category", "product", "source_label"], as_index=False)[measure]
+           .sum().sort_values(measure, ascending=False).reset_index(drop=True))
+    total = float(out[measure].sum())
+    out["share"] = (out[measure] / total).round(4) if total else 0.0
+    out[measure] = out[measure].astype(float).round(1)
+    return out
+
+
+def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: str
+                ) -> pd.DataFrame:
+    """One row per zone with display fields and its exported tonnes under the filter."""
+    nc = name_col(lang)
+    tonnes = volumes.groupby("zone_id")["tonnes"].sum()
+    pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
+    pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
+    out = pd.DataFrame({
+        "zone_id": zones["zone_id"],
+        "name": zones[nc],
+        "lon": zones["lon"].astype(float),
+        "lat": zones["lat"].astype(float),
+        "products": zones["product_list"].map(
+            lambda ps: ("、" if lang == "zh" else ", ").join(pnames[p] for p in ps)),
+        "category": zones["product_list"].map(lambda ps: pcat[ps[0]]),
+        "category_label": zones["product_list"].map(lambda ps: t(f"cat.{pcat[ps[0]]}", lang)),
+        "level": zones["level"].map(lambda v: t(f"level.{v}", lang)),
+        "county": zones["county_zh" if lang == "zh" else "county_en"],
+        "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
+        "source": zones["source"],
+        "source_label": zones["source"].map(lambda s: t(f"source.{s}", lang)),
+        "fact_id": zones["fact_id"].fillna(""),
+        "tonnes": zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1),
+    })
+    return out.reset_index(drop=True)
+
+
+def destination_totals(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per destination: tonnes, value and consignments under the filter, ranked."""
+    nc = name_col(lang)
+    agg = volumes.groupby("destination_iso3", as_index=False)[list(MEASURES)].sum()
+    out = ds.destinations[["iso3", nc]].rename(columns={nc: "destination"}).merge(
+        agg, left_on="iso3", right_on="destination_iso3", how="inner")
+    out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    out["tonnes"] = out["tonnes"].astype(float).round(1)
+    out["source_label"] = t("source.illustrative", lang)
+    return out.reset_index(drop=True)
+
+
+def first_export_cards(ds: Dataset, first: pd.DataFrame, lang: str) -> pd.DataFrame:
+    nc = name_col(lang)
+    out = (first.merge(ds.products[["product_id", nc, "category"]], on="product_id")
+           .rename(columns={nc: "product"})
+           .merge(ds.destinations[["iso3", nc]], left_on="destination_iso3", right_on="iso3")
+           .rename(columns={nc: "destination"}))
+    return out[["product_id", "product", "category", "destination_iso3", "destination",
+                "year", "year_inferred", "fact_id"]].reset_index(drop=True)
+
+
+def citation(ds: Dataset, fact_id: str, lang: str) -> str:
+    """The hover text of a figure: fact id, report section and the fact's wording."""
+    row = ds.facts[ds.facts["fact_id"] == fact_id]
+    if row.empty:
+        return fact_id
+    r = row.iloc[0]
+    sec, text = (r["section_zh"], r["text_zh"]) if lang == "zh" else (r["section_en"],
+                                                                       r["text_en"])
+    return t("overview.cite", lang, fact_id=fact_id, section=sec, text=text)
+
+
+def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.DataFrame,
+           lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Lines for the world map: zone→destination volumes, destination totals, first routes.
+
+    Volumes without a zone start from Jilin as a whole; so do the five first-time
+    exports, whose zone the report does not name.
+    """
+    nc = name_col(lang)
+    pts = ds.geo.world_points
+    jl_lon, jl_lat = ds.geo.jilin_point
+    dest_names = dict(zip(ds.destinations["iso3"], ds.destinations[nc], strict=True))
+    zone_names = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))
+    zone_xy = {z: (float(x), float(y)) for z, x, y in
+               zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
+    illus = t("source.illustrative", lang)
+    arcs = (volumes.assign(zone_id=volumes["zone_id"].fillna(""))
+            .groupby(["zone_id", "destination_iso3"], as_index=False)["tonnes"].sum())
+    arcs = arcs[arcs["destination_iso3"].isin(pts)]
+    arcs = pd.DataFrame({
+        "origin": [zone_names.get(z, t("unknown_zone", lang)) for z in arcs["zone_id"]],
+        "lon": [zone_xy.get(z, (jl_lon, jl_lat))[0] for z in arcs["zone_id"]],
+        "lat": [zone_xy.get(z, (jl_lon, jl_lat))[1] for z in arcs["zone_id"]],
+        "destination": [dest_names[i] for i in arcs["destination_iso3"]],
+        "dest_lon": [pts[i][0] for i in arcs["destination_iso3"]],
+        "dest_lat": [pts[i][1] for i in arcs["destination_iso3"]],
+        "tonnes": arcs["tonnes"].astype(float).round(1).tolist(),
+        "source_label": illus,
+    })
+    dests = destination_totals(ds, volumes, lang)
+    dests = dests[dests["iso3"].isin(pts)].assign(
+        dest_lon=lambda d: [pts[i][0] for i in d["iso3"]],
+        dest_lat=lambda d: [pts[i][1] for i in d["iso3"]],
+    )
+    cards = first_export_cards(ds, first, lang)
+    cards = cards[cards["destination_iso3"].isin(pts)]
+    firsts = pd.DataFrame({
+        "label": [t("dest.first_label", lang, product=p, year=y)
+                  for p, y in zip(cards["product"], cards["year"], strict=True)],
+        "citation": [citation(ds, f, lang) for f in cards["fact_id"]],
+        "lon": jl_lon, "lat": jl_lat,
+        "dest_lon": [pts[i][0] for i in cards["destination_iso3"]],
+        "dest_lat": [pts[i][1] for i in cards["destination_iso3"]],
+    })
+    return arcs.reset_index(drop=True), dests.reset_index(drop=True), firsts
+
+
+# Frame columns → catalogue keys for the tables shown under charts and exported as CSV.
+_COLUMN_KEYS = {
+    "rank": "col.rank", "period": "col.period", "year": "col.year", "product": "col.product",
+    "destination": "col.destination", "zone": "col.zone", "category": "col.category",
+    "category_label": "col.category", "tonnes": "col.tonnes", "value_usd": "col.value_usd",
+    "consignments": "col.consignments", "share": "col.share", "growth": "col.growth",
+    "source_label": "col.source", "name": "col.zone", "products": "col.products",
+    "level": "col.level", "county": "col.county", "prefecture": "col.prefecture",
+    "fact_id": "col.fact_id", "lon": "col.lon", "lat": "col.lat",
+}
+
+
+def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Keep the shown columns, translate their headers; the source column always stays."""
+    keep = [c for c in df.columns if c in _COLUMN_KEYS and c not in drop]
+    out = df[keep].copy()
+    if "category" in out.columns and "category_label" not in out.columns:
+        out["category"] = out["category"].map(lambda c: t(f"cat.{c}", lang))
+    elif "category" in out.columns:
+        out = out.drop(columns="category")
+    return out.rename(columns={c: t(_COLUMN_KEYS[c], lang) for c in out.columns})
+
+
+def figures_by_platform(figures: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
+    """The report's figures grouped by its four platforms, in the report's order."""
+    return [(int(p), g) for p, g in figures.groupby("platform", sort=True)]
+
+
+def figure_help(ds: Dataset, fig: dict, lang: str) -> str:
+    """Citation (and, for derived figures, the formula and period) for a KPI tooltip."""
+    parts = [citation(ds, str(fig["fact_id"]), lang)]
+    parts.append(str(fig["period_note_zh"] if lang == "zh" else fig["period_note_en"]))
+    if pd.notna(fig.get("derived_from")) and fig.get("derived_from"):
+        parts.append(t("overview.derived", lang, formula=fig["derived_from"]))
+    return "  \n".join(parts)
+
+
+def product_palette(ds: Dataset) -> dict[str, str]:
+    return product_colors(ds.products)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the zone profile shows, already in the chosen language."""
+
+    zone_id: str
+    name: str
+    level: str
+    national: bool
+    illustrative: bool
+    source_label: str
+    citation: str
+    products: str
+    county: str
+    prefecture: str
+    launched: str
+    note: str
+    trend: pd.DataFrame
+    destinations: pd.DataFrame
+
+
+def zone_names(ds: Dataset, lang: str) -> dict[str, str]:
+    return dict(zip(ds.zones["zone_id"], ds.zones[name_col(lang)], strict=True))
+
+
+def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) -> Profile:
+    z = ds.zones[ds.zones["zone_id"] == zone_id].iloc[0]
+    nc = name_col(lang)
+    pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
+    own = label_volumes(ds, volumes[volumes["zone_id"] == zone_id], lang)
+    dests = ranking(own, "destination", "tonnes") if not own.empty else own
+    launched = str(z["launched"])
+    if z["source"] == "report":
+        launched = t("zones.launched_inferred", lang, launched=launched)
+    return Profile(
+        zone_id=zone_id,
+        name=str(z[nc]),
+        level=t(f"level.{z['level']}", lang),
+        national=z["level"] == "national_first_batch",
+        illustrative=z["source"] == "illustrative",
+        source_label=t(f"source.{z['source']}", lang),
+        citation=citation(ds, str(z["fact_id"]), lang) if pd.notna(z["fact_id"]) else "",
+        products=("、" if lang == "zh" else ", ").join(pnames[p] for p in z["product_list"]),
+        county=str(z["county_zh" if lang == "zh" else "county_en"]),
+        prefecture=str(z["prefecture_zh" if lang == "zh" else "prefecture_en"]),
+        launched=launched,
+        note=str(z["note_zh" if lang == "zh" else "note_en"]),
+        trend=timeseries(own, "destination", "tonnes", yearly=True),
+        destinations=dests,
+    )
+
+
+def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """The data files as loaded (so the download is what the dashboard shows)."""
+    zones = ds.zones[[c for c in FILES["zones.csv"].column_names]]
+    return {
+        "zones.csv": zones, "products.csv": ds.products,
+        "destinations.csv": ds.destinations, "first_exports.csv": ds.first_exports,
+        "export_volumes.csv": ds.volumes, "report_figures.csv": ds.figures,
+        "facts.csv": ds.facts,
+    }
+
+
+def file_inventory(ds: Dataset, lang: str) -> pd.DataFrame:
+    """Per file: what it holds, row count, and how many rows are facts vs illustrative."""
+    rows = []
+    for name, frame in downloadable_files(ds).items():
+        spec = FILES[name]
+        if "source" in frame.columns:
+            report = int((frame["source"] == "report").sum())
+            illus = int((frame["source"] == "illustrative").sum())
+        else:
+            report, illus = (len(frame), 0) if name in ("report_figures.csv",
+                                                        "facts.csv") else (0, 0)
+        rows.append({
+            t("data.file", lang): name,
+            t("data.meaning", lang): spec.doc_zh if lang == "zh" else spec.doc_en,
+            t("data.rows", lang): len(frame),
+            t("data.report_rows", lang): report,
+            t("data.illustrative_rows", lang): illus,
+        })
+    return pd.DataFrame(rows)
+
+
+def data_dictionary(lang: str) -> pd.DataFrame:
+    rows = [
+        {
+            t("data.file", lang): spec.name,
+            t("data.column", lang): col.name,
+            t("data.type", lang): col.kind,
+            t("data.required", lang): t("data.yes" if col.required else "data.no", lang),
+            t("data.meaning", lang): col.doc_zh if lang == "zh" else col.doc_en,
+        }
+        for spec in FILES.values() for col in spec.columns
+    ]
+    return pd.DataFrame(rows)
+
+
+def sources_markdown() -> str:
+    """data/SOURCES.md as written by the maintainers (a bundled, trusted file)."""
+    path = Path(__file__).resolve().parents[1] / "data" / "SOURCES.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""

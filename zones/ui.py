@@ -1,0 +1,292 @@
+"""The Streamlit boundary: the cached load, the shared sidebar, and common page parts.
+
+This is the only module of the package that imports Streamlit. Pages call it to get
+the language, the filter and the filtered ``View``, then draw what ``zones.*`` builds.
+Nothing here passes data from a file or a user into HTML.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from zones.filters import FilterState, View, apply_filters, dropped_params, summary
+from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
+from zones.loading import CsvSource, LoadResult, load
+from zones.maps import DEST_SELECTION, ZONE_SELECTION
+from zones.model import CATEGORIES, Dataset
+
+# URL keys of every bound widget: the filter, the language, and page-level view options.
+KEY_LANG, KEY_PRESENT = "lang", "present"
+KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
+KEY_PERIOD, KEY_FACTS = "period", "facts"
+KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "step", "by", "measure"
+FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
+LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
+
+PRESENT_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+h1 { font-size: 2.6rem !important; } h2, h3 { font-size: 1.9rem !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 1.5rem; }
+</style>
+"""
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
+  [data-testid="stMainBlockContainer"] { max-width: 100%; }
+}
+</style>
+"""
+
+
+@st.cache_data(show_spinner=False)
+def load_data() -> LoadResult:
+    """The one cached load of ``data/``; every page reads through it."""
+    return load(CsvSource())
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: data, language, the filter and its result."""
+
+    ds: Dataset
+    lang: str
+    state: FilterState
+    view: View
+    present: bool
+
+
+def current_lang() -> str:
+    value = st.session_state.get(KEY_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def _product_options(ds: Dataset, lang: str) -> tuple[list[str], Callable[[str], str]]:
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    prods = ds.products.assign(o=ds.products["category"].map(order)).sort_values(
+        ["o", "product_id"])
+    name = "name_zh" if lang == "zh" else "name_en"
+    labels = {
+        p: f"{t(f'cat.{c}', lang)} · {n}"
+        for p, c, n in zip(prods["product_id"], prods["category"], prods[name], strict=True)
+    }
+    return list(labels), labels.__getitem__
+
+
+def _lookup(df: pd.DataFrame, key: str, col: str) -> dict[str, str]:
+    return {str(k): str(v) for k, v in zip(df[key], df[col], strict=True)}
+
+
+def _options(ds: Dataset, lang: str) -> dict[str, tuple[list[str], Callable[[str], str]]]:
+    nc = "name_zh" if lang == "zh" else "name_en"
+    dests = _lookup(ds.destinations.sort_values(nc), "iso3", nc)
+    prefs_df = ds.counties.drop_duplicates("prefecture_adcode").sort_values(
+        "prefecture_adcode")
+    prefs = _lookup(prefs_df, "prefecture_adcode",
+                    "prefecture_zh" if lang == "zh" else "prefecture_en")
+    zones = _lookup(ds.zones, "zone_id", nc)
+    return {
+        KEY_PRODUCT: _product_options(ds, lang),
+        KEY_DEST: (list(dests), dests.__getitem__),
+        KEY_PREF: (list(prefs), prefs.__getitem__),
+        KEY_ZONE: (list(zones), zones.__getitem__),
+    }
+
+
+def _valid_url_values(ds: Dataset, lang: str) -> dict[str, set[str]]:
+    valid = {k: {fmt(o) for o in opts} for k, (opts, fmt) in _options(ds, lang).items()}
+    valid[KEY_LANG] = set(LANG_LABELS.values())
+    valid[KEY_PERIOD] = set(ds.periods)
+    valid[KEY_FACTS] = valid[KEY_PRESENT] = {"true", "false"}
+    valid[KEY_PROFILE] = {str(n) for n in ds.zones["name_zh" if lang == "zh" else "name_en"]}
+    valid[KEY_STEP] = {t("vol.monthly", lang), t("vol.yearly", lang)}
+    valid[KEY_BY] = {t(f"vol.by.{d}", lang) for d in ("product", "destination", "zone")}
+    valid[KEY_MEASURE] = {t(f"col.{m}", lang) for m in ("tonnes", "value_usd", "consignments")}
+    return valid
+
+
+def _check_url_once(ds: Dataset) -> None:
+    """Before the widgets clean the URL, note which of its values will be dropped."""
+    if "_url_checked" in st.session_state:
+        return
+    st.session_state["_url_checked"] = True
+    raw = {k: st.query_params.get_all(k) for k in st.query_params}
+    lang = "en" if raw.get(KEY_LANG, [""])[-1] == LANG_LABELS["en"] else "zh"
+    dropped = dropped_params(raw, _valid_url_values(ds, lang))
+    if dropped:
+        st.session_state["_url_dropped"] = dropped
+
+
+def _relabel_on_lang_change() -> None:
+    """Widgets keep ids; re-assigning them makes the URL carry the new language's labels."""
+    for key in (*LIST_KEYS, KEY_PROFILE):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def _reset_filters() -> None:
+    for key in LIST_KEYS:
+        st.session_state[key] = []
+    st.session_state.pop(KEY_PERIOD, None)
+    st.session_state[KEY_FACTS] = False
+
+
+def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
+    """Draw the shared filters (bound to the URL) and return language, filter, present."""
+    _check_url_once(ds)
+    with st.sidebar:
+        st.radio(t("lang.label", current_lang()), list(LANGS), key=KEY_LANG,
+                 format_func=LANG_LABELS.__getitem__, horizontal=True,
+                 bind="query-params", on_change=_relabel_on_lang_change)
+        lang = current_lang()
+        present = st.toggle(t("present.label", lang), key=KEY_PRESENT,
+                            help=t("present.help", lang), bind="query-params")
+        st.header(t("filter.header", lang))
+        opts = _options(ds, lang)
+        label = {KEY_PRODUCT: "filter.product", KEY_DEST: "filter.destination",
+                 KEY_PREF: "filter.prefecture", KEY_ZONE: "filter.zone"}
+        values: dict[str, list[str]] = {}
+        for key in LIST_KEYS:
+            options, fmt = opts[key]
+            values[key] = st.multiselect(
+                t(label[key], lang), options, format_func=fmt, key=key,
+                bind="query-params", placeholder=t("filter.all", lang),
+                help=t("filter.product.help", lang) if key == KEY_PRODUCT else None,
+            )
+        periods = ds.periods
+        period = st.select_slider(t("filter.period", lang), periods,
+                                  value=(periods[0], periods[-1]), key=KEY_PERIOD,
+                                  bind="query-params")
+        facts = st.toggle(t("filter.report_only", lang), key=KEY_FACTS,
+                          help=t("filter.report_only.help", lang), bind="query-params")
+        st.button(t("filter.reset", lang), on_click=_reset_filters, width="stretch")
+        st.caption(t("filter.share", lang))
+    full = (periods[0], periods[-1])
+    state = FilterState(
+        products=tuple(values[KEY_PRODUCT]), destinations=tuple(values[KEY_DEST]),
+        prefectures=tuple(values[KEY_PREF]), zones=tuple(values[KEY_ZONE]),
+        period=None if tuple(period) == full else (period[0], period[1]),
+        report_only=bool(facts),
+    )
+    return lang, state, bool(present)
+
+
+def context() -> Context | None:
+    """Load, draw the sidebar and filter; on bad data draw the error page and return None."""
+    result = load_data()
+    lang = current_lang()
+    if not result.ok or result.dataset is None:
+        show_errors(result, lang)
+        return None
+    ds = result.dataset
+    lang, state, present = sidebar(ds)
+    return Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
+                   present=present)
+
+
+def show_errors(result: LoadResult, lang: str) -> None:
+    st.error(t("err.page_title", lang))
+    st.write(t("err.page_hint", lang))
+    rows = [i.as_row(lang) for i in result.issues]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def header(ctx: Context, title_key: str) -> None:
+    """Page title, the one-line filter summary, notices, and the illustrative banner."""
+    lang = ctx.lang
+    if ctx.present:
+        st.html(PRESENT_CSS)
+    st.html(PRINT_CSS)
+    st.title(t(title_key, lang))
+    st.info(t("filter.summary", lang, summary=summary(ctx.ds, ctx.state, lang)),
+            icon=":material/filter_alt:")
+    dropped = st.session_state.pop("_url_dropped", None)
+    if dropped:
+        items = "; ".join(f"{k}={v}" for k, v in dropped)
+        st.toast(t("url.dropped", lang, items=items), icon=":material/link_off:")
+        st.warning(t("url.dropped", lang, items=items))
+
+
+def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:
+    if ctx.state.report_only:
+        st.success(t("banner.facts_only", ctx.lang), icon=":material/verified:")
+    elif shows_illustrative:
+        st.warning(t("banner.illustrative", ctx.lang), icon=":material/science:")
+
+
+def empty_state(lang: str, hint_key: str = "empty.hint") -> None:
+    st.info(f"**{t('empty.title', lang)}**  \n{t(hint_key, lang)}", icon=":material/search_off:")
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so that Excel in Chinese opens it without mojibake."""
+    buf = io.StringIO()
+    df.to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
+                        on_select: Callable[[], None] | None = None) -> None:
+    """A table and, right under it, the same rows as a CSV download."""
+    if on_select is None:
+        st.dataframe(df, hide_index=True, width="stretch", key=key)
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", key=key, on_select=on_select,
+                     selection_mode="single-row")
+    st.download_button(t("vol.download", lang), csv_bytes(df), file_name=f"{file_stem}.csv",
+                       mime="text/csv", key=f"dl-{key}", icon=":material/download:")
+
+
+def select_profile_from_event(widget_key: str, row_ids: list[str] | None = None
+                              ) -> Callable[[], None]:
+    """Callback for a map click or table row: opens that zone's profile (and the URL)."""
+
+    def _callback() -> None:
+        event = st.session_state.get(widget_key)
+        if event is None:
+            return
+        selection = event.get("selection", {}) if hasattr(event, "get") else {}
+        zone_id = None
+        if row_ids is not None:
+            rows = selection.get("rows", [])
+            if rows and rows[0] < len(row_ids):
+                zone_id = row_ids[rows[0]]
+        else:
+            points = selection.get(ZONE_SELECTION, [])
+            if points:
+                zone_id = points[0].get("zone_id")
+        if zone_id:
+            st.session_state[KEY_PROFILE] = zone_id
+
+    return _callback
+
+
+def select_destination_from_event(widget_key: str, row_ids: list[str] | None = None
+                                  ) -> Callable[[], None]:
+    """Callback for a destination click (map point or table row): filters every page."""
+
+    def _callback() -> None:
+        event = st.session_state.get(widget_key)
+        if event is None:
+            return
+        selection = event.get("selection", {}) if hasattr(event, "get") else {}
+        iso3 = None
+        if row_ids is not None:
+            rows = selection.get("rows", [])
+            if rows and rows[0] < len(row_ids):
+                iso3 = row_ids[rows[0]]
+        else:
+            points = selection.get(DEST_SELECTION, [])
+            if points:
+                iso3 = points[0].get("iso3")
+        if iso3:
+            st.session_state[KEY_DEST] = [iso3]
+
+    return _callback
