@@ -9,7 +9,7 @@ lang = current_lang()
 present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) == "1"
 st.set_page_config(
     page_title=t("app.short", lang),
-    page_icon=":material/public:",
+    page_icon="assets/favicon.png",
     layout="wide",
     initial_sidebar_state="collapsed" if present else "expanded",
 )

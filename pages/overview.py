@@ -17,9 +17,11 @@ st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))
 for platform, figs in metrics.figures_by_platform(view.figures):
     st.markdown(f"**{t(f'overview.platform.{platform}', lang)}**")
-    cols = st.columns(min(len(figs), 6 if not ctx.present else 4))
+    cols = st.columns(4)
     for i, fig in enumerate(figs.itertuples()):
-        with cols[i % len(cols)]:
+        if i and i % 4 == 0:
+            cols = st.columns(4)
+        with cols[i % 4]:
             st.metric(
                 fig.label_zh if lang == "zh" else fig.label_en,
                 fmt_quantity(fig.value, fig.unit, lang, fig.qualifier),

@@ -64,7 +64,7 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
                   present: bool = False) -> alt.Chart:
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y(f"{by}:N", sort="-x", title=by_title),
+        y=alt.Y(f"{by}:N", sort="-x", title=by_title, axis=alt.Axis(labelOverlap=False)),
         x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
         color=alt.Color(f"{by}:N", scale=scale, legend=None),
         tooltip=[
@@ -75,7 +75,7 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
     ).properties(title=_title(t("vol.ranking", lang), lang, True),
-                 height=max(160, 26 * len(data)))
+                 height=max(160, 30 * len(data)))
     return _sized(chart, present)
 
 
@@ -92,7 +92,8 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
     )
-    labels = base.mark_text(dy=-8, fontWeight="bold").encode(
+    labels = base.mark_text(dy=-8, fontWeight="bold").transform_filter(
+        "isValid(datum.growth)").encode(
         y=alt.Y(f"{measure}:Q"),
         text=alt.Text("growth:Q", format="+.1%"),
     )
@@ -105,7 +106,8 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
                     ) -> alt.Chart:
     data = data.assign(category_label=data["category"].map(lambda c: t(f"cat.{c}", lang)))
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("product:N", sort="-x", title=t("col.product", lang)),
+        y=alt.Y("product:N", sort="-x", title=t("col.product", lang),
+                axis=alt.Axis(labelOverlap=False)),
         x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
         color=alt.Color("category_label:N", title=t("col.category", lang),
                         scale=category_scale(lang)),
@@ -117,7 +119,7 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
     ).properties(title=_title(t("vol.breakdown", lang), lang, True),
-                 height=max(160, 28 * len(data)))
+                 height=max(160, 30 * len(data)))
     return _sized(chart, present)
 
 

@@ -61,28 +61,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level.national_first_batch": ("全国首批示范区", "National first batch"),
     "unknown_zone": ("报告未说明示范区", "zone not stated in the report"),
     # units: {n} is the formatted number
-    "unit.tonnes": ("{n} 吨", "{n} t"),
-    "unit.usd": ("{n} 美元", "USD {n}"),
-    "unit.cny": ("{n} 元", "CNY {n}"),
-    "unit.consignments": ("{n} 批", "{n} consignments"),
-    "unit.measures": ("{n} 项", "{n} measures"),
-    "unit.enterprises": ("{n} 家", "{n} enterprises"),
-    "unit.zones": ("{n} 个", "{n} zones"),
-    "unit.memoranda": ("{n} 份", "{n} memoranda"),
-    "unit.routes": ("{n} 项", "{n} routes"),
-    "unit.outlets": ("{n} 家", "{n} outlets"),
-    "unit.head": ("{n} 头", "{n} head"),
-    "unit.declarations": ("{n} 批", "{n} declarations"),
-    "unit.teu": ("{n} 标箱", "{n} TEU"),
+    "unit.tonnes": ("{n}吨", "{n} t"),
+    "unit.usd": ("{n}美元", "USD {n}"),
+    "unit.cny": ("{n}元", "CNY {n}"),
+    "unit.consignments": ("{n}批", "{n} consignments"),
+    "unit.measures": ("{n}项", "{n} measures"),
+    "unit.enterprises": ("{n}家", "{n} enterprises"),
+    "unit.zones": ("{n}个", "{n} zones"),
+    "unit.memoranda": ("{n}份", "{n} memoranda"),
+    "unit.routes": ("{n}项", "{n} routes"),
+    "unit.outlets": ("{n}家", "{n} outlets"),
+    "unit.head": ("{n}头", "{n} head"),
+    "unit.declarations": ("{n}批", "{n} declarations"),
+    "unit.teu": ("{n}标箱", "{n} TEU"),
     "unit.percent": ("{n}%", "{n}%"),
-    "unit.areas": ("{n} 个方面", "{n} areas"),
-    "unit.actions": ("{n} 项", "{n} actions"),
-    "unit.rank": ("第 {n} 名", "No. {n}"),
-    "unit.indicators": ("{n} 个", "{n} indicators"),
-    "unit.ports": ("{n} 个", "{n} ports"),
-    "unit.days": ("{n} 天", "{n} days"),
+    "unit.areas": ("{n}个方面", "{n} areas"),
+    "unit.actions": ("{n}项", "{n} actions"),
+    "unit.rank": ("第{n}名", "No. {n}"),
+    "unit.indicators": ("{n}个", "{n} indicators"),
+    "unit.ports": ("{n}个", "{n} ports"),
+    "unit.days": ("{n}天", "{n} days"),
     "qual.more_than": ("{n}余", "{n}+"),
-    "qual.approximately": ("约 {n}", "≈ {n}"),
+    "qual.approximately": ("约{n}", "≈ {n}"),
     "qual.exact": ("{n}", "{n}"),
     "unit.name.tonnes": ("吨", "tonnes"),
     "unit.name.usd": ("美元", "USD"),
@@ -234,12 +234,12 @@ def fmt_number(value: float | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     v = float(value)
-    if lang == "zh":
+    if lang == "zh":  # Chinese groups by 万 and 亿 and uses no thousands separator
         if abs(v) >= 1e8:
-            return f"{_trim(v / 1e8, 2)}亿"
+            return f"{_trim(v / 1e8, 2)}亿".replace(",", "")
         if abs(v) >= 1e4:
             return f"{_trim(v / 1e4, 2)}万"
-        return _trim(v, 1) if v != int(v) else f"{int(v):,}"
+        return _trim(v, 1) if v != int(v) else str(int(v))
     if v != int(v):
         return _trim(v, 1)
     return f"{int(v):,}"

@@ -85,8 +85,7 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
         ],
     ).add_params(sel)
     return alt.layer(counties, prefectures, points).project("mercator").properties(
-        height=height).configure_view(stroke=None).configure_legend(orient="bottom",
-                                                                    columns=4)
+        height=height).configure_view(stroke=None).configure_legend(orient="right")
 
 
 def china_inset(geo: GeoData, lang: str, size: int = 240) -> alt.LayerChart:

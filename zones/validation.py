@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import geopandas as gpd
 import pandas as pd
 import pandera.pandas as pa
-from shapely.geometry import Point, shape
+from shapely.geometry import Point
 
 from zones.i18n import t
 from zones.model import FILES, FileSpec
@@ -186,9 +187,11 @@ def cross_checks(frames: dict[str, pd.DataFrame], counties: dict, world: dict) -
     product_ids = set(products["product_id"].dropna())
     zone_ids = set(zones["zone_id"].dropna())
     iso3s = set(dests["iso3"].dropna())
-    county_shapes = {
-        f["properties"]["adcode"]: shape(f["geometry"]) for f in counties.get("features", [])
-    }
+    feats = counties.get("features", [])
+    county_shapes = (
+        gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326").set_index("adcode").geometry
+        if feats else gpd.GeoSeries(dtype="geometry")
+    )
     world_iso3 = {f["properties"]["iso3"] for f in world.get("features", [])}
 
     for idx, row in zones.iterrows():
@@ -199,13 +202,13 @@ def cross_checks(frames: dict[str, pd.DataFrame], counties: dict, world: dict) -
         code = row.get("county_adcode")
         if pd.isna(code) or not re.match(r"^\d{6}$", str(code)):
             continue
-        if code not in county_shapes:
+        if code not in county_shapes.index:
             issues.append(Issue("zones.csv", _line(idx), "county_adcode", "not_jilin_county",
                                 {"value": str(code)}))
         elif pd.notna(row.get("lon")) and pd.notna(row.get("lat")):
             # The bundled shapes are simplified: allow ~1 km of slack at the border.
             point = Point(float(row["lon"]), float(row["lat"]))
-            if not county_shapes[code].buffer(0.01).contains(point):
+            if not county_shapes.loc[code].buffer(0.01).contains(point):
                 issues.append(Issue("zones.csv", _line(idx), "lon", "point_outside",
                                     {"value": f"{row['lon']}, {row['lat']}", "county": code}))
     for name in ("first_exports.csv", "export_volumes.csv"):
