@@ -1,5 +1,7 @@
 """Entry point: page config and the router. Pages live in ``pages/``; logic in ``zones/``."""
 
+import logging
+
 import streamlit as st
 
 from zones.i18n import t
@@ -26,4 +28,9 @@ pages = [
     st.Page("pages/data.py", title=t("page.data", lang), icon=":material/table:",
             url_path="data"),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception:  # Streamlit's stop/rerun signals are BaseException and pass through
+    # A bug must not show a traceback to an official in a briefing: log it, say so kindly.
+    logging.getLogger("zones").exception("page failed")
+    st.error(t("err.unexpected", current_lang()), icon=":material/error:")

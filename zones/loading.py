@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +22,12 @@ from zones.model import FILES, Dataset, GeoData
 from zones.validation import Issue, validate_frames
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR_ENV = "ZONES_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The bundled ``data/``, or another folder of the same shape named by $ZONES_DATA_DIR."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
 GEO_FILES: dict[str, str] = {
     "province": "jilin_province.geojson",
     "prefectures": "jilin_prefectures.geojson",

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
-from zones.loading import CsvSource, LoadResult, load
+from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.model import CATEGORIES, Dataset
 
@@ -47,9 +48,13 @@ PRINT_CSS = """
 
 
 @st.cache_data(show_spinner=False)
+def _load_cached(root: str) -> LoadResult:
+    return load(CsvSource(Path(root)))
+
+
 def load_data() -> LoadResult:
-    """The one cached load of ``data/``; every page reads through it."""
-    return load(CsvSource())
+    """The one cached load of the data folder; every page reads through it."""
+    return _load_cached(str(data_dir()))
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,12 @@ class Context:
 
 
 def current_lang() -> str:
+    """The language widget's value; before it exists (first run, error page), the URL's."""
     value = st.session_state.get(KEY_LANG)
-    return value if value in LANGS else DEFAULT_LANG
+    if value in LANGS:
+        return str(value)
+    by_label = {label: code for code, label in LANG_LABELS.items()}
+    return by_label.get(st.query_params.get(KEY_LANG, ""), DEFAULT_LANG)
 
 
 def _product_options(ds: Dataset, lang: str) -> tuple[list[str], Callable[[str], str]]:
@@ -73,8 +82,8 @@ def _product_options(ds: Dataset, lang: str) -> tuple[list[str], Callable[[str],
     prods = ds.products.assign(o=ds.products["category"].map(order)).sort_values(
         ["o", "product_id"])
     name = "name_zh" if lang == "zh" else "name_en"
-    labels = {
-        p: f"{t(f'cat.{c}', lang)} · {n}"
+    labels = {  # "category · product", or just the name where they coincide (人参)
+        p: n if t(f"cat.{c}", lang) == n else f"{t(f'cat.{c}', lang)} · {n}"
         for p, c, n in zip(prods["product_id"], prods["category"], prods[name], strict=True)
     }
     return list(labels), labels.__getitem__
@@ -178,8 +187,24 @@ def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
     return lang, state, bool(present)
 
 
+def _leave_v1_multipage_mode() -> None:
+    """Route a deep link through ``app.py`` even on a freshly started server.
+
+    Streamlit treats a folder named ``pages/`` as a v1 multipage app until ``st.navigation``
+    has run once; a first visitor arriving at ``/zones`` would otherwise get the page
+    without the router (no page config, file names as navigation). Switch the flag off
+    and rerun, so the router handles the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def context() -> Context | None:
     """Load, draw the sidebar and filter; on bad data draw the error page and return None."""
+    _leave_v1_multipage_mode()
     result = load_data()
     lang = current_lang()
     if not result.ok or result.dataset is None:
