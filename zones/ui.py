@@ -47,8 +47,10 @@ PRINT_CSS = """
 """
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _load_cached(root: str) -> LoadResult:
+    # cache_resource, not cache_data: the dataset is read-only for every page, and
+    # cache_data's copy per rerun cost ~44 ms (bench: pickle round trip of LoadResult).
     return load(CsvSource(Path(root)))
 
 
