@@ -12,6 +12,7 @@ from zones.ui import (
     empty_state,
     header,
     illustrative_banner,
+    page_option,
     table_with_download,
 )
 
@@ -23,15 +24,9 @@ header(ctx, "page.volumes")
 illustrative_banner(ctx, view.shows_illustrative)
 
 a, b, c = st.columns(3)
-step = a.segmented_control(t("vol.granularity", lang), ["monthly", "yearly"], key=KEY_STEP,
-                           default="yearly", format_func=lambda s: t(f"vol.{s}", lang),
-                           bind="query-params") or "yearly"
-by = b.segmented_control(t("vol.stack", lang), list(metrics.DIMS), key=KEY_BY,
-                         default="product", format_func=lambda d: t(f"vol.by.{d}", lang),
-                         bind="query-params") or "product"
-measure = c.segmented_control(t("vol.measure", lang), list(metrics.MEASURES), key=KEY_MEASURE,
-                              default="tonnes", format_func=lambda m: t(f"col.{m}", lang),
-                              bind="query-params") or "tonnes"
+step = page_option(a, KEY_STEP, "vol.granularity", lang)
+by = page_option(b, KEY_BY, "vol.stack", lang)
+measure = page_option(c, KEY_MEASURE, "vol.measure", lang)
 
 labeled = metrics.label_volumes(ds, view.volumes, lang)
 if labeled.empty:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
-from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
+from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, name_col, t
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.model import CATEGORIES, Dataset
@@ -27,6 +28,16 @@ KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
 KEY_PERIOD, KEY_FACTS = "period", "facts"
 KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "step", "by", "measure"
 FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
+# Page-level view options (volumes page): URL key → default value.
+PAGE_OPTION_DEFAULTS = {KEY_STEP: "yearly", KEY_BY: "product", KEY_MEASURE: "tonnes"}
+PAGE_OPTIONS = {KEY_STEP: ("monthly", "yearly"), KEY_BY: ("product", "destination", "zone"),
+                KEY_MEASURE: ("tonnes", "value_usd", "consignments")}
+_PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "col.{}"}
+
+
+def page_option_label(key: str, value: str, lang: str) -> str:
+    """How a page-level option reads on screen (and so in the URL)."""
+    return t(_PAGE_OPTION_KEYS[key].format(value), lang)
 LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
 
 PRESENT_CSS = """
@@ -117,9 +128,8 @@ def _valid_url_values(ds: Dataset, lang: str) -> dict[str, set[str]]:
     valid[KEY_PERIOD] = set(ds.periods)
     valid[KEY_FACTS] = valid[KEY_PRESENT] = {"true", "false"}
     valid[KEY_PROFILE] = {str(n) for n in ds.zones["name_zh" if lang == "zh" else "name_en"]}
-    valid[KEY_STEP] = {t("vol.monthly", lang), t("vol.yearly", lang)}
-    valid[KEY_BY] = {t(f"vol.by.{d}", lang) for d in ("product", "destination", "zone")}
-    valid[KEY_MEASURE] = {t(f"col.{m}", lang) for m in ("tonnes", "value_usd", "consignments")}
+    for key, values in PAGE_OPTIONS.items():
+        valid[key] = {page_option_label(key, v, lang) for v in values}
     return valid
 
 
@@ -140,6 +150,32 @@ def _relabel_on_lang_change() -> None:
     for key in (*LIST_KEYS, KEY_PROFILE):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+    st.session_state["_relabelled"] = True
+
+
+def _url_params(ds: Dataset, lang: str) -> dict[str, str | list[str]]:
+    """The bound widgets' current values as URL parameters, labelled in ``lang``."""
+    params: dict[str, str | list[str]] = {}
+    if lang != DEFAULT_LANG:
+        params[KEY_LANG] = LANG_LABELS[lang]
+    for key, (_, fmt) in _options(ds, lang).items():
+        values = st.session_state.get(key) or []
+        if values:
+            params[key] = [fmt(v) for v in values]
+    period = st.session_state.get(KEY_PERIOD)
+    if period and tuple(period) != (ds.periods[0], ds.periods[-1]):
+        params[KEY_PERIOD] = list(period)
+    for key in (KEY_FACTS, KEY_PRESENT):
+        if st.session_state.get(key):
+            params[key] = "true"
+    profile = st.session_state.get(KEY_PROFILE)
+    if profile:
+        params[KEY_PROFILE] = _lookup(ds.zones, "zone_id", name_col(lang))[profile]
+    for key, value in PAGE_OPTION_DEFAULTS.items():
+        chosen = st.session_state.get(key)
+        if chosen and chosen != value:
+            params[key] = page_option_label(key, chosen, lang)
+    return params
 
 
 def _reset_filters() -> None:
@@ -179,6 +215,10 @@ def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
                           help=t("filter.report_only.help", lang), bind="query-params")
         st.button(t("filter.reset", lang), on_click=_reset_filters, width="stretch")
         st.caption(t("filter.share", lang))
+    if st.session_state.pop("_relabelled", False) and "_page" in st.session_state:
+        # Bound widgets keep their old-language labels in the URL until the next user
+        # action; reload the page with the URL rewritten in the new language instead.
+        st.switch_page(st.session_state["_page"], query_params=_url_params(ds, lang))
     full = (periods[0], periods[-1])
     state = FilterState(
         products=tuple(values[KEY_PRODUCT]), destinations=tuple(values[KEY_DEST]),
@@ -317,3 +357,12 @@ def select_destination_from_event(widget_key: str, row_ids: list[str] | None = N
             st.session_state[KEY_DEST] = [iso3]
 
     return _callback
+
+
+def page_option(container: DeltaGenerator, key: str, label_key: str, lang: str) -> str:
+    """A page-level choice (segmented control) bound to the URL; never returns None."""
+    default = PAGE_OPTION_DEFAULTS[key]
+    value = container.segmented_control(
+        t(label_key, lang), list(PAGE_OPTIONS[key]), key=key, default=default,
+        format_func=lambda v: page_option_label(key, v, lang), bind="query-params")
+    return str(value or default)
