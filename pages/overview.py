@@ -17,11 +17,11 @@ st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))
 for platform, figs in metrics.figures_by_platform(view.figures):
     st.markdown(f"**{t(f'overview.platform.{platform}', lang)}**")
-    cols = st.columns(4)
+    per_row = 3 if ctx.present else 4
     for i, fig in enumerate(figs.itertuples()):
-        if i and i % 4 == 0:
-            cols = st.columns(4)
-        with cols[i % 4]:
+        if i % per_row == 0:
+            cols = st.columns(per_row)
+        with cols[i % per_row]:
             st.metric(
                 fig.label_zh if lang == "zh" else fig.label_en,
                 fmt_quantity(fig.value, fig.unit, lang, fig.qualifier),
@@ -37,7 +37,7 @@ else:
     cols = st.columns(len(cards))
     for col, card in zip(cols, cards.itertuples(), strict=True):
         with col, st.container(border=True):
-            st.markdown(f"### {card.product} → {card.destination}")
+            st.markdown(f"#### {card.product} → {card.destination}")
             st.caption(t("first.card", lang, year=card.year))
             st.caption(metrics.citation(ds, card.fact_id, lang))
             st.caption(t("first.zone_unknown", lang))

@@ -67,12 +67,16 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
                                          opacity=0.92).encode(
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("category_label:N", title=t("col.category", lang),
-                        scale=category_scale(lang)),
+                        scale=category_scale(lang), legend=alt.Legend(orient="right")),
         shape=alt.Shape("source_label:N", title=t("source.title", lang),
-                        scale=source_scale(lang)),
+                        scale=source_scale(lang),
+                        legend=alt.Legend(orient="right", symbolFillColor="#777",
+                                          labelLimit=260)),
         size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · "
                        f"{t('source.illustrative', lang)}",
-                       scale=alt.Scale(range=[120, 1100], zero=True)),
+                       scale=alt.Scale(range=[120, 1100], zero=True),
+                       legend=alt.Legend(orient="bottom", direction="horizontal",
+                                         titleLimit=400, tickCount=4)),
         strokeWidth=alt.condition(sel, alt.value(2.5), alt.value(0.8)),
         tooltip=[
             alt.Tooltip("name:N", title=t("col.zone", lang)),
@@ -85,7 +89,7 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
         ],
     ).add_params(sel)
     return alt.layer(counties, prefectures, points).project("mercator").properties(
-        height=height).configure_view(stroke=None).configure_legend(orient="right")
+        height=height).configure_view(stroke=None)
 
 
 def china_inset(geo: GeoData, lang: str, size: int = 240) -> alt.LayerChart:

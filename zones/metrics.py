@@ -12,7 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-from zones.i18n import name_col, t
+from zones.i18n import fmt_percent, name_col, t
 from zones.model import FILES, Dataset, product_colors
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
@@ -209,6 +209,11 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = ()) -> pd
     """Keep the shown columns, translate their headers; the source column always stays."""
     keep = [c for c in df.columns if c in _COLUMN_KEYS and c not in drop]
     out = df[keep].copy()
+    for col in ("share", "growth"):
+        if col in out.columns:
+            out[col] = [fmt_percent(v, lang) if pd.notna(v) else "–" for v in out[col]]
+    if "share" in out.columns:
+        out["share"] = out["share"].str.lstrip("+")
     if "category" in out.columns and "category_label" not in out.columns:
         out["category"] = out["category"].map(lambda c: t(f"cat.{c}", lang))
     elif "category" in out.columns:
