@@ -139,6 +139,9 @@ def _check_url_once(ds: Dataset) -> None:
         return
     st.session_state["_url_checked"] = True
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
+    if raw.get(KEY_PRESENT) == ["1"]:  # the short form `?present=1` from printed notes
+        st.session_state[KEY_PRESENT] = True
+        raw.pop(KEY_PRESENT)
     lang = "en" if raw.get(KEY_LANG, [""])[-1] == LANG_LABELS["en"] else "zh"
     dropped = dropped_params(raw, _valid_url_values(ds, lang))
     if dropped:
