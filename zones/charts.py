@@ -49,7 +49,7 @@ def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, la
                               "slice(datum.value, 5) == '01' ? datum.value : ''")),
         y=alt.Y(f"sum({measure}):Q", title=_measure_title(measure, lang)),
         color=alt.Color(f"{by}:N", title=by_title, scale=scale,
-                        legend=alt.Legend(orient="bottom", columns=4)),
+                        legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
         tooltip=[
             alt.Tooltip(f"{step}:O", title=t("col.period", lang)),
             alt.Tooltip(f"{by}:N", title=by_title),

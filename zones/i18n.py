@@ -230,7 +230,7 @@ def _trim(x: float, digits: int) -> str:
 
 
 def fmt_number(value: float | None, lang: str) -> str:
-    """万/亿 in Chinese, thousands separators in English; '–' for missing."""
+    """万/亿 in Chinese; thousands separators (and million/billion) in English; '–' if missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     v = float(value)
@@ -240,6 +240,10 @@ def fmt_number(value: float | None, lang: str) -> str:
         if abs(v) >= 1e4:
             return f"{_trim(v / 1e4, 2)}万"
         return _trim(v, 1) if v != int(v) else str(int(v))
+    if abs(v) >= 1e9:
+        return f"{_trim(v / 1e9, 2)} billion"
+    if abs(v) >= 1e6:
+        return f"{_trim(v / 1e6, 2)} million"
     if v != int(v):
         return _trim(v, 1)
     return f"{int(v):,}"

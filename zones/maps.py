@@ -138,8 +138,9 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
                      alt.Tooltip("citation:N", title=t("col.source", lang))],
         ))
         layers.append(alt.Chart(firsts).mark_text(
-            color=FIRST_COLOR, fontWeight="bold", dy=-12, fontSize=13,
-        ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N"))
+            color=FIRST_COLOR, fontWeight="bold", fontSize=13, align="left", dx=6,
+        ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N",
+                 yOffset=alt.YOffset("label_dy:Q", scale=None)))
     if not dests.empty:
         sel = alt.selection_point(name=DEST_SELECTION, fields=["iso3"], on="click")
         layers.append(alt.Chart(dests).mark_circle(color="#4477AA", opacity=0.85,

@@ -96,6 +96,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     out = pd.DataFrame({
         "zone_id": zones["zone_id"],
         "name": zones[nc],
+        "source_label": zones["source"].map(lambda s: t(f"source.{s}", lang)),
         "lon": zones["lon"].astype(float),
         "lat": zones["lat"].astype(float),
         "products": zones["product_list"].map(
@@ -106,7 +107,6 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
         "county": zones["county_zh" if lang == "zh" else "county_en"],
         "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
         "source": zones["source"],
-        "source_label": zones["source"].map(lambda s: t(f"source.{s}", lang)),
         "fact_id": zones["fact_id"].fillna(""),
         "tonnes": zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1),
     })
@@ -190,7 +190,20 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
         "dest_lon": [pts[i][0] for i in cards["destination_iso3"]],
         "dest_lat": [pts[i][1] for i in cards["destination_iso3"]],
     })
+    firsts["label_dy"] = _label_offsets(firsts)
     return arcs.reset_index(drop=True), dests.reset_index(drop=True), firsts
+
+
+def _label_offsets(points: pd.DataFrame, near_deg: float = 15.0) -> list[int]:
+    """Vertical pixel offsets that keep labels of nearby destinations apart (KOR/JPN)."""
+    offsets: list[int] = []
+    placed: list[tuple[float, float, int]] = []
+    for lon, lat in zip(points["dest_lon"], points["dest_lat"], strict=True):
+        crowd = [o for x, y, o in placed if abs(x - lon) < near_deg and abs(y - lat) < near_deg]
+        dy = -14 if not crowd else (max(crowd) + 28 if max(crowd) >= -14 else 14)
+        offsets.append(dy)
+        placed.append((lon, lat, dy))
+    return offsets
 
 
 # Frame columns → catalogue keys for the tables shown under charts and exported as CSV.
@@ -224,6 +237,11 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = ()) -> pd
 def figures_by_platform(figures: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
     """The report's figures grouped by its four platforms, in the report's order."""
     return [(int(p), g) for p, g in figures.groupby("platform", sort=True)]
+
+
+def tiles_per_row(lang: str, present: bool) -> int:
+    """KPI tiles per row: English units are longer, projector type is larger."""
+    return {("zh", False): 4, ("en", False): 3, ("zh", True): 3, ("en", True): 2}[(lang, present)]
 
 
 def figure_help(ds: Dataset, fig: dict, lang: str) -> str:
