@@ -28,10 +28,8 @@ pages = [
     st.Page("pages/data.py", title=t("page.data", lang), icon=":material/table:",
             url_path="data"),
 ]
-page = st.navigation(pages)
-st.session_state["_page"] = page  # lets a language switch reload this page, relabelled
 try:
-    page.run()
+    st.navigation(pages).run()
 except Exception:  # Streamlit's stop/rerun signals are BaseException and pass through
     # A bug must not show a traceback to an official in a briefing: log it, say so kindly.
     logging.getLogger("zones").exception("page failed")

@@ -12,6 +12,7 @@ from zones.ui import (
     illustrative_banner,
     select_profile_from_event,
     table_with_download,
+    zone_labels,
 )
 
 ctx = context()
@@ -44,7 +45,7 @@ table_with_download(metrics.display_table(zt, lang, drop=("lon", "lat", "categor
                     on_select=select_profile_from_event("zones_table", zt["zone_id"].tolist()))
 
 st.subheader(t("zones.profile", lang))
-names = metrics.zone_names(ds, lang)
+names = zone_labels(ds)
 chosen = st.selectbox(t("zones.profile", lang), list(names), format_func=names.__getitem__,
                       key=KEY_PROFILE, index=None, bind="query-params",
                       placeholder=t("zones.profile.none", lang), label_visibility="collapsed")

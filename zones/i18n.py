@@ -27,7 +27,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # filters
     "filter.header": ("筛选", "Filters"),
     "filter.product": ("产品", "Product"),
-    "filter.product.help": ("按类别排列；可多选。", "Grouped by category; choose several."),
+    "filter.product.help": ("按类别排列（肉类、鹿产品、人参、水果、蔬菜、粮油、食用菌）；可多选。选项为中英双语，因此分享的链接与语言无关。", "Grouped by category (meat, deer, ginseng, fruit, vegetables, grain & oil, fungi); choose several. Options are bilingual so that a shared link works in either language."),
     "filter.destination": ("出口目的地", "Destination country"),
     "filter.prefecture": ("市（州）", "Prefecture"),
     "filter.zone": ("示范区", "Zone"),

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
-from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, name_col, t
+from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.model import CATEGORIES, Dataset
@@ -35,9 +36,6 @@ PAGE_OPTIONS = {KEY_STEP: ("monthly", "yearly"), KEY_BY: ("product", "destinatio
 _PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "col.{}"}
 
 
-def page_option_label(key: str, value: str, lang: str) -> str:
-    """How a page-level option reads on screen (and so in the URL)."""
-    return t(_PAGE_OPTION_KEYS[key].format(value), lang)
 LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
 
 PRESENT_CSS = """
@@ -90,46 +88,48 @@ def current_lang() -> str:
     return by_label.get(st.query_params.get(KEY_LANG, ""), DEFAULT_LANG)
 
 
-def _product_options(ds: Dataset, lang: str) -> tuple[list[str], Callable[[str], str]]:
+def _bilingual(zh: object, en: object) -> str:
+    """Option labels read the same in both languages, so a link never depends on it.
+
+    Bound widgets write their displayed label into the URL; a label that changed with
+    the language would leave a stale, unreadable link after a language switch.
+    """
+    return f"{zh} {en}"
+
+
+def _labels(df: pd.DataFrame, key: str, zh: str, en: str) -> dict[str, str]:
+    return {str(k): _bilingual(a, b)
+            for k, a, b in zip(df[key], df[zh], df[en], strict=True)}
+
+
+def _options(ds: Dataset) -> dict[str, dict[str, str]]:
+    """Option id → label for every multi-choice filter, in display order."""
     order = {c: i for i, c in enumerate(CATEGORIES)}
     prods = ds.products.assign(o=ds.products["category"].map(order)).sort_values(
-        ["o", "product_id"])
-    name = "name_zh" if lang == "zh" else "name_en"
-    labels = {  # "category · product", or just the name where they coincide (人参)
-        p: n if t(f"cat.{c}", lang) == n else f"{t(f'cat.{c}', lang)} · {n}"
-        for p, c, n in zip(prods["product_id"], prods["category"], prods[name], strict=True)
-    }
-    return list(labels), labels.__getitem__
-
-
-def _lookup(df: pd.DataFrame, key: str, col: str) -> dict[str, str]:
-    return {str(k): str(v) for k, v in zip(df[key], df[col], strict=True)}
-
-
-def _options(ds: Dataset, lang: str) -> dict[str, tuple[list[str], Callable[[str], str]]]:
-    nc = "name_zh" if lang == "zh" else "name_en"
-    dests = _lookup(ds.destinations.sort_values(nc), "iso3", nc)
-    prefs_df = ds.counties.drop_duplicates("prefecture_adcode").sort_values(
-        "prefecture_adcode")
-    prefs = _lookup(prefs_df, "prefecture_adcode",
-                    "prefecture_zh" if lang == "zh" else "prefecture_en")
-    zones = _lookup(ds.zones, "zone_id", nc)
+        ["o", "product_id"])  # grouped by category, in the palette's order
+    prefs = ds.counties.drop_duplicates("prefecture_adcode").sort_values("prefecture_adcode")
     return {
-        KEY_PRODUCT: _product_options(ds, lang),
-        KEY_DEST: (list(dests), dests.__getitem__),
-        KEY_PREF: (list(prefs), prefs.__getitem__),
-        KEY_ZONE: (list(zones), zones.__getitem__),
+        KEY_PRODUCT: _labels(prods, "product_id", "name_zh", "name_en"),
+        KEY_DEST: _labels(ds.destinations.sort_values("name_en"), "iso3", "name_zh", "name_en"),
+        KEY_PREF: _labels(prefs, "prefecture_adcode", "prefecture_zh", "prefecture_en"),
+        KEY_ZONE: _labels(ds.zones, "zone_id", "short_zh", "short_en"),
     }
 
 
-def _valid_url_values(ds: Dataset, lang: str) -> dict[str, set[str]]:
-    valid = {k: {fmt(o) for o in opts} for k, (opts, fmt) in _options(ds, lang).items()}
+def page_option_label(key: str, value: str) -> str:
+    """A page-level option's label (both languages, like the filters)."""
+    pair = _PAGE_OPTION_KEYS[key].format(value)
+    return _bilingual(t(pair, "zh"), t(pair, "en"))
+
+
+def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
+    valid = {k: set(labels.values()) for k, labels in _options(ds).items()}
     valid[KEY_LANG] = set(LANG_LABELS.values())
     valid[KEY_PERIOD] = set(ds.periods)
     valid[KEY_FACTS] = valid[KEY_PRESENT] = {"true", "false"}
-    valid[KEY_PROFILE] = {str(n) for n in ds.zones["name_zh" if lang == "zh" else "name_en"]}
+    valid[KEY_PROFILE] = set(valid[KEY_ZONE])
     for key, values in PAGE_OPTIONS.items():
-        valid[key] = {page_option_label(key, v, lang) for v in values}
+        valid[key] = {page_option_label(key, v) for v in values}
     return valid
 
 
@@ -142,43 +142,9 @@ def _check_url_once(ds: Dataset) -> None:
     if raw.get(KEY_PRESENT) == ["1"]:  # the short form `?present=1` from printed notes
         st.session_state[KEY_PRESENT] = True
         raw.pop(KEY_PRESENT)
-    lang = "en" if raw.get(KEY_LANG, [""])[-1] == LANG_LABELS["en"] else "zh"
-    dropped = dropped_params(raw, _valid_url_values(ds, lang))
+    dropped = dropped_params(raw, _valid_url_values(ds))
     if dropped:
         st.session_state["_url_dropped"] = dropped
-
-
-def _relabel_on_lang_change() -> None:
-    """Widgets keep ids; re-assigning them makes the URL carry the new language's labels."""
-    for key in (*LIST_KEYS, KEY_PROFILE):
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-    st.session_state["_relabelled"] = True
-
-
-def _url_params(ds: Dataset, lang: str) -> dict[str, str | list[str]]:
-    """The bound widgets' current values as URL parameters, labelled in ``lang``."""
-    params: dict[str, str | list[str]] = {}
-    if lang != DEFAULT_LANG:
-        params[KEY_LANG] = LANG_LABELS[lang]
-    for key, (_, fmt) in _options(ds, lang).items():
-        values = st.session_state.get(key) or []
-        if values:
-            params[key] = [fmt(v) for v in values]
-    period = st.session_state.get(KEY_PERIOD)
-    if period and tuple(period) != (ds.periods[0], ds.periods[-1]):
-        params[KEY_PERIOD] = list(period)
-    for key in (KEY_FACTS, KEY_PRESENT):
-        if st.session_state.get(key):
-            params[key] = "true"
-    profile = st.session_state.get(KEY_PROFILE)
-    if profile:
-        params[KEY_PROFILE] = _lookup(ds.zones, "zone_id", name_col(lang))[profile]
-    for key, value in PAGE_OPTION_DEFAULTS.items():
-        chosen = st.session_state.get(key)
-        if chosen and chosen != value:
-            params[key] = page_option_label(key, chosen, lang)
-    return params
 
 
 def _reset_filters() -> None:
@@ -188,25 +154,55 @@ def _reset_filters() -> None:
     st.session_state[KEY_FACTS] = False
 
 
+_SHARED_KEYS = (KEY_LANG, KEY_PRESENT, *FILTER_KEYS)
+
+
+def _restore_after_page_switch() -> None:
+    """Carry the shared filter across a page switch that dropped it from the URL.
+
+    Streamlit (1.67) drops URL-seeded values of bound widgets on the first switch to
+    another page after a link was opened. The last values drawn are kept here, and put
+    back when the URL lost them without the user clearing them.
+    """
+    saved = st.session_state.get("_shared", {})
+    if saved.get("_page") in (None, _page_hash()):
+        return  # same page: whatever the widgets say is what the user chose
+    for key, value in saved.items():
+        if key in _SHARED_KEYS and key not in st.query_params and value not in (
+                None, [], False, ()):
+            st.session_state[key] = value
+
+
+def _page_hash() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
+
+
+def _remember_shared() -> None:
+    saved: dict[str, object] = {k: st.session_state.get(k) for k in _SHARED_KEYS}
+    saved["_page"] = _page_hash()
+    st.session_state["_shared"] = saved
+
+
 def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
     """Draw the shared filters (bound to the URL) and return language, filter, present."""
     _check_url_once(ds)
+    _restore_after_page_switch()
     with st.sidebar:
         st.radio(t("lang.label", current_lang()), list(LANGS), key=KEY_LANG,
                  format_func=LANG_LABELS.__getitem__, horizontal=True,
-                 bind="query-params", on_change=_relabel_on_lang_change)
+                 bind="query-params")
         lang = current_lang()
         present = st.toggle(t("present.label", lang), key=KEY_PRESENT,
                             help=t("present.help", lang), bind="query-params")
         st.header(t("filter.header", lang))
-        opts = _options(ds, lang)
+        opts = _options(ds)
         label = {KEY_PRODUCT: "filter.product", KEY_DEST: "filter.destination",
                  KEY_PREF: "filter.prefecture", KEY_ZONE: "filter.zone"}
         values: dict[str, list[str]] = {}
         for key in LIST_KEYS:
-            options, fmt = opts[key]
             values[key] = st.multiselect(
-                t(label[key], lang), options, format_func=fmt, key=key,
+                t(label[key], lang), list(opts[key]), format_func=opts[key].__getitem__, key=key,
                 bind="query-params", placeholder=t("filter.all", lang),
                 help=t("filter.product.help", lang) if key == KEY_PRODUCT else None,
             )
@@ -218,10 +214,7 @@ def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
                           help=t("filter.report_only.help", lang), bind="query-params")
         st.button(t("filter.reset", lang), on_click=_reset_filters, width="stretch")
         st.caption(t("filter.share", lang))
-    if st.session_state.pop("_relabelled", False) and "_page" in st.session_state:
-        # Bound widgets keep their old-language labels in the URL until the next user
-        # action; reload the page with the URL rewritten in the new language instead.
-        st.switch_page(st.session_state["_page"], query_params=_url_params(ds, lang))
+    _remember_shared()
     full = (periods[0], periods[-1])
     state = FilterState(
         products=tuple(values[KEY_PRODUCT]), destinations=tuple(values[KEY_DEST]),
@@ -359,5 +352,10 @@ def page_option(container: DeltaGenerator, key: str, label_key: str, lang: str) 
     default = PAGE_OPTION_DEFAULTS[key]
     value = container.segmented_control(
         t(label_key, lang), list(PAGE_OPTIONS[key]), key=key, default=default,
-        format_func=lambda v: page_option_label(key, v, lang), bind="query-params")
+        format_func=lambda v: page_option_label(key, v), bind="query-params")
     return str(value or default)
+
+
+def zone_labels(ds: Dataset) -> dict[str, str]:
+    """Zone id → the label used by the zone filter and the profile picker."""
+    return _options(ds)[KEY_ZONE]
