@@ -8,7 +8,8 @@ from zones.i18n import t
 from zones.ui import KEY_PRESENT, current_lang
 
 lang = current_lang()
-present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) == "1"
+present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) in (
+    "1", "true")
 st.set_page_config(
     page_title=t("app.short", lang),
     page_icon="assets/favicon.png",

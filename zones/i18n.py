@@ -202,7 +202,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.bad_format": ("“{value}”格式不正确", "'{value}' is not in the expected format"),
     "err.too_small": ("“{value}”小于最小值 {min}", "'{value}' is below the minimum {min}"),
     "err.duplicate": ("“{value}”重复出现", "'{value}' appears more than once"),
-    "err.duplicate_key": ("{key} 组合重复", "This {key} combination appears more than once"),
+    "err.duplicate_key": ("{columns} 组合重复", "This {columns} combination appears more than once"),
     "err.invalid": ("“{value}”无效", "'{value}' is not valid"),
     "err.unknown_ref": ("“{value}”在 {target} 中不存在", "'{value}' does not exist in {target}"),
     "err.not_jilin_county": ("“{value}”不是吉林省的县级行政区代码", "'{value}' is not the code of a county in Jilin"),
@@ -215,7 +215,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **params: object) -> str:
+def t(key: str, lang: str, /, **params: object) -> str:
     """Translate ``key``; an unknown key shows itself so that it is noticed, never crashes."""
     pair = STRINGS.get(key)
     if pair is None:
@@ -239,7 +239,7 @@ def fmt_number(value: float | None, lang: str) -> str:
             return f"{_trim(v / 1e8, 2)}亿".replace(",", "")
         if abs(v) >= 1e4:
             return f"{_trim(v / 1e4, 2)}万"
-        return _trim(v, 1) if v != int(v) else str(int(v))
+        return _trim(v, 1).replace(",", "") if v != int(v) else str(int(v))
     if abs(v) >= 1e9:
         return f"{_trim(v / 1e9, 2)} billion"
     if abs(v) >= 1e6:

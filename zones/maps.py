@@ -141,15 +141,15 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
             color=FIRST_COLOR, fontWeight="bold", fontSize=13, align="left", dx=6,
         ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N",
                  yOffset=alt.YOffset("label_dy:Q", scale=None)))
-    if not dests.empty:
-        sel = alt.selection_point(name=DEST_SELECTION, fields=["iso3"], on="click")
-        layers.append(alt.Chart(dests).mark_circle(color="#4477AA", opacity=0.85,
-                                                   stroke="#1B3A5C").encode(
-            longitude="dest_lon:Q", latitude="dest_lat:Q",
-            size=alt.Size("tonnes:Q", scale=alt.Scale(range=[40, 600]), legend=None),
-            tooltip=[alt.Tooltip("destination:N", title=t("col.destination", lang)),
-                     alt.Tooltip("tonnes:Q", title=t("col.tonnes", lang), format=",.1f"),
-                     alt.Tooltip("source_label:N", title=t("col.source", lang))],
-        ).add_params(sel))
+    # Always present (even empty) so that the page can listen for its selection.
+    sel = alt.selection_point(name=DEST_SELECTION, fields=["iso3"], on="click")
+    layers.append(alt.Chart(dests).mark_circle(color="#4477AA", opacity=0.85,
+                                               stroke="#1B3A5C").encode(
+        longitude="dest_lon:Q", latitude="dest_lat:Q",
+        size=alt.Size("tonnes:Q", scale=alt.Scale(range=[40, 600]), legend=None),
+        tooltip=[alt.Tooltip("destination:N", title=t("col.destination", lang)),
+                 alt.Tooltip("tonnes:Q", title=t("col.tonnes", lang), format=",.1f"),
+                 alt.Tooltip("source_label:N", title=t("col.source", lang))],
+    ).add_params(sel))
     return alt.layer(*layers).project("equalEarth", rotate=[-150, 0, 0]).properties(
         height=height).configure_view(stroke=None).configure_legend(orient="bottom")

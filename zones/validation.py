@@ -106,11 +106,14 @@ def _check_code(check: str) -> str:
     return "invalid"
 
 
-def check_frame(spec: FileSpec, df: pd.DataFrame, bad_cells: set[tuple[int, str]]) -> list[Issue]:
-    """Schema checks of one typed frame. ``bad_cells`` were already reported by coercion."""
+def check_frame(spec: FileSpec, df: pd.DataFrame, bad_cells: set[tuple[int, str]],
+                missing_columns: frozenset[str] = frozenset()) -> list[Issue]:
+    """Schema checks of one typed frame. ``bad_cells`` were already reported by coercion,
+    ``missing_columns`` as missing (once, not once per row)."""
     issues: list[Issue] = []
+    present = set(spec.column_names) - missing_columns
     for col in spec.columns:
-        if col.required and col.name in df.columns:
+        if col.required and col.name in present:
             for idx in df.index[df[col.name].isna()]:
                 if (idx, col.name) not in bad_cells:
                     issues.append(Issue(spec.name, _line(idx), col.name, "missing_value"))
@@ -133,7 +136,7 @@ def check_frame(spec: FileSpec, df: pd.DataFrame, bad_cells: set[tuple[int, str]
             if code == "too_small" and colspec and colspec.min_value is not None:
                 params["min"] = f"{colspec.min_value:g}"
             if code == "duplicate_key":
-                params["key"] = " + ".join(spec.key)
+                params["columns"] = " + ".join(spec.key)
                 if column != spec.key[0]:
                     continue  # one issue per duplicated row, not one per key column
             issues.append(Issue(spec.name, _line(rec["index"]), column, code, params))
@@ -253,7 +256,8 @@ def validate_frames(raw: dict[str, pd.DataFrame], counties: dict, world: dict
                 frame[col] = pd.Series(pd.NA, index=frame.index, dtype="string")
         issues += coerce_issues
         bad = {(i.line - 2, i.column) for i in coerce_issues if i.line and i.column}
-        issues += check_frame(spec, frame, bad)
+        missing = frozenset(i.column for i in col_issues if i.column)
+        issues += check_frame(spec, frame, bad, missing)
         typed[name] = frame
     issues += cross_checks(typed, counties, world)
     return typed, issues

@@ -1,0 +1,156 @@
+"""Altair chart specs for the volume pages, checked through ``to_dict()`` (no rendering)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from zones import charts, metrics
+from zones.filters import FilterState, apply_filters
+from zones.i18n import t
+from zones.model import CATEGORIES, CATEGORY_COLORS, Dataset
+
+LANGS = ["zh", "en"]
+
+
+def labeled(ds: Dataset, lang: str, state: FilterState | None = None) -> pd.DataFrame:
+    return metrics.label_volumes(ds, apply_filters(ds, state or FilterState()).volumes, lang)
+
+
+def tooltip_fields(enc: dict[str, Any]) -> list[str]:
+    return [tip["field"] for tip in enc["tooltip"]]
+
+
+def assert_illustrative_title(spec: dict[str, Any], lang: str, key: str) -> None:
+    assert spec["title"]["text"] == t(key, lang)
+    assert spec["title"]["subtitle"] == t("source.illustrative", lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("by", ["product", "destination", "zone"])
+@pytest.mark.parametrize("yearly", [True, False], ids=["yearly", "monthly"])
+def test_timeseries_chart(dataset: Dataset, lang: str, by: str, yearly: bool) -> None:
+    lab = labeled(dataset, lang)
+    scale = charts.color_scale(by, lab, metrics.product_palette(dataset))
+    data = metrics.timeseries(lab, by, "tonnes", yearly)
+    spec = charts.timeseries_chart(data, by, "tonnes", yearly, lang, scale).to_dict()
+    assert spec["mark"]["type"] == "bar"
+    enc = spec["encoding"]
+    step = "year" if yearly else "period"
+    assert enc["x"]["field"] == step
+    assert enc["y"]["field"] == "tonnes"
+    assert enc["y"]["aggregate"] == "sum"
+    assert enc["color"]["field"] == by
+    assert enc["color"]["title"] == t(f"vol.by.{by}", lang)
+    assert "source_label" in tooltip_fields(enc)
+    assert_illustrative_title(spec, lang, "vol.timeseries")
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["source_label"] for r in rows} == {t("source.illustrative", lang)}
+
+
+def test_product_colour_scale_follows_the_palette(dataset: Dataset) -> None:
+    lab = labeled(dataset, "en")
+    palette = metrics.product_palette(dataset)
+    scale = charts.color_scale("product", lab, palette).to_dict()
+    names = dict(zip(dataset.products["name_en"], dataset.products["product_id"],
+                     strict=True))
+    assert scale["domain"] == sorted(scale["domain"])
+    assert len(scale["domain"]) == 10
+    assert scale["range"] == [palette[names[n]] for n in scale["domain"]]
+
+
+@pytest.mark.parametrize("by", ["destination", "zone"])
+def test_other_dimensions_use_a_scheme(dataset: Dataset, by: str) -> None:
+    scale = charts.color_scale(by, labeled(dataset, "en"), {}).to_dict()
+    assert scale == {"scheme": "tableau10"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_category_scale_is_category_colors_in_order(lang: str) -> None:
+    scale = charts.category_scale(lang).to_dict()
+    assert scale["domain"] == [t(f"cat.{c}", lang) for c in CATEGORIES]
+    assert scale["range"] == [CATEGORY_COLORS[c] for c in CATEGORIES]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("measure", ["tonnes", "value_usd", "consignments"])
+def test_ranking_chart(dataset: Dataset, lang: str, measure: str) -> None:
+    lab = labeled(dataset, lang)
+    data = metrics.ranking(lab, "destination", measure)
+    spec = charts.ranking_chart(data, "destination", measure, lang,
+                                charts.color_scale("destination", lab, {})).to_dict()
+    assert spec["mark"]["type"] == "bar"
+    enc = spec["encoding"]
+    assert enc["y"]["field"] == "destination"
+    assert enc["y"]["sort"] == "-x"
+    assert enc["x"]["field"] == measure
+    assert enc["x"]["title"] == t(f"col.{measure}", lang)
+    assert {"rank", "share", "source_label"} <= set(tooltip_fields(enc))
+    assert spec["height"] >= 26 * len(data)
+    assert_illustrative_title(spec, lang, "vol.ranking")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_yoy_chart(dataset: Dataset, lang: str) -> None:
+    data = metrics.yoy(labeled(dataset, lang), "tonnes")
+    spec = charts.yoy_chart(data, "tonnes", lang).to_dict()
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["bar", "text"]
+    bars, text = spec["layer"]
+    assert "growth" in tooltip_fields(bars["encoding"])
+    assert "source_label" in tooltip_fields(bars["encoding"])
+    assert text["encoding"]["text"]["field"] == "growth"
+    assert text["encoding"]["text"]["format"] == "+.1%"
+    assert_illustrative_title(spec, lang, "vol.yoy")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_breakdown_chart(dataset: Dataset, lang: str) -> None:
+    data = metrics.breakdown(labeled(dataset, lang), "value_usd")
+    spec = charts.breakdown_chart(data, "value_usd", lang).to_dict()
+    assert spec["mark"]["type"] == "bar"
+    color = spec["encoding"]["color"]
+    assert color["field"] == "category_label"
+    assert color["scale"]["domain"] == [t(f"cat.{c}", lang) for c in CATEGORIES]
+    assert color["scale"]["range"] == [CATEGORY_COLORS[c] for c in CATEGORIES]
+    assert "source_label" in tooltip_fields(spec["encoding"])
+    assert_illustrative_title(spec, lang, "vol.breakdown")
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["category_label"] for r in rows} <= set(color["scale"]["domain"])
+
+
+def test_breakdown_chart_does_not_change_its_input(dataset: Dataset) -> None:
+    data = metrics.breakdown(labeled(dataset, "en"), "tonnes")
+    before = data.copy()
+    charts.breakdown_chart(data, "tonnes", "en")
+    pd.testing.assert_frame_equal(data, before)
+
+
+@pytest.mark.parametrize(("present", "sizes"), [(False, (12, 16)), (True, (18, 24))])
+def test_presentation_mode_enlarges_type(dataset: Dataset, present: bool, sizes) -> None:
+    lab = labeled(dataset, "en")
+    data = metrics.ranking(lab, "product", "tonnes")
+    spec = charts.ranking_chart(data, "product", "tonnes", "en",
+                                charts.color_scale("zone", lab, {}), present).to_dict()
+    assert spec["config"]["axis"]["labelFontSize"] == sizes[0]
+    assert spec["config"]["title"]["fontSize"] == sizes[1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_charts_of_empty_data_are_valid_specs(dataset: Dataset, lang: str) -> None:
+    lab = labeled(dataset, lang, FilterState(report_only=True))
+    assert lab.empty
+    scale = charts.color_scale("product", lab, metrics.product_palette(dataset))
+    specs = [
+        charts.timeseries_chart(metrics.timeseries(lab, "product", "tonnes", True),
+                                "product", "tonnes", True, lang, scale),
+        charts.ranking_chart(metrics.ranking(lab, "product", "tonnes"), "product", "tonnes",
+                             lang, scale),
+        charts.yoy_chart(metrics.yoy(lab, "tonnes"), "tonnes", lang),
+        charts.breakdown_chart(metrics.breakdown(lab, "tonnes"), "tonnes", lang),
+    ]
+    for chart in specs:
+        spec = chart.to_dict()  # validates against the Vega-Lite schema
+        assert spec["title"]["subtitle"] == t("source.illustrative", lang)

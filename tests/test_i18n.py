@@ -1,0 +1,226 @@
+"""The string catalogue and number formats: both languages complete, every used key exists."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from zones import metrics
+from zones.i18n import LANGS, STRINGS, fmt_number, fmt_percent, fmt_quantity, t
+from zones.model import CATEGORIES, LEVELS, QUALIFIERS, SOURCES, UNITS
+
+ROOT = Path(__file__).resolve().parent.parent
+# the catalogue itself is left out: its keys would trivially "use" themselves
+SOURCE_FILES = sorted([*(p for p in (ROOT / "zones").glob("*.py") if p.name != "i18n.py"),
+                       *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
+FILE_SUFFIXES = ("csv", "py", "md", "geojson", "json", "png", "toml", "txt")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogue_has_both_languages() -> None:
+    for key, pair in STRINGS.items():
+        assert len(pair) == 2, key
+        zh, en = pair
+        assert zh.strip(), key
+        assert en.strip(), key
+        assert zh == zh.strip() and en == en.strip(), key
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_placeholders_match_between_languages(key: str) -> None:
+    zh, en = STRINGS[key]
+    assert placeholders(zh) == placeholders(en)
+
+
+def test_no_placeholder_shadows_the_parameters_of_t() -> None:
+    clashes = {k for k, (zh, _) in STRINGS.items() if placeholders(zh) & {"key", "lang"}}
+    assert clashes == set()
+
+
+def test_english_side_has_no_chinese_and_chinese_side_has_chinese() -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    allowed_in_en = {"lang.label", "app.title"}  # "Language / 语言"
+    for key, (_zh, en) in STRINGS.items():
+        if key not in allowed_in_en and "'三" not in en:
+            assert not han.search(en), key
+    assert sum(bool(han.search(zh)) for zh, _ in STRINGS.values()) > 0.8 * len(STRINGS)
+
+
+def test_t_falls_back_to_the_key_and_formats() -> None:
+    assert t("no.such.key", "en") == "no.such.key"
+    assert t("zones.count", "en", n=3) == "3 zones"
+    assert t("zones.count", "zh", n=3) == "3 个示范区"
+    assert t("page.zones", "fr") == "Zones"  # any non-zh language reads English
+
+
+# -- every key the code uses exists ---------------------------------------------------
+
+def _source(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def static_t_keys() -> set[tuple[str, str]]:
+    """(file, key) for every t("literal", ...) call."""
+    pat = re.compile(r"""\bt\(\s*(["'])([A-Za-z0-9_.]+)\1""")
+    return {(p.name, m.group(2)) for p in SOURCE_FILES for m in pat.finditer(_source(p))}
+
+
+def dynamic_t_prefixes() -> set[str]:
+    """Prefixes of every t(f"prefix.{...}", ...) call."""
+    pat = re.compile(r"""\bt\(\s*f(["'])([A-Za-z0-9_.]*)\{""")
+    return {m.group(2) for p in SOURCE_FILES for m in pat.finditer(_source(p))}
+
+
+def key_like_literals() -> set[tuple[str, str]]:
+    """String constants that look like catalogue keys (e.g. passed to header/empty_state)."""
+    prefixes = {k.split(".")[0] for k in STRINGS}
+    pat = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
+    found = set()
+    for path in SOURCE_FILES:
+        for node in ast.walk(ast.parse(_source(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                s = node.value
+                if (pat.match(s) and s.split(".")[0] in prefixes
+                        and s.rsplit(".", 1)[-1] not in FILE_SUFFIXES):
+                    found.add((path.name, s))
+    return found
+
+
+def error_codes() -> set[str]:
+    """Every code passed to Issue(...) or returned by the pandera check mapping."""
+    codes = set()
+    for name in ("validation.py", "loading.py"):
+        tree = ast.parse(_source(ROOT / "zones" / name))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Issue"
+                    and len(node.args) >= 4):
+                code = node.args[3]
+                if isinstance(code, ast.Constant):
+                    codes.add(code.value)
+                elif isinstance(code, ast.IfExp):
+                    codes |= {c.value for c in (code.body, code.orelse)
+                              if isinstance(c, ast.Constant)}
+    return codes | {"not_allowed", "bad_format", "too_small", "duplicate", "duplicate_key",
+                    "invalid"}
+
+
+def test_the_scan_finds_keys() -> None:
+    keys = {k for _, k in static_t_keys()}
+    assert {"app.short", "page.overview", "filter.summary", "err.page_title"} <= keys
+    assert {"cat.", "level.", "source.", "err."} <= dynamic_t_prefixes()
+    assert {"page.zones", "empty.facts_only_volumes"} <= {k for _, k in key_like_literals()}
+    assert {"missing_file", "not_utf8", "point_outside", "fact_required"} <= error_codes()
+
+
+@pytest.mark.parametrize(("file", "key"), sorted(static_t_keys() | key_like_literals()))
+def test_used_key_exists(file: str, key: str) -> None:
+    assert key in STRINGS, f"{file} uses {key!r}, missing from STRINGS"
+
+
+# Every dynamic prefix the code builds keys from, and the values it is built with.
+DYNAMIC: dict[str, tuple[str, ...]] = {
+    "cat.": CATEGORIES,
+    "level.": LEVELS,
+    "source.": SOURCES,
+    "unit.": UNITS,
+    "qual.": QUALIFIERS,
+    "col.": (*metrics.MEASURES, *{v.split(".", 1)[1]
+                                  for v in metrics._COLUMN_KEYS.values()}),
+    "vol.by.": metrics.DIMS,
+    "vol.": ("monthly", "yearly"),
+    "overview.platform.": ("1", "2", "3", "4"),
+    "err.": tuple(sorted(error_codes())),
+}
+
+
+def test_every_dynamic_prefix_is_known() -> None:
+    unknown = dynamic_t_prefixes() - set(DYNAMIC)
+    assert not unknown, f"add the values of {unknown} to DYNAMIC"
+
+
+@pytest.mark.parametrize("key", sorted(f"{p}{v}" for p, vs in DYNAMIC.items() for v in vs))
+def test_dynamic_key_exists(key: str) -> None:
+    assert key in STRINGS
+
+
+# -- number formats -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    (1.2e8, "1.2亿", "120 million"),
+    (110_000_000_000, "1100亿", "110 billion"),
+    (999_999, "100万", "999,999"),
+    (1_000_000, "100万", "1 million"),
+    (60356, "6.04万", "60,356"),
+    (10000, "1万", "10,000"),
+    (15000.0, "1.5万", "15,000"),
+    (5175, "5175", "5,175"),
+    (2303.0, "2303", "2,303"),
+    (16, "16", "16"),
+    (0, "0", "0"),
+    (12.5, "12.5", "12.5"),
+    (1234567.89, "123.46万", "1.23 million"),
+    (4567.89, "4567.9", "4,567.9"),
+    (-50000, "-5万", "-50,000"),
+    (None, "–", "–"),
+    (float("nan"), "–", "–"),
+])
+def test_fmt_number(value: float | None, zh: str, en: str) -> None:
+    assert fmt_number(value, "zh") == zh
+    assert fmt_number(value, "en") == en
+
+
+@pytest.mark.parametrize(("value", "unit", "qualifier", "zh", "en"), [
+    (50, "memoranda", "more_than", "50余份", "50+ memoranda"),
+    (310, "enterprises", "more_than", "310余家", "310+ enterprises"),
+    (10, "outlets", "more_than", "10余家", "10+ outlets"),
+    (1968, "declarations", "approximately", "约1968批", "≈ 1,968 declarations"),
+    (120_000_000, "usd", "exact", "1.2亿美元", "USD 120 million"),
+    (110_000_000_000, "cny", "exact", "1100亿元", "CNY 110 billion"),
+    (6, "rank", "exact", "第6名", "No. 6"),
+    (17, "percent", "exact", "17%", "17%"),
+    (60356, "teu", "exact", "6.04万标箱", "60,356 TEU"),
+])
+def test_fmt_quantity(value: float, unit: str, qualifier: str, zh: str, en: str) -> None:
+    assert fmt_quantity(value, unit, "zh", qualifier) == zh
+    assert fmt_quantity(value, unit, "en", qualifier) == en
+
+
+def test_fmt_quantity_defaults_to_exact() -> None:
+    assert fmt_quantity(16, "measures", "en") == "16 measures"
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.25, "+25.0%"), (-0.1, "-10.0%"),
+                                             (0.0, "+0.0%"), (None, "–"),
+                                             (float("nan"), "–")])
+def test_fmt_percent(value: float | None, text: str) -> None:
+    for lang in LANGS:
+        assert fmt_percent(value, lang) == text
+
+
+def test_every_bundled_figure_formats_in_both_languages(dataset) -> None:
+    for fig in dataset.figures.itertuples():
+        for lang in LANGS:
+            text = fmt_quantity(fig.value, fig.unit, lang, fig.qualifier)
+            assert "{" not in text
+            assert "unit." not in text
+            assert "qual." not in text
+
+
+def test_page_option_labels_exist() -> None:
+    """The volumes page's segmented controls build keys from a pattern per option."""
+    from zones import ui
+
+    patterns = getattr(ui, "_PAGE_OPTION_KEYS", None)
+    options = getattr(ui, "PAGE_OPTIONS", None)
+    if patterns is None or options is None:
+        pytest.skip("zones.ui has no page-option table")
+    for key, values in options.items():
+        for value in values:
+            assert patterns[key].format(value) in STRINGS, (key, value)

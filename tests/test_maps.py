@@ -1,0 +1,162 @@
+"""Vector maps (Altair, offline): layers, projections, selections, source marking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zones import maps, metrics
+from zones.filters import FilterState, apply_filters
+from zones.i18n import t
+from zones.model import CATEGORIES, CATEGORY_COLORS, Dataset
+
+LANGS = ["zh", "en"]
+
+
+def marks(spec: dict[str, Any]) -> list[str]:
+    return [layer["mark"]["type"] for layer in spec["layer"]]
+
+
+def params(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p for p in spec.get("params", [])}
+
+
+def tooltip_fields(layer: dict[str, Any]) -> list[str]:
+    return [tip["field"] for tip in layer["encoding"]["tooltip"]]
+
+
+def jilin_spec(ds: Dataset, state: FilterState, lang: str) -> dict[str, Any]:
+    view = apply_filters(ds, state)
+    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang)
+    return maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang).to_dict()
+
+
+def world_spec(ds: Dataset, state: FilterState, lang: str) -> dict[str, Any]:
+    view = apply_filters(ds, state)
+    arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
+                                         lang)
+    return maps.world_map(ds.geo, arcs, dests, firsts, lang).to_dict()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_jilin_map(dataset: Dataset, lang: str) -> None:
+    spec = jilin_spec(dataset, FilterState(), lang)
+    assert marks(spec) == ["geoshape", "geoshape", "point"]
+    assert spec["projection"]["type"] == "mercator"
+    counties, prefectures, points = spec["layer"]
+    assert len(counties["data"]["values"]) == len(dataset.geo.counties["features"])
+    assert len(prefectures["data"]["values"]) == len(dataset.geo.prefectures["features"])
+    enc = points["encoding"]
+    assert enc["longitude"]["field"] == "lon"
+    assert enc["latitude"]["field"] == "lat"
+    assert enc["color"]["field"] == "category_label"
+    assert enc["color"]["scale"]["domain"] == [t(f"cat.{c}", lang) for c in CATEGORIES]
+    assert enc["color"]["scale"]["range"] == [CATEGORY_COLORS[c] for c in CATEGORIES]
+    assert enc["shape"]["field"] == "source_label"
+    assert enc["shape"]["scale"]["domain"] == [t("source.report", lang),
+                                               t("source.illustrative", lang)]
+    assert {"source_label", "fact_id", "name"} <= set(tooltip_fields(points))
+    assert t("source.illustrative", lang) in enc["size"]["title"]
+    sel = params(spec)
+    assert maps.ZONE_SELECTION == "zone"
+    assert sel["zone"]["select"]["fields"] == ["zone_id"]
+    assert enc["strokeWidth"]["condition"]["param"] == "zone"
+    rows = spec["datasets"][points["data"]["name"]]
+    assert len(rows) == 16
+
+
+def test_jilin_map_highlights_the_zone_counties(dataset: Dataset) -> None:
+    spec = jilin_spec(dataset, FilterState(products=("ginseng",)), "en")
+    calc = spec["layer"][0]["transform"][0]["calculate"]
+    for adcode in ("220621", "220582", "220622"):
+        assert adcode in calc
+    assert "220183" not in calc  # Dehui makes poultry, not ginseng
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_jilin_map_county_names_follow_the_language(dataset: Dataset, lang: str) -> None:
+    spec = jilin_spec(dataset, FilterState(), lang)
+    assert tooltip_fields(spec["layer"][0])[0] == f"properties.name_{lang}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_world_map(dataset: Dataset, lang: str) -> None:
+    spec = world_spec(dataset, FilterState(), lang)
+    assert spec["projection"]["type"] == "equalEarth"
+    assert spec["projection"]["rotate"][0] == -150  # Pacific-centred
+    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "text", "circle"]
+    land, sea, arcs, firsts, labels, dests = spec["layer"]
+    assert len(land["data"]["values"]) == len(dataset.geo.world["features"])
+    assert sea["data"]["values"] == dataset.geo.china_maritime["features"]
+    assert len(sea["data"]["values"]) > 0
+    assert sea["mark"]["filled"] is False
+    assert "source_label" in tooltip_fields(arcs)
+    assert t("source.illustrative", lang) in arcs["encoding"]["strokeWidth"]["title"]
+    assert firsts["mark"]["color"] == maps.FIRST_COLOR
+    assert "citation" in tooltip_fields(firsts)
+    assert len(spec["datasets"][firsts["data"]["name"]]) == 5
+    assert labels["encoding"]["text"]["field"] == "label"
+    assert "source_label" in tooltip_fields(dests)
+    assert maps.DEST_SELECTION == "dest"
+    assert params(spec)["dest"]["select"]["fields"] == ["iso3"]
+
+
+def test_world_map_report_only_has_only_first_routes(dataset: Dataset) -> None:
+    spec = world_spec(dataset, FilterState(report_only=True), "en")
+    # The destination layer stays (empty) so the page's on_select always has its param.
+    assert marks(spec) == ["geoshape", "geoshape", "rule", "text", "circle"]
+    assert "dest" in params(spec)
+
+
+@pytest.mark.parametrize(("state", "lang"), [
+    (FilterState(products=("ginseng",), destinations=("AFG",)), "zh"),
+    (FilterState(report_only=True, destinations=("DEU",)), "en"),
+    (FilterState(period=("2008-01", "2008-12"), destinations=("USA",),
+                 products=("raspberry",)), "zh"),
+], ids=["ginseng-afg", "report-deu", "raspberry-usa-2008"])
+def test_maps_of_empty_data_are_valid_specs(dataset: Dataset, state: FilterState,
+                                            lang: str) -> None:
+    jilin = jilin_spec(dataset, state, lang)  # to_dict validates the spec
+    assert marks(jilin) == ["geoshape", "geoshape", "point"]
+    assert "zone" in params(jilin)
+    world = world_spec(dataset, state, lang)
+    assert marks(world)[:2] == ["geoshape", "geoshape"]
+    assert world["projection"]["type"] == "equalEarth"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_china_inset_has_the_maritime_lines(dataset: Dataset, lang: str) -> None:
+    spec = maps.china_inset(dataset.geo, lang).to_dict()
+    assert marks(spec) == ["geoshape", "geoshape", "geoshape"]
+    assert spec["layer"][1]["data"]["values"] == dataset.geo.china_maritime["features"]
+    assert spec["title"] == t("zones.inset", lang)
+    assert spec["projection"]["type"] == "conicEqualArea"
+
+
+def test_representative_points_lie_inside_their_features(dataset: Dataset) -> None:
+    from shapely.geometry import Point, shape
+
+    pts = maps.representative_points(dataset.geo.prefectures, "adcode")
+    assert len(pts) == len(dataset.geo.prefectures["features"])
+    for f in dataset.geo.prefectures["features"]:
+        lon, lat = pts[f["properties"]["adcode"]]
+        assert shape(f["geometry"]).buffer(0.01).contains(Point(lon, lat))
+
+
+def test_world_points_cover_every_destination(dataset: Dataset) -> None:
+    assert set(dataset.destinations["iso3"]) <= set(dataset.geo.world_points)
+    lon, lat = dataset.geo.jilin_point
+    assert 121 < lon < 132
+    assert 40 < lat < 47
+
+
+def test_representative_points_skip_features_without_geometry() -> None:
+    layer = {"features": [{"properties": {"k": "a"}, "geometry": None}]}
+    assert maps.representative_points(layer, "k") == {}
+
+
+def test_source_scale() -> None:
+    scale = maps.source_scale("zh").to_dict()
+    assert scale["domain"] == ["报告事实", "示意数据（非事实）"]
+    assert scale["range"] == ["diamond", "circle"]
