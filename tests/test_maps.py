@@ -85,8 +85,8 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
     spec = world_spec(dataset, FilterState(), lang)
     assert spec["projection"]["type"] == "equalEarth"
     assert spec["projection"]["rotate"][0] == -150  # Pacific-centred
-    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "text", "circle"]
-    land, sea, arcs, firsts, labels, dests = spec["layer"]
+    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "circle", "text"]
+    land, sea, arcs, firsts, dests, labels = spec["layer"]
     assert len(land["data"]["values"]) == len(dataset.geo.world["features"])
     assert sea["data"]["values"] == dataset.geo.china_maritime["features"]
     assert len(sea["data"]["values"]) > 0
@@ -105,7 +105,7 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
 def test_world_map_report_only_has_only_first_routes(dataset: Dataset) -> None:
     spec = world_spec(dataset, FilterState(report_only=True), "en")
     # The destination layer stays (empty) so the page's on_select always has its param.
-    assert marks(spec) == ["geoshape", "geoshape", "rule", "text", "circle"]
+    assert marks(spec) == ["geoshape", "geoshape", "rule", "circle", "text"]
     assert "dest" in params(spec)
 
 

@@ -49,7 +49,7 @@ def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, la
                               "slice(datum.value, 5) == '01' ? datum.value : ''")),
         y=alt.Y(f"sum({measure}):Q", title=_measure_title(measure, lang)),
         color=alt.Color(f"{by}:N", title=by_title, scale=scale,
-                        legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+                        legend=alt.Legend(orient="right", labelLimit=220)),
         tooltip=[
             alt.Tooltip(f"{step}:O", title=t("col.period", lang)),
             alt.Tooltip(f"{by}:N", title=by_title),
@@ -64,7 +64,8 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
                   present: bool = False) -> alt.Chart:
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y(f"{by}:N", sort="-x", title=by_title, axis=alt.Axis(labelOverlap=False)),
+        y=alt.Y(f"{by}:N", sort="-x", title=by_title,
+                axis=alt.Axis(labelOverlap=False, labelLimit=240)),
         x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
         color=alt.Color(f"{by}:N", scale=scale, legend=None),
         tooltip=[
@@ -107,7 +108,7 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
     data = data.assign(category_label=data["category"].map(lambda c: t(f"cat.{c}", lang)))
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("product:N", sort="-x", title=t("col.product", lang),
-                axis=alt.Axis(labelOverlap=False)),
+                axis=alt.Axis(labelOverlap=False, labelLimit=240)),
         x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
         color=alt.Color("category_label:N", title=t("col.category", lang),
                         scale=category_scale(lang)),

@@ -84,9 +84,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qual.more_than": ("{n}余", "{n}+"),
     "qual.approximately": ("约{n}", "≈ {n}"),
     "qual.exact": ("{n}", "{n}"),
-    "unit.name.tonnes": ("吨", "tonnes"),
-    "unit.name.usd": ("美元", "USD"),
-    "unit.name.consignments": ("批次", "consignments"),
+    "opt.tonnes": ("吨", "Tonnes"),
+    "opt.value_usd": ("美元", "USD"),
+    "opt.consignments": ("批次", "Consignments"),
     # overview
     "overview.kpis": ("报告数字（按“四个平台”）", "The report's figures, by its four platforms"),
     "overview.platform.1": ("平台一 · 长吉图开发开放先导区", "Platform 1 · Chang-Ji-Tu pilot zone"),

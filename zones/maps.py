@@ -76,7 +76,8 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
                        f"{t('source.illustrative', lang)}",
                        scale=alt.Scale(range=[120, 1100], zero=True),
                        legend=alt.Legend(orient="bottom", direction="horizontal",
-                                         titleLimit=400, tickCount=4)),
+                                         titleLimit=600, tickCount=4))
+        if zones["tonnes"].sum() > 0 else alt.value(260),  # no volumes: no size legend
         strokeWidth=alt.condition(sel, alt.value(2.5), alt.value(0.8)),
         tooltip=[
             alt.Tooltip("name:N", title=t("col.zone", lang)),
@@ -137,10 +138,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
             tooltip=[alt.Tooltip("label:N", title=t("overview.first_exports", lang)),
                      alt.Tooltip("citation:N", title=t("col.source", lang))],
         ))
-        layers.append(alt.Chart(firsts).mark_text(
-            color=FIRST_COLOR, fontWeight="bold", fontSize=13, align="left", dx=6,
-        ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N",
-                 yOffset=alt.YOffset("label_dy:Q", scale=None)))
+
     # Always present (even empty) so that the page can listen for its selection.
     sel = alt.selection_point(name=DEST_SELECTION, fields=["iso3"], on="click")
     layers.append(alt.Chart(dests).mark_circle(color="#4477AA", opacity=0.85,
@@ -151,5 +149,10 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
                  alt.Tooltip("tonnes:Q", title=t("col.tonnes", lang), format=",.1f"),
                  alt.Tooltip("source_label:N", title=t("col.source", lang))],
     ).add_params(sel))
+    if not firsts.empty:  # labels last, so no marker hides them
+        layers.append(alt.Chart(firsts).mark_text(
+            color=FIRST_COLOR, fontWeight="bold", fontSize=13, align="left", dx=6,
+        ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N",
+                 yOffset=alt.YOffset("label_dy:Q", scale=None)))
     return alt.layer(*layers).project("equalEarth", rotate=[-150, 0, 0]).properties(
         height=height).configure_view(stroke=None).configure_legend(orient="bottom")

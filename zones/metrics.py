@@ -158,7 +158,7 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     pts = ds.geo.world_points
     jl_lon, jl_lat = ds.geo.jilin_point
     dest_names = dict(zip(ds.destinations["iso3"], ds.destinations[nc], strict=True))
-    zone_names = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))
+    zone_names = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))  # full names
     zone_xy = {z: (float(x), float(y)) for z, x, y in
                zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
     illus = t("source.illustrative", lang)
@@ -275,10 +275,6 @@ class Profile:
     note: str
     trend: pd.DataFrame
     destinations: pd.DataFrame
-
-
-def zone_names(ds: Dataset, lang: str) -> dict[str, str]:
-    return dict(zip(ds.zones["zone_id"], ds.zones[name_col(lang)], strict=True))
 
 
 def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) -> Profile:

@@ -33,7 +33,7 @@ FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
 PAGE_OPTION_DEFAULTS = {KEY_STEP: "yearly", KEY_BY: "product", KEY_MEASURE: "tonnes"}
 PAGE_OPTIONS = {KEY_STEP: ("monthly", "yearly"), KEY_BY: ("product", "destination", "zone"),
                 KEY_MEASURE: ("tonnes", "value_usd", "consignments")}
-_PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "col.{}"}
+_PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "opt.{}"}
 
 
 LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
@@ -298,11 +298,14 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
                         on_select: Callable[[], None] | None = None) -> None:
     """A table and, right under it, the same rows as a CSV download."""
+    # Thousands separators on screen (the browser's locale); the CSV keeps plain numbers.
+    config = {c: st.column_config.NumberColumn(format="localized")
+              for c in df.columns if pd.api.types.is_float_dtype(df[c])}
     if on_select is None:
-        st.dataframe(df, hide_index=True, width="stretch", key=key)
+        st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config)
     else:
-        st.dataframe(df, hide_index=True, width="stretch", key=key, on_select=on_select,
-                     selection_mode="single-row")
+        st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config,
+                     on_select=on_select, selection_mode="single-row")
     st.download_button(t("vol.download", lang), csv_bytes(df), file_name=f"{file_stem}.csv",
                        mime="text/csv", key=f"dl-{key}", icon=":material/download:")
 
