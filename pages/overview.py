@@ -45,7 +45,8 @@ else:
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("overview.map", lang))
-    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang)
+    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
+                        volumes_shown=not ctx.state.report_only)
     if zt.empty:
         empty_state(lang, "empty.facts_only_destination" if ctx.state.destinations
                     and ctx.state.report_only else "empty.hint")

@@ -22,7 +22,8 @@ ds, lang, view = ctx.ds, ctx.lang, ctx.view
 header(ctx, "page.zones")
 illustrative_banner(ctx, view.shows_illustrative)
 
-zt = metrics.zone_totals(ds, view.zones, view.volumes, lang)
+zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
+                        volumes_shown=not ctx.state.report_only)
 map_col, side_col = st.columns([3, 1])
 with map_col:
     st.subheader(t("zones.map", lang))

@@ -343,3 +343,11 @@ def test_data_dictionary(lang: str) -> None:
     dd = metrics.data_dictionary(lang)
     assert len(dd) == sum(len(s.columns) for s in FILES.values())
     assert dd[t("data.meaning", lang)].str.len().gt(0).all()
+
+
+def test_zone_totals_without_volumes_are_unknown_not_zero(dataset: Dataset) -> None:
+    """'Report facts only': the report gives no volume, so tonnes must not read as 0."""
+    view = apply_filters(dataset, FilterState(report_only=True))
+    zt = metrics.zone_totals(dataset, view.zones, view.volumes, "zh", volumes_shown=False)
+    assert list(zt["zone_id"]) == ["dehui-poultry"]
+    assert zt["tonnes"].isna().all()

@@ -33,9 +33,11 @@ def color_scale(by: str, labeled: pd.DataFrame, product_colors: dict[str, str]) 
     return alt.Scale(scheme="tableau10")
 
 
-def category_scale(lang: str) -> alt.Scale:
-    return alt.Scale(domain=[t(f"cat.{c}", lang) for c in CATEGORIES],
-                     range=[CATEGORY_COLORS[c] for c in CATEGORIES])
+def category_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:
+    """The one category palette; ``shown`` limits the legend to categories on screen."""
+    cats = [c for c in CATEGORIES if shown is None or c in shown]
+    return alt.Scale(domain=[t(f"cat.{c}", lang) for c in cats],
+                     range=[CATEGORY_COLORS[c] for c in cats])
 
 
 def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,

@@ -41,9 +41,11 @@ def representative_points(layer: dict, key: str) -> dict[str, tuple[float, float
     return out
 
 
-def source_scale(lang: str) -> alt.Scale:
-    return alt.Scale(domain=[t(f"source.{s}", lang) for s in SOURCE_SHAPES],
-                     range=list(SOURCE_SHAPES.values()))
+def source_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:
+    """Marker shape by source; ``shown`` keeps the legend to sources on screen."""
+    sources = [s for s in SOURCE_SHAPES if shown is None or s in shown]
+    return alt.Scale(domain=[t(f"source.{s}", lang) for s in sources],
+                     range=[SOURCE_SHAPES[s] for s in sources])
 
 
 def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
@@ -67,9 +69,10 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
                                          opacity=0.92).encode(
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("category_label:N", title=t("col.category", lang),
-                        scale=category_scale(lang), legend=alt.Legend(orient="right")),
+                        scale=category_scale(lang, set(zones["category"]) or None),
+                        legend=alt.Legend(orient="right")),
         shape=alt.Shape("source_label:N", title=t("source.title", lang),
-                        scale=source_scale(lang),
+                        scale=source_scale(lang, set(zones["source"]) or None),
                         legend=alt.Legend(orient="right", symbolFillColor="#777",
                                           labelLimit=260)),
         size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · "
@@ -77,7 +80,7 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
                        scale=alt.Scale(range=[120, 1100], zero=True),
                        legend=alt.Legend(orient="bottom", direction="horizontal",
                                          titleLimit=600, tickCount=4))
-        if zones["tonnes"].sum() > 0 else alt.value(260),  # no volumes: no size legend
+        if zones["tonnes"].fillna(0).sum() > 0 else alt.value(260),  # no volumes: no legend
         strokeWidth=alt.condition(sel, alt.value(2.5), alt.value(0.8)),
         tooltip=[
             alt.Tooltip("name:N", title=t("col.zone", lang)),

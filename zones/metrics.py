@@ -86,9 +86,13 @@ def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: str
-                ) -> pd.DataFrame:
-    """One row per zone with display fields and its exported tonnes under the filter."""
+def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: str,
+                volumes_shown: bool = True) -> pd.DataFrame:
+    """One row per zone with display fields and its exported tonnes under the filter.
+
+    With ``volumes_shown=False`` ("report facts only") tonnes are unknown, not zero: the
+    report gives no volume, and a 0 would read as "exported nothing".
+    """
     nc = name_col(lang)
     tonnes = volumes.groupby("zone_id")["tonnes"].sum()
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
@@ -108,7 +112,8 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
         "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
         "source": zones["source"],
         "fact_id": zones["fact_id"].fillna(""),
-        "tonnes": zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1),
+        "tonnes": (zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1)
+                   if volumes_shown else float("nan")),
     })
     return out.reset_index(drop=True)
 
