@@ -156,7 +156,7 @@ CORPUS: list[tuple[str, Callable[[Path], None], Key]] = [
      ("products.csv", 2, "fact_id", "unknown_ref")),
     ("figure_fact_not_in_facts", set_cell("report_figures.csv", 2, "fact_id", "C99"),
      ("report_figures.csv", 2, "fact_id", "unknown_ref")),
-    ("iso3_not_in_world", append_line("destinations.csv", "XXX,乌有国,Nowhere"),
+    ("iso3_not_in_world", append_line("destinations.csv", "XXX,乌有国,Nowhere,illustrative,"),
      ("destinations.csv", 12, "iso3", "unknown_ref")),
     ("missing_geo_file", delete("geo/china_maritime.geojson"),
      ("geo/china_maritime.geojson", None, None, "missing_file")),

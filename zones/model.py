@@ -133,9 +133,11 @@ FILES: dict[str, FileSpec] = {
                     doc_zh="ISO 3166-1 三字母代码"),
                 Col("name_zh", unique=True, doc_en="name in Chinese", doc_zh="中文名称"),
                 Col("name_en", unique=True, doc_en="name in English", doc_zh="英文名称"),
+                _SRC,
+                _FACT,
             ),
             doc_en="Every destination country that appears anywhere",
-            doc_zh="出现过的所有目的地国家", source_col=False,
+            doc_zh="出现过的所有目的地国家",
         ),
         FileSpec(
             "first_exports.csv",

@@ -234,7 +234,7 @@ def cross_checks(frames: dict[str, pd.DataFrame], counties: dict, world: dict) -
                                     "product_not_made",
                                     {"value": str(row["product_id"]),
                                      "zone": str(row["zone_id"])}))
-    for name in ("zones.csv", "products.csv", "first_exports.csv"):
+    for name in ("zones.csv", "products.csv", "destinations.csv", "first_exports.csv"):
         issues += _fact_rule(name, frames[name], facts)
     issues += _ref("report_figures.csv", frames["report_figures.csv"], "fact_id", facts,
                    "facts.csv")
