@@ -310,7 +310,7 @@ def test_zone_profile_of_illustrative_zone(dataset: Dataset) -> None:
     assert p.citation == ""
     assert p.products == "白菜、萝卜"
     assert p.source_label == "示意数据（非事实）"
-    assert p.launched == "2010"
+    assert p.launched == "2010（年份推断）"  # Z1: all 16 launched "this year"
 
 
 def test_zone_profile_without_volumes(dataset: Dataset) -> None:

@@ -288,9 +288,8 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) ->
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
     own = label_volumes(ds, volumes[volumes["zone_id"] == zone_id], lang)
     dests = ranking(own, "destination", "tonnes") if not own.empty else own
-    launched = str(z["launched"])
-    if z["source"] == "report":
-        launched = t("zones.launched_inferred", lang, launched=launched)
+    # Every zone of the first batch launched "this year" (Z1); the year itself is inferred.
+    launched = t("zones.launched_inferred", lang, launched=str(z["launched"]))
     return Profile(
         zone_id=zone_id,
         name=str(z[nc]),
