@@ -22,6 +22,7 @@ st.subheader(t("data.dictionary", lang))
 st.dataframe(metrics.data_dictionary(lang), hide_index=True, width="stretch")
 
 st.subheader(t("data.downloads", lang))
+st.caption(t("data.downloads.note", lang))
 cols = st.columns(4)
 for i, (name, frame) in enumerate(metrics.downloadable_files(ds).items()):
     cols[i % 4].download_button(name, csv_bytes(frame), file_name=name, mime="text/csv",

@@ -48,8 +48,7 @@ with left:
     zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
                         volumes_shown=not ctx.state.report_only)
     if zt.empty:
-        empty_state(lang, "empty.facts_only_destination" if ctx.state.destinations
-                    and ctx.state.report_only else "empty.hint")
+        empty_state(lang, metrics.why_no_zone(view))
     st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
                                    height=460), width="stretch")
 with right:

@@ -29,8 +29,7 @@ with map_col:
     st.subheader(t("zones.map", lang))
     st.caption(t("zones.map.help", lang))
     if zt.empty:
-        empty_state(lang, "empty.facts_only_destination" if ctx.state.destinations
-                    and ctx.state.report_only else "empty.hint")
+        empty_state(lang, metrics.why_no_zone(view))
     st.altair_chart(
         maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang),
         width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
@@ -38,10 +37,13 @@ with map_col:
     )
 with side_col:
     st.altair_chart(maps.china_inset(ds.geo, lang), width="content")
-    st.metric(t("zones.table", lang), t("zones.count", lang, n=len(zt)))
+    st.metric(t("zones.shown", lang), len(zt))
 
 st.subheader(t("zones.table", lang))
-table_with_download(metrics.display_table(zt, lang, drop=("lon", "lat", "category")),
+hidden = ("lon", "lat", "category") + (("tonnes",) if ctx.state.report_only else ())
+table_with_download(metrics.display_table(zt, lang, drop=hidden,
+                                          illustrative_measures=metrics.any_illustrative(
+                                              view.volumes)),
                     "zones", lang, "zones_table",
                     on_select=select_profile_from_event("zones_table", zt["zone_id"].tolist()))
 

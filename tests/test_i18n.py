@@ -55,8 +55,8 @@ def test_english_side_has_no_chinese_and_chinese_side_has_chinese() -> None:
 
 def test_t_falls_back_to_the_key_and_formats() -> None:
     assert t("no.such.key", "en") == "no.such.key"
-    assert t("zones.count", "en", n=3) == "3 zones"
-    assert t("zones.count", "zh", n=3) == "3 个示范区"
+    assert t("unit.zones", "en", n=3) == "3 zones"
+    assert t("unit.zones", "zh", n=3) == "3个"
     assert t("page.zones", "fr") == "Zones"  # any non-zh language reads English
 
 

@@ -85,8 +85,8 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
     spec = world_spec(dataset, FilterState(), lang)
     assert spec["projection"]["type"] == "equalEarth"
     assert spec["projection"]["rotate"][0] == -150  # Pacific-centred
-    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "circle", "text"]
-    land, sea, arcs, firsts, dests, labels = spec["layer"]
+    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "circle", "text", "text"]
+    land, sea, arcs, firsts, dests, labels, labels_below = spec["layer"]
     assert len(land["data"]["values"]) == len(dataset.geo.world["features"])
     assert sea["data"]["values"] == dataset.geo.china_maritime["features"]
     assert len(sea["data"]["values"]) > 0
@@ -97,6 +97,7 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
     assert "citation" in tooltip_fields(firsts)
     assert len(spec["datasets"][firsts["data"]["name"]]) == 5
     assert labels["encoding"]["text"]["field"] == "label"
+    assert labels_below["mark"]["dy"] > 0 > labels["mark"]["dy"]  # Korea and Japan apart
     assert "source_label" in tooltip_fields(dests)
     assert maps.DEST_SELECTION == "dest"
     assert params(spec)["dest"]["select"]["fields"] == ["iso3"]
@@ -105,7 +106,7 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
 def test_world_map_report_only_has_only_first_routes(dataset: Dataset) -> None:
     spec = world_spec(dataset, FilterState(report_only=True), "en")
     # The destination layer stays (empty) so the page's on_select always has its param.
-    assert marks(spec) == ["geoshape", "geoshape", "rule", "circle", "text"]
+    assert marks(spec) == ["geoshape", "geoshape", "rule", "circle", "text", "text"]
     assert "dest" in params(spec)
 
 

@@ -86,7 +86,7 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
               ) -> alt.LayerChart:
     base = alt.Chart(data).encode(x=alt.X("year:O", title=t("col.year", lang),
                                           axis=alt.Axis(labelAngle=0)))
-    bars = base.mark_bar(color="#88CCEE").encode(
+    bars = base.mark_bar(color="#9AA5B1").encode(
         y=alt.Y(f"{measure}:Q", title=_measure_title(measure, lang)),
         tooltip=[
             alt.Tooltip("year:O", title=t("col.year", lang)),

@@ -16,6 +16,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # app and pages
     "app.title": ("吉林省出口食品农产品质量安全示范区", "Jilin Export Food & Agricultural Product Quality-Safety Demonstration Zones"),
     "app.short": ("吉林出口示范区", "Jilin export zones"),
+    "app.source_line": ("资料来源：吉林检验检疫局《依托“四个平台” 实现“四个提升”》（未注明年份，推断为 2010 年）。标“示意”者为演示用虚构数据。", "Source: Jilin Entry-Exit Inspection and Quarantine Bureau, 'Four platforms, four improvements' (undated; 2010 inferred). Items marked 'illustrative' are made up for demonstration."),
     "page.overview": ("总览", "Overview"),
     "page.zones": ("示范区", "Zones"),
     "page.destinations": ("出口目的地", "Destinations"),
@@ -48,6 +49,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.report": ("报告事实", "Report fact"),
     "source.illustrative": ("示意数据（非事实）", "Illustrative (not a fact)"),
     "source.title": ("来源", "Source"),
+    "source.illustrative_tag": ("（示意）", "(illustrative)"),
     "source.derived": ("推算", "derived"),
     # categories, levels, qualifiers
     "cat.meat": ("肉类", "Meat"),
@@ -99,7 +101,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.cite": ("出处：报告 {fact_id} · {section}：{text}", "Source: report {fact_id} · {section}: {text}"),
     "overview.derived": ("推算：{formula}", "Derived: {formula}"),
     "first.card": ("{year} 年（推断）首次出口", "first exported {year} (year inferred)"),
-    "first.zone_unknown": ("报告未说明出自哪个示范区", "The report does not say which zone"),
+    "first.zone_unknown": ("报告未说明此次首次出口出自哪个示范区。", "The report does not say which zone made this first-time export."),
     # zones page
     "zones.map": ("吉林省示范区地图", "Map of the zones in Jilin"),
     "zones.map.help": ("点击地图上的示范区或表格中的一行，查看详情。", "Click a zone on the map or a row in the table to open its profile."),
@@ -118,7 +120,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "zones.note": ("说明", "Note"),
     "zones.fact": ("出处", "Citation"),
     "zones.volume": ("筛选期内出口量", "Exports in the filtered period"),
-    "zones.count": ("{n} 个示范区", "{n} zones"),
+    "zones.shown": ("当前显示的示范区", "Zones shown"),
     # destinations page
     "dest.map": ("出口目的地地图", "Destination map"),
     "dest.map.help": ("线宽表示出口量；红色粗线为报告中的五个首次出口（自吉林省出发，因报告未说明示范区）。", "Line width shows volume; the bold red lines are the report's five first-time exports (drawn from Jilin as a whole: the report does not name the zone)."),
@@ -139,12 +141,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vol.yoy": ("同比增长", "Year-on-year growth"),
     "vol.breakdown": ("产品构成", "Breakdown by product"),
     "vol.data": ("图表数据", "Chart data"),
+    "vol.prelaunch": ("示范区于 2010 年（推断）启动；2008–2009 年的示意数据表示这些地区企业在设立示范区之前的出口，用于对比。", "The zones launched in 2010 (inferred); the illustrative 2008–2009 figures stand for the exports of the same areas' enterprises before the zones existed, for comparison."),
     "vol.download": ("下载 CSV", "Download CSV"),
     "vol.yoy.note": ("同比 = 本年 ÷ 上年 − 1，按筛选后的示意数据计算。", "Growth = this year ÷ last year − 1, computed from the filtered illustrative data."),
     # data page
     "data.dictionary": ("数据字典", "Data dictionary"),
     "data.sources": ("数据来源", "Sources"),
     "data.downloads": ("下载数据文件", "Download data files"),
+    "data.downloads.note": ("下载的是完整数据文件（含 source 列），不受筛选影响；各图表下方的 CSV 才是筛选后的数据。", "These are the complete data files (with their source column), not filtered; the CSV under each chart holds the filtered data."),
     "data.file": ("文件", "File"),
     "data.column": ("列", "Column"),
     "data.type": ("类型", "Type"),

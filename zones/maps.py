@@ -153,9 +153,12 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
                  alt.Tooltip("source_label:N", title=t("col.source", lang))],
     ).add_params(sel))
     if not firsts.empty:  # labels last, so no marker hides them
-        layers.append(alt.Chart(firsts).mark_text(
-            color=FIRST_COLOR, fontWeight="bold", fontSize=13, align="left", dx=6,
-        ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N",
-                 yOffset=alt.YOffset("label_dy:Q", scale=None)))
+        # Above the point, or below it where another label is near (Korea / Japan).
+        for above in (True, False):
+            layers.append(alt.Chart(firsts).transform_filter(
+                f"datum.label_dy {'<' if above else '>'} 0").mark_text(
+                color=FIRST_COLOR, fontWeight="bold", fontSize=13, align="left", dx=7,
+                dy=-11 if above else 13,
+            ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N"))
     return alt.layer(*layers).project("equalEarth", rotate=[-150, 0, 0]).properties(
         height=height).configure_view(stroke=None).configure_legend(orient="bottom")

@@ -12,6 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
+from zones.filters import View
 from zones.i18n import fmt_percent, name_col, t
 from zones.model import FILES, Dataset, product_colors
 
@@ -223,8 +224,13 @@ _COLUMN_KEYS = {
 }
 
 
-def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Keep the shown columns, translate their headers; the source column always stays."""
+def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
+                  illustrative_measures: bool = False) -> pd.DataFrame:
+    """Keep the shown columns, translate their headers; the source column always stays.
+
+    ``illustrative_measures`` marks the volume headers, for tables (like the zones table)
+    where a report-fact row sits next to an illustrative volume.
+    """
     keep = [c for c in df.columns if c in _COLUMN_KEYS and c not in drop]
     out = df[keep].copy()
     for col in ("share", "growth"):
@@ -236,7 +242,15 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = ()) -> pd
         out["category"] = out["category"].map(lambda c: t(f"cat.{c}", lang))
     elif "category" in out.columns:
         out = out.drop(columns="category")
-    return out.rename(columns={c: t(_COLUMN_KEYS[c], lang) for c in out.columns})
+    suffix = ""
+    if illustrative_measures:
+        suffix = ("" if lang == "zh" else " ") + t("source.illustrative_tag", lang)
+    return out.rename(columns={
+        c: t(_COLUMN_KEYS[c], lang) + (suffix if c in MEASURES else "") for c in out.columns})
+
+
+def any_illustrative(frame: pd.DataFrame) -> bool:
+    return bool((frame["source"] == "illustrative").any()) if "source" in frame else False
 
 
 def figures_by_platform(figures: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
@@ -358,3 +372,12 @@ def sources_markdown() -> str:
     """data/SOURCES.md as written by the maintainers (a bundled, trusted file)."""
     path = Path(__file__).resolve().parents[1] / "data" / "SOURCES.md"
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def why_no_zone(view: View) -> str:
+    """The catalogue key that explains an empty zone list honestly."""
+    if not view.first_exports.empty and view.state.destinations:
+        return "first.zone_unknown"  # a first export matches; the report names no zone
+    if view.state.destinations and view.state.report_only:
+        return "empty.facts_only_destination"
+    return "empty.hint"

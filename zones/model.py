@@ -25,7 +25,7 @@ CATEGORY_COLORS: dict[str, str] = {
     "ginseng": "#882255",
     "fruit": "#AA4499",
     "vegetables": "#117733",
-    "grain_oil": "#999933",
+    "grain_oil": "#88CCEE",
     "fungi": "#332288",
 }
 # How a row's source is drawn on maps: facts solid, illustrative rows hollow.

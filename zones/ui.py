@@ -84,7 +84,7 @@ def current_lang() -> str:
     value = st.session_state.get(KEY_LANG)
     if value in LANGS:
         return str(value)
-    by_label = {label: code for code, label in LANG_LABELS.items()}
+    by_label = {label: code for code, label in LANG_LABELS.items()} | {c: c for c in LANGS}
     return by_label.get(st.query_params.get(KEY_LANG, ""), DEFAULT_LANG)
 
 
@@ -142,6 +142,8 @@ def _check_url_once(ds: Dataset) -> None:
     if raw.get(KEY_PRESENT) == ["1"]:  # the short form `?present=1` from printed notes
         st.session_state[KEY_PRESENT] = True
         raw.pop(KEY_PRESENT)
+    if raw.get(KEY_LANG, [""])[-1] in LANGS:  # `?lang=en` / `?lang=zh`, as people type it
+        st.session_state[KEY_LANG] = raw.pop(KEY_LANG)[-1]
     dropped = dropped_params(raw, _valid_url_values(ds))
     if dropped:
         st.session_state["_url_dropped"] = dropped
@@ -268,6 +270,7 @@ def header(ctx: Context, title_key: str) -> None:
         st.html(PRESENT_CSS)
     st.html(PRINT_CSS)
     st.title(t(title_key, lang))
+    st.caption(t("app.source_line", lang))
     st.info(t("filter.summary", lang, summary=summary(ctx.ds, ctx.state, lang)),
             icon=":material/filter_alt:")
     dropped = st.session_state.pop("_url_dropped", None)
