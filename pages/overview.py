@@ -13,6 +13,17 @@ ds, lang, view = ctx.ds, ctx.lang, ctx.view
 header(ctx, "page.overview")
 illustrative_banner(ctx, view.shows_illustrative)
 
+st.subheader(t("overview.headline", lang))
+heads = metrics.headline_figures(view.figures)
+national = metrics.national_zones(ds, lang)
+cols = st.columns(len(heads) + len(national))
+for col, fig in zip(cols, heads.itertuples(), strict=False):
+    col.metric(fig.label_zh if lang == "zh" else fig.label_en,
+               fmt_quantity(fig.value, fig.unit, lang, fig.qualifier),
+               help=metrics.figure_help(ds, fig._asdict(), lang), border=True)
+for col, (name, cite) in zip(cols[len(heads):], national, strict=True):
+    col.metric(t("level.national_first_batch", lang), name, help=cite, border=True)
+
 st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))
 for platform, figs in metrics.figures_by_platform(view.figures):

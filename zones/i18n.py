@@ -90,6 +90,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.value_usd": ("美元", "USD"),
     "opt.consignments": ("批次", "Consignments"),
     # overview
+    "overview.headline": ("要点", "Headlines"),
     "overview.kpis": ("报告数字（按“四个平台”）", "The report's figures, by its four platforms"),
     "overview.platform.1": ("平台一 · 长吉图开发开放先导区", "Platform 1 · Chang-Ji-Tu pilot zone"),
     "overview.platform.2": ("平台二 · 食品农产品质量安全示范区", "Platform 2 · Quality-safety demonstration zones"),

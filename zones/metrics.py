@@ -258,6 +258,18 @@ def figures_by_platform(figures: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]
     return [(int(p), g) for p, g in figures.groupby("platform", sort=True)]
 
 
+def headline_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    return figures[figures["headline"] == "true"]
+
+
+def national_zones(ds: Dataset, lang: str) -> list[tuple[str, str]]:
+    """(short name, citation) of report-listed national first-batch zones (Dehui, Z2)."""
+    rows = ds.zones[(ds.zones["level"] == "national_first_batch")
+                    & (ds.zones["source"] == "report")]
+    short = "short_zh" if lang == "zh" else "short_en"
+    return [(str(r[short]), citation(ds, str(r["fact_id"]), lang)) for _, r in rows.iterrows()]
+
+
 def tiles_per_row(lang: str, present: bool) -> int:
     """KPI tiles per row: English units are longer, projector type is larger."""
     return {("zh", False): 4, ("en", False): 3, ("zh", True): 3, ("en", True): 2}[(lang, present)]

@@ -312,7 +312,8 @@ def test_report_facts_only_toggle(page: Page, app_url: str, screenshot_dir: Path
     table = zones_table(page)
     expect(table.locator('table[role="grid"]')).to_have_attribute("aria-rowcount", "2")
     expect(grid_cell(table, 1, 0)).to_have_text(DEHUI_ZH)
-    expect(main(page).get_by_text("1 个示范区", exact=True)).to_be_visible()
+    shown = main(page).locator('[data-testid="stMetric"]').filter(has_text="当前显示的示范区")
+    expect(shown.locator('[data-testid="stMetricValue"]')).to_have_text("1")
     no_exception(page)
     shot(page, screenshot_dir, "facts-only")
 
