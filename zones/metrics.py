@@ -102,6 +102,8 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
         "zone_id": zones["zone_id"],
         "name": zones[nc],
         "source_label": zones["source"].map(lambda s: t(f"source.{s}", lang)),
+        "tonnes": (zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1)
+                   if volumes_shown else float("nan")),
         "lon": zones["lon"].astype(float),
         "lat": zones["lat"].astype(float),
         "products": zones["product_list"].map(
@@ -113,8 +115,6 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
         "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
         "source": zones["source"],
         "fact_id": zones["fact_id"].fillna(""),
-        "tonnes": (zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1)
-                   if volumes_shown else float("nan")),
     })
     return out.reset_index(drop=True)
 
