@@ -353,9 +353,8 @@ def file_inventory(ds: Dataset, lang: str) -> pd.DataFrame:
         if "source" in frame.columns:
             report = int((frame["source"] == "report").sum())
             illus = int((frame["source"] == "illustrative").sum())
-        else:
-            report, illus = (len(frame), 0) if name in ("report_figures.csv",
-                                                        "facts.csv") else (0, 0)
+        else:  # only facts.csv and report_figures.csv: the report's own content
+            report, illus = len(frame), 0
         rows.append({
             t("data.file", lang): name,
             t("data.meaning", lang): spec.doc_zh if lang == "zh" else spec.doc_en,

@@ -7,6 +7,7 @@ validator, the data dictionary page and the tests read one definition.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import pandas as pd
@@ -249,8 +250,9 @@ class Dataset:
     geo: GeoData
     counties: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    @property
+    @cached_property
     def periods(self) -> list[str]:
+        """Months with data, computed once (the sidebar, summary and URL check reuse it)."""
         return sorted(self.volumes["period"].unique().tolist())
 
 

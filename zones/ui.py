@@ -21,6 +21,7 @@ from zones.filters import FilterState, View, apply_filters, dropped_params, summ
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
+from zones.metrics import DIMS, MEASURES
 from zones.model import CATEGORIES, Dataset
 
 # URL keys of every bound widget: the filter, the language, and page-level view options.
@@ -29,14 +30,11 @@ KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
 KEY_PERIOD, KEY_FACTS = "period", "facts"
 KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "step", "by", "measure"
 FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
-# Page-level view options (volumes page): URL key → default value.
-PAGE_OPTION_DEFAULTS = {KEY_STEP: "yearly", KEY_BY: "product", KEY_MEASURE: "tonnes"}
-PAGE_OPTIONS = {KEY_STEP: ("monthly", "yearly"), KEY_BY: ("product", "destination", "zone"),
-                KEY_MEASURE: ("tonnes", "value_usd", "consignments")}
-_PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "opt.{}"}
-
-
 LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
+# Page-level view options (volumes page): their choices, defaults, and catalogue keys.
+PAGE_OPTIONS = {KEY_STEP: ("monthly", "yearly"), KEY_BY: DIMS, KEY_MEASURE: MEASURES}
+PAGE_OPTION_DEFAULTS = {KEY_STEP: "yearly", KEY_BY: DIMS[0], KEY_MEASURE: MEASURES[0]}
+_PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "opt.{}"}
 
 PRESENT_CSS = """
 <style>
