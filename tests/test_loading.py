@@ -314,3 +314,14 @@ def test_issue_rows_have_translated_headers() -> None:
     assert list(zh) == ["文件", "行", "列", "问题"]
     assert list(en) == ["File", "Line", "Column", "Problem"]
     assert Issue("x.csv", None, None, "missing_file").as_row("en")["Line"] == ""
+
+
+@pytest.mark.parametrize("name", ["export_volumes.csv", "zones.csv", "facts.csv"])
+def test_header_only_file_is_reported(data_copy: Path, name: str) -> None:
+    """A file with its header but no rows used to reach the pages and fail there."""
+    path = data_copy / name
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    result = load(CsvSource(data_copy))
+    assert not result.ok
+    assert (name, None, None, "empty_file") in [
+        (i.file, i.line, i.column, i.code) for i in result.issues]

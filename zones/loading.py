@@ -78,6 +78,8 @@ def read_csv_text(path: Path, name: str) -> tuple[pd.DataFrame | None, list[Issu
                                 {"detail": f"{len(row)} ≠ {len(header)}"}))
             continue
         body.append(row)
+    if not body and not issues:  # a header alone: nothing to show, say so before the pages try
+        issues.append(Issue(name, None, None, "empty_file"))
     df = pd.DataFrame(body, columns=header, dtype="string")
     return df, issues
 
