@@ -3,8 +3,8 @@
 import streamlit as st
 
 from zones import charts, maps, metrics
-from zones.i18n import fmt_quantity, t
-from zones.ui import context, empty_state, header, illustrative_banner
+from zones.i18n import t
+from zones.ui import context, empty_state, header, illustrative_banner, metric_rows
 
 ctx = context()
 if ctx is None:
@@ -13,32 +13,15 @@ ds, lang, view = ctx.ds, ctx.lang, ctx.view
 header(ctx, "page.overview")
 illustrative_banner(ctx, view.shows_illustrative)
 
+per_row = metrics.kpis_per_row(lang, ctx.present)
 st.subheader(t("overview.headline", lang))
-heads = metrics.headline_figures(view.figures)
-national = metrics.national_zones(ds, lang)
-cols = st.columns(len(heads) + len(national))
-for col, fig in zip(cols, heads.itertuples(), strict=False):
-    col.metric(fig.label_zh if lang == "zh" else fig.label_en,
-               fmt_quantity(fig.value, fig.unit, lang, fig.qualifier),
-               help=metrics.figure_help(ds, fig._asdict(), lang), border=True)
-for col, (name, cite) in zip(cols[len(heads):], national, strict=True):
-    col.metric(t("level.national_first_batch", lang), name, help=cite, border=True)
+metric_rows(metrics.headline_kpis(ds, view.figures, lang), per_row)
 
 st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))
 for platform, figs in metrics.figures_by_platform(view.figures):
     st.markdown(f"**{t(f'overview.platform.{platform}', lang)}**")
-    per_row = metrics.kpis_per_row(lang, ctx.present)
-    for i, fig in enumerate(figs.itertuples()):
-        if i % per_row == 0:
-            cols = st.columns(per_row)
-        with cols[i % per_row]:
-            st.metric(
-                fig.label_zh if lang == "zh" else fig.label_en,
-                fmt_quantity(fig.value, fig.unit, lang, fig.qualifier),
-                help=metrics.figure_help(ds, fig._asdict(), lang),
-                border=True,
-            )
+    metric_rows(metrics.figure_kpis(ds, figs, lang), per_row)
 
 st.subheader(t("overview.first_exports", lang))
 cards = metrics.first_export_cards(ds, view.first_exports, lang)

@@ -13,7 +13,7 @@ from typing import Literal
 import pandas as pd
 
 from zones.filters import View
-from zones.i18n import fmt_percent, name_col, t
+from zones.i18n import fmt_percent, fmt_quantity, name_col, t
 from zones.model import FILES, Dataset, product_colors
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
@@ -258,16 +258,25 @@ def figures_by_platform(figures: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]
     return [(int(p), g) for p, g in figures.groupby("platform", sort=True)]
 
 
-def headline_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    return figures[figures["headline"] == "true"]
+Kpi = tuple[str, str, str]  # label, formatted value, hover text (citation)
 
 
-def national_zones(ds: Dataset, lang: str) -> list[tuple[str, str]]:
-    """(short name, citation) of report-listed national first-batch zones (Dehui, Z2)."""
-    rows = ds.zones[(ds.zones["level"] == "national_first_batch")
-                    & (ds.zones["source"] == "report")]
+def figure_kpis(ds: Dataset, figures: pd.DataFrame, lang: str) -> list[Kpi]:
+    """KPI tiles for report figures: label, number with unit, citation."""
+    return [(str(f["label_zh" if lang == "zh" else "label_en"]),
+             fmt_quantity(f["value"], str(f["unit"]), lang, str(f["qualifier"])),
+             figure_help(ds, f, lang)) for f in figures.to_dict("records")]
+
+
+def headline_kpis(ds: Dataset, figures: pd.DataFrame, lang: str) -> list[Kpi]:
+    """The headline row: figures flagged ``headline`` and the report's national zones (Z2)."""
+    tiles = figure_kpis(ds, figures[figures["headline"] == "true"], lang)
+    national = ds.zones[(ds.zones["level"] == "national_first_batch")
+                        & (ds.zones["source"] == "report")]
     short = "short_zh" if lang == "zh" else "short_en"
-    return [(str(r[short]), citation(ds, str(r["fact_id"]), lang)) for _, r in rows.iterrows()]
+    tiles += [(t("level.national_first_batch", lang), str(r[short]),
+               citation(ds, str(r["fact_id"]), lang)) for _, r in national.iterrows()]
+    return tiles
 
 
 def kpis_per_row(lang: str, present: bool) -> int:

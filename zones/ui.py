@@ -363,3 +363,12 @@ def page_option(container: DeltaGenerator, key: str, label_key: str, lang: str) 
 def zone_labels(ds: Dataset) -> dict[str, str]:
     """Zone id → the label used by the zone filter and the profile picker."""
     return _options(ds)[KEY_ZONE]
+
+
+def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
+    """KPI tiles, ``per_row`` to a row so that long values are never cut off."""
+    for start in range(0, len(kpis), per_row):
+        cols = st.columns(per_row)
+        for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
+                                                   strict=False):
+            col.metric(label, value, help=help_text, border=True)
