@@ -183,11 +183,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.series": ("系列", "Series"),
     "col.lon": ("经度", "Longitude"),
     "col.lat": ("纬度", "Latitude"),
+    # import, history, undo and templates (#6)
+    "import.title": ("更新数据", "Update data"),
     # empty states
     "empty.title": ("当前筛选下没有数据", "Nothing matches the current filter"),
     "empty.hint": ("请放宽筛选条件，或点击侧栏的“清除全部筛选”。", "Widen the filter, or use 'Clear all filters' in the sidebar."),
     "empty.facts_only_volumes": ("报告没有给出任何出口量；出口量图表只有示意数据。关闭“仅显示报告事实”即可查看。", "The report gives no export volumes; the volume charts hold illustrative data only. Turn off 'report facts only' to see them."),
     "empty.facts_only_destination": ("报告未说明哪个示范区出口到所选目的地。", "The report does not say which zone exports to the chosen destination."),
+    # briefing exports (#7)
+    "brief.title": ("简报导出", "Briefing export"),
     # errors
     "err.page_title": ("数据文件有误，无法显示仪表板", "The data files have problems; the dashboard cannot be shown"),
     "err.page_hint": ("请按下表逐项修正 data/ 中的文件后刷新页面。已有文件没有被修改。", "Fix each item below in the files in data/, then reload. No file has been changed."),
@@ -216,6 +220,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.fact_required": ("source=report 的行必须填写 fact_id", "Rows with source=report need a fact_id"),
     "err.fact_forbidden": ("示意行不能带报告出处编号“{value}”", "An illustrative row cannot carry the report fact id '{value}'"),
     "err.bad_geo": ("边界文件无法读取（{detail}）", "The boundary file cannot be read ({detail})"),
+    # loader hardening (#10)
+    "err.too_large": ("文件过大（{size}，上限 {limit}）", "The file is too large ({size}; the limit is {limit})"),
+    # performance and SQL backend (#8)
+    "sql.connecting": ("正在连接数据库……", "Connecting to the database…"),
     "err.unexpected": ("发生意外错误，已记录在服务器日志中。请刷新页面；如果问题仍在，请联系维护人员。", "Something unexpected went wrong; it was logged on the server. Reload the page; if it persists, contact the maintainers."),
 }
 

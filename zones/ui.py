@@ -7,7 +7,6 @@ Nothing here passes data from a file or a user into HTML.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from zones import safe
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.loading import CsvSource, LoadResult, data_dir, load
@@ -290,10 +290,8 @@ def empty_state(lang: str, hint_key: str = "empty.hint") -> None:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so that Excel in Chinese opens it without mojibake."""
-    buf = io.StringIO()
-    df.to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8-sig")
+    """UTF-8 with BOM, formulas neutralised: the one CSV writer of every download."""
+    return safe.csv_bytes(df)
 
 
 def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
