@@ -15,9 +15,9 @@ from pathlib import Path
 
 from zones.i18n import DEFAULT_LANG, LANGS
 
-# Modules with a ``register(subparsers)``; one line per concern.
+# Modules of ``zones`` with a ``register(subparsers)``; one line per concern.
 COMMAND_MODULES: tuple[str, ...] = (
-    "zones.cli_validate",  # validate
+    "cli_validate",  # validate
     # import / history / undo (#6)
     # brief (#7)
     # sql-load (#8)
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Jilin export-zone dashboard tools")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        importlib.import_module(f"zones.{name}").register(sub)
     return parser
 
 
