@@ -86,6 +86,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qual.more_than": ("{n}余", "{n}+"),
     "qual.approximately": ("约{n}", "≈ {n}"),
     "qual.exact": ("{n}", "{n}"),
+    "qual.range": ("{low}–{high}", "{low}–{high}"),
     "opt.tonnes": ("吨", "Tonnes"),
     "opt.value_usd": ("美元", "USD"),
     "opt.consignments": ("批次", "Consignments"),
@@ -242,29 +243,63 @@ def _trim(x: float, digits: int) -> str:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-def fmt_number(value: float | None, lang: str) -> str:
-    """万/亿 in Chinese; thousands separators (and million/billion) in English; '–' if missing."""
+def _plain(v: float, sep: str) -> str:
+    """Every digit of ``v`` (no rounding), grouped by ``sep``; decimals as given."""
+    if v == int(v):
+        return f"{int(v):,}".replace(",", sep)
+    whole, _, frac = repr(abs(v)).partition(".")
+    if "e" in frac or "e" in whole:  # tiny or huge floats: repr is the exact short form
+        return repr(v)
+    return ("-" if v < 0 else "") + f"{int(whole):,}".replace(",", sep) + "." + frac
+
+
+def _scaled(v: float, unit: float, digits: int) -> str | None:
+    """``v / unit`` with at most ``digits`` decimals, or None if that would round it."""
+    q = round(v / unit, digits)
+    return _trim(q, digits) if abs(q * unit - v) < 1e-6 * max(1.0, abs(v)) else None
+
+
+def fmt_number(value: float | None, lang: str, exact: bool = True) -> str:
+    """万/亿 in Chinese; thousands separators (and million/billion) in English; '–' if missing.
+
+    ``exact`` (the default, for every figure the report gives) never drops a digit: the
+    compact form (1.2亿, 110 billion) is used only when it is exact, otherwise every digit
+    is shown (60,356, not 6.04万). ``exact=False`` rounds to two decimals of 万/亿 or
+    million/billion, for illustrative magnitudes only.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     v = float(value)
-    if lang == "zh":  # Chinese groups by 万 and 亿 and uses no thousands separator
-        if abs(v) >= 1e8:
-            return f"{_trim(v / 1e8, 2)}亿".replace(",", "")
-        if abs(v) >= 1e4:
-            return f"{_trim(v / 1e4, 2)}万"
-        return _trim(v, 1).replace(",", "") if v != int(v) else str(int(v))
-    if abs(v) >= 1e9:
-        return f"{_trim(v / 1e9, 2)} billion"
-    if abs(v) >= 1e6:
-        return f"{_trim(v / 1e6, 2)} million"
-    if v != int(v):
-        return _trim(v, 1)
-    return f"{int(v):,}"
+    if lang == "zh":  # Chinese groups by 万 and 亿; no separator below 1万, as the report
+        for unit, word in ((1e8, "亿"), (1e4, "万")):
+            if abs(v) >= unit:
+                short = _scaled(v, unit, 2) if exact else _trim(v / unit, 2)
+                if short is not None:
+                    return f"{short.replace(',', '')}{word}"
+                return _plain(v, ",")  # exact and not round in 万: every digit, as printed
+        if not exact:
+            return _trim(v, 1).replace(",", "") if v != int(v) else str(int(v))
+        return _plain(v, "")
+    for unit, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(v) >= unit:
+            short = _scaled(v, unit, 2) if exact else _trim(v / unit, 2)
+            if short is not None:
+                return f"{short} {word}"
+            return _plain(v, ",")
+    if not exact:
+        return _trim(v, 1) if v != int(v) else f"{int(v):,}"
+    return _plain(v, ",")
 
 
 def fmt_quantity(value: float | None, unit: str, lang: str, qualifier: str = "exact") -> str:
-    """A number with its unit and qualifier, e.g. '50余 份' / '50+ memoranda'."""
+    """A number with its unit and qualifier, e.g. '50余份' / '50+ memoranda'; never rounded."""
     n = t(f"qual.{qualifier}", lang, n=fmt_number(value, lang))
+    return t(f"unit.{unit}", lang, n=n)
+
+
+def fmt_range(low: float, high: float, unit: str, lang: str) -> str:
+    """A derived range with its unit, e.g. '1960–1977批' / '1,960–1,977 declarations'."""
+    n = t("qual.range", lang, low=fmt_number(low, lang), high=fmt_number(high, lang))
     return t(f"unit.{unit}", lang, n=n)
 
 
