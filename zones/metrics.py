@@ -324,7 +324,10 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) ->
     own = label_volumes(ds, volumes[volumes["zone_id"] == zone_id], lang)
     dests = ranking(own, "destination", "tonnes") if not own.empty else own
     # Every zone of the first batch launched "this year" (Z1); the year itself is inferred.
-    launched = t("zones.launched_inferred", lang, launched=str(z["launched"]))
+    # Dehui (Z2) has no launch date in the report: it stays "not stated", never 2010.
+    launched = (t("zones.launched_inferred", lang, launched=str(z["launched"]))
+                if pd.notna(z["launched"]) and str(z["launched"]) else
+                t("zones.launched_unknown", lang))
     return Profile(
         zone_id=zone_id,
         name=str(z[nc]),

@@ -370,3 +370,21 @@ def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
         for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
                                                    strict=False):
             col.metric(label, value, help=help_text, border=True)
+
+
+# --- wording, labelled maps and the briefing layout (#9) ---------------------------------
+
+def first_export_list(ds: Dataset, cards: pd.DataFrame, lang: str) -> None:
+    """The five first exports as one compact bordered list, to sit beside the map.
+
+    Product and country names come from data files, so they go through ``safe.plain``;
+    the citation is on hover.
+    """
+    from zones.metrics import citation
+
+    with st.container(border=True):
+        for card in cards.itertuples():
+            st.markdown(f"**{safe.plain(card.product)} → {safe.plain(card.destination)}**",
+                        help=citation(ds, str(card.fact_id), lang))
+            st.caption(t("first.card", lang, year=card.year))
+        st.caption(t("first.zones_unknown", lang))
