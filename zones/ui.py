@@ -7,6 +7,7 @@ Nothing here passes data from a file or a user into HTML.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones import safe
@@ -142,6 +144,7 @@ def _check_url_once(ds: Dataset) -> None:
         raw.pop(KEY_PRESENT)
     if raw.get(KEY_LANG, [""])[-1] in LANGS:  # `?lang=en` / `?lang=zh`, as people type it
         st.session_state[KEY_LANG] = raw.pop(KEY_LANG)[-1]
+    raw = _resolve_id_links(ds, raw)  # ?product=ginseng, ?dest=JPN, ?profile=dehui-poultry
     dropped = dropped_params(raw, _valid_url_values(ds))
     if dropped:
         st.session_state["_url_dropped"] = dropped
@@ -388,3 +391,66 @@ def first_export_list(ds: Dataset, cards: pd.DataFrame, lang: str) -> None:
                         help=citation(ds, str(card.fact_id), lang))
             st.caption(t("first.card", lang, year=card.year))
         st.caption(t("first.zones_unknown", lang))
+
+
+def _link_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
+    """Option key → {what people type or paste, lower-cased → option id}.
+
+    Ids as in the data files (``ginseng``, ``JPN``, ``dehui-poultry``, ``220100``) and the
+    plain names in either language are accepted besides the bilingual labels the
+    widgets write into the URL.
+    """
+    frames = {
+        KEY_PRODUCT: (ds.products, "product_id", ("name_zh", "name_en")),
+        KEY_DEST: (ds.destinations, "iso3", ("name_zh", "name_en")),
+        KEY_PREF: (ds.counties.drop_duplicates("prefecture_adcode"), "prefecture_adcode",
+                   ("prefecture_zh", "prefecture_en")),
+        KEY_ZONE: (ds.zones, "zone_id", ("short_zh", "short_en", "name_zh", "name_en")),
+    }
+    out: dict[str, dict[str, str]] = {}
+    for key, (frame, id_col, name_cols) in frames.items():
+        table: dict[str, str] = {}
+        for row in frame.to_dict("records"):
+            oid = str(row[id_col])
+            for alias in (oid, *(str(row[c]) for c in name_cols)):
+                table.setdefault(alias.strip().lower(), oid)
+        out[key] = table
+    return out
+
+
+def _resolve_id_links(ds: Dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Put ids (and plain names) from a typed or pasted link into the bound widgets.
+
+    Runs once per session, before the widgets exist: the chosen ids go to session state
+    (which seeds the widget when the URL value is not a label) and the URL is rewritten
+    to the labels, so the address bar can be shared again. Values that match nothing
+    are left in ``raw`` for the "dropped" notice.
+    """
+    options = _options(ds)
+    aliases = _link_aliases(ds)
+    out = dict(raw)
+    for key in (*LIST_KEYS, KEY_PROFILE):
+        opt_key = KEY_ZONE if key == KEY_PROFILE else key
+        values = raw.get(key) or []
+        labels = options[opt_key]
+        if not values or all(v in labels.values() for v in values):
+            continue
+        by_label = {label: oid for oid, label in labels.items()}
+        chosen: list[str] = []
+        unknown: list[str] = []
+        for v in values:
+            oid = by_label.get(v) or aliases[opt_key].get(v.strip().lower())
+            if oid is None:
+                unknown.append(v)
+            elif oid not in chosen:
+                chosen.append(oid)
+        if not chosen:
+            continue
+        if key == KEY_PROFILE:
+            chosen = chosen[-1:]
+        st.session_state[key] = chosen[0] if key == KEY_PROFILE else chosen
+        # A bound param cannot be set (never so on a first run); the view is right anyway.
+        with contextlib.suppress(StreamlitAPIException):
+            st.query_params[key] = [labels[i] for i in chosen]
+        out[key] = unknown
+    return out
