@@ -87,6 +87,19 @@ def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return out
 
 
+def matrix(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Product × destination totals with shares, for the destination × product grid."""
+    if labeled.empty:
+        return pd.DataFrame(columns=["product", "destination", measure, "share",
+                                     "source_label"])
+    out = (labeled.groupby(["product", "destination", "source_label"], as_index=False)
+           [measure].sum().sort_values(["product", "destination"]).reset_index(drop=True))
+    total = float(out[measure].sum())
+    out["share"] = (out[measure] / total).round(4) if total else 0.0
+    out[measure] = out[measure].astype(float).round(1)
+    return out
+
+
 def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: str,
                 volumes_shown: bool = True) -> pd.DataFrame:
     """One row per zone with display fields and its exported tonnes under the filter.
