@@ -29,9 +29,8 @@ per_row = metrics.kpis_per_row(lang, ctx.present)
 headline = metrics.headline_kpis(ds, view.figures, lang)
 metric_rows(headline, max(per_row, len(headline)) if lang == "zh" and not ctx.present
             else per_row)
-st.caption(t("zones.assumption", lang))
 
-left, right = st.columns([3, 2])
+left, right = st.columns([2, 1])
 with left:
     st.subheader(t("overview.map", lang))
     zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
@@ -39,7 +38,8 @@ with left:
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
     st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                                   height=430), width="stretch")
+                                   height=500, width_hint=560), width="stretch")
+    st.caption(t("zones.assumption", lang))  # the map counts Dehui among the 16
 with right:
     st.subheader(t("overview.first_exports", lang))
     cards = metrics.first_export_cards(ds, view.first_exports, lang)

@@ -43,7 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.share": ("复制浏览器地址即可分享当前视图（含语言与筛选）。", "Copy the browser address to share this exact view (language and filters included)."),
     "url.dropped": ("链接中的部分参数无法识别，已忽略：{items}", "Some values in the link were not recognised and were dropped: {items}"),
     # banners and source marking
-    "banner.illustrative": ("本页含示意数据（非报告事实）：只有德惠禽肉示范区（报告：全国首批）、五个首次出口和报告数字是事实；其他示范区和全部出口量均为演示用的虚构数据，以“示意”标注。把德惠计为全省首批16个之一是假定，报告未说明。", "This page shows illustrative data (not facts): only the Dehui poultry zone (in the report: national first batch), the five first-time exports and the report's figures are facts; the other zones and all export volumes are made up to demonstrate the dashboard and are marked 'illustrative'. Counting Dehui among the province's 16 is an assumption; the report does not say so."),
+    "banner.illustrative": ("本页含示意数据（非报告事实）：只有德惠禽肉示范区（全国首批）、五个首次出口和报告数字是事实；其他示范区和全部出口量均为演示用的虚构数据，以“示意”标注。把德惠计为全省首批16个之一是假定。", "Illustrative data on this page (not facts): only the Dehui poultry zone (national first batch), the five first exports and the report's figures are facts; the other zones and all export volumes are made up for demonstration and marked 'illustrative'. Counting Dehui among the province's 16 is an assumption."),
     "banner.facts_only": ("仅显示报告事实；示意数据已隐藏。", "Showing report facts only; illustrative data is hidden."),
     "banner.year": ("报告未写明年份（“今年”），据内容推断为 2010 年。", "The report never prints its year ('this year'); 2010 is inferred from its content."),
     "source.report": ("报告事实", "Report fact"),

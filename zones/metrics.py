@@ -114,6 +114,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     out = pd.DataFrame({
         "zone_id": zones["zone_id"],
         "name": zones[nc],
+        "short": zones["short_zh" if lang == "zh" else "short_en"],  # map labels (#9)
         "source_label": zones["source"].map(lambda s: t(f"source.{s}", lang)),
         "tonnes": (zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1)
                    if volumes_shown else float("nan")),
@@ -202,6 +203,7 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     cards = first_export_cards(ds, first, lang)
     cards = cards[cards["destination_iso3"].isin(pts)]
     firsts = pd.DataFrame({
+        "iso3": cards["destination_iso3"].tolist(),
         "label": [t("dest.first_label", lang, product=p, year=y)
                   for p, y in zip(cards["product"], cards["year"], strict=True)],
         "citation": [citation(ds, f, lang) for f in cards["fact_id"]],
