@@ -68,4 +68,4 @@ derived_tiles = derived.derived_kpis(ds, view.figures, lang)
 if derived_tiles:
     st.subheader(t("derived.title", lang))
     st.caption(t("derived.note", lang))
-    metric_rows(derived_tiles, per_row)
+    metric_rows(derived_tiles, max(2, per_row // 2))  # ranges are long: wider tiles

@@ -146,7 +146,7 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
         x=alt.X("destination:N", title=t("col.destination", lang),
                 axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120)),
         y=alt.Y("product:N", title=t("col.product", lang),
-                axis=y_axis(category=True, labelLimit=240)),
+                axis=y_axis(category=True, labelLimit=240, labelOverlap=False)),
         color=alt.Color(f"{measure}:Q", title=measure_title,
                         scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(orient="right", format=",.0f")),
@@ -158,7 +158,7 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
     ).properties(title=_title(t("vol.matrix", lang), lang, True),
-                 height=max(160, 32 * data["product"].nunique()))
+                 height=max(180, 40 * data["product"].nunique()))
     return _sized(chart, present)
 
 

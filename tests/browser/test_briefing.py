@@ -108,3 +108,31 @@ def test_profile_link_with_an_id(page: Page, app_url: str) -> None:
     expect(main(page).locator("h3", has_text="吉林德惠禽肉出口质量安全示范区")).to_be_visible()
     expect(main(page).get_by_text("报告未说明", exact=True)).to_be_visible()
     no_exception(page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_derived_figures_stand_apart(page: Page, app_url: str, screenshot_dir: Path,
+                                     lang: str) -> None:
+    page.set_viewport_size(FOLD)
+    open_app(page, app_url, "", LANG_QUERY[lang])
+    title = main(page).get_by_text("推算值（报告未直接给出）" if lang == "zh"
+                                   else "Derived figures (not printed in the report)")
+    title.scroll_into_view_if_needed()
+    expect(main(page).get_by_text("1960–1977批" if lang == "zh"
+                                  else "1,960–1,977 declarations")).to_be_visible()
+    expect(main(page).get_by_text("60,356标箱" if lang == "zh" else "60,356 TEU")).to_have_count(1)
+    no_exception(page)
+    _quiet(page)
+    page.screenshot(path=str(screenshot_dir / f"brief-overview-derived-{lang}.png"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_volumes_page_charts(page: Page, app_url: str, screenshot_dir: Path,
+                             lang: str) -> None:
+    open_app(page, app_url, "volumes", LANG_QUERY[lang])
+    expect(charts(page)).to_have_count(4)
+    expect(main(page).get_by_text("目的地 × 产品" if lang == "zh" else "Destination × product",
+                                  exact=True)).to_have_count(1)
+    no_exception(page)
+    _quiet(page)
+    page.screenshot(path=str(screenshot_dir / f"brief-volumes-{lang}.png"))
