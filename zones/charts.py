@@ -144,7 +144,9 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
     measure_title = _measure_title(measure, lang)
     chart = alt.Chart(data).mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
         x=alt.X("destination:N", title=t("col.destination", lang),
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120)),
+                axis=alt.Axis(orient="top", labelOverlap=False, labelLimit=130,
+                              labelAngle=0 if lang == "zh" else -30,
+                              labelAlign="center" if lang == "zh" else "left")),
         y=alt.Y("product:N", title=t("col.product", lang),
                 axis=y_axis(category=True, labelLimit=240, labelOverlap=False)),
         color=alt.Color(f"{measure}:Q", title=measure_title,
