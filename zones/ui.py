@@ -7,7 +7,6 @@ Nothing here passes data from a file or a user into HTML.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones import safe
@@ -421,10 +419,10 @@ def _link_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
 def _resolve_id_links(ds: Dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:
     """Put ids (and plain names) from a typed or pasted link into the bound widgets.
 
-    Runs once per session, before the widgets exist: the chosen ids go to session state
-    (which seeds the widget when the URL value is not a label) and the URL is rewritten
-    to the labels, so the address bar can be shared again. Values that match nothing
-    are left in ``raw`` for the "dropped" notice.
+    Runs once per session, before the widgets exist: the chosen ids go to session state,
+    which seeds the widget when the URL value is not a label. Values that match nothing
+    are left in ``raw`` for the "dropped" notice. (Streamlit 1.67 then drops the id from
+    the address bar; the next change of any filter writes the labels back.)
     """
     options = _options(ds)
     aliases = _link_aliases(ds)
@@ -449,8 +447,6 @@ def _resolve_id_links(ds: Dataset, raw: dict[str, list[str]]) -> dict[str, list[
         if key == KEY_PROFILE:
             chosen = chosen[-1:]
         st.session_state[key] = chosen[0] if key == KEY_PROFILE else chosen
-        # A bound param cannot be set (never so on a first run); the view is right anyway.
-        with contextlib.suppress(StreamlitAPIException):
-            st.query_params[key] = [labels[i] for i in chosen]
         out[key] = unknown
     return out
+
