@@ -38,7 +38,7 @@ with left:
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
     st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                                   height=500, width_hint=560), width="stretch")
+                                   height=500, width_hint=420), width="stretch")
     st.caption(t("zones.assumption", lang))  # the map counts Dehui among the 16
 with right:
     st.subheader(t("overview.first_exports", lang))

@@ -178,8 +178,8 @@ LABEL_STATES = [FilterState(), FilterState(report_only=True), FilterState(produc
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("state", LABEL_STATES, ids=["all", "facts", "ginseng", "rice-peanut",
                                                       "japan"])
-@pytest.mark.parametrize(("height", "width"), [(500, 560), (540, 700)],
-                         ids=["overview", "zones"])
+@pytest.mark.parametrize(("height", "width"), [(500, 420), (500, 560), (540, 700)],
+                         ids=["overview", "overview-wide", "zones"])
 def test_jilin_labels_do_not_collide(dataset: Dataset, lang: str, state: FilterState,
                                      height: int, width: int) -> None:
     view = apply_filters(dataset, state)

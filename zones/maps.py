@@ -233,7 +233,7 @@ def jilin_labels(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540
     zl = lb.label_frame([(markers[i][0], markers[i][1]) for i in order],
                         [lb.zone_label(str(zones[short].iloc[i]), lang) for i in order],
                         [radii[i] for i in order], project, JILIN_LABEL_FONT,
-                        taken=lb.boxes(prefs), far=(0.0, 8.0, 16.0, 26.0),
+                        taken=lb.boxes(prefs), far=(0.0, 8.0, 16.0, 26.0, 38.0),
                         extra={"source": [zones["source"].iloc[i] for i in order],
                                "zone_id": [zones["zone_id"].iloc[i] for i in order]})
     # A prefecture name a zone label could not avoid moves aside, or is left out.

@@ -154,7 +154,7 @@ def test_volumes_page_charts(page: Page, app_url: str, screenshot_dir: Path,
 def test_readme_screenshots(page: Page, app_url: str, screenshot_dir: Path, name: str,
                             path: str, query: str) -> None:
     """The README's pictures (copied to docs/ by hand after looking at them)."""
-    page.set_viewport_size({"width": 1440, "height": 1300})
+    page.set_viewport_size({"width": 1600, "height": 1100})
     open_app(page, app_url, path, query)
     expect(charts(page).first.locator("g.role-mark").first).to_be_attached()
     no_exception(page)
