@@ -1,10 +1,22 @@
-"""Overview (总览): the briefing page — report figures, first exports, map, headline trend."""
+"""Overview (总览): the briefing page, read top-down.
+
+Headline figures first; then where the zones are (the Jilin map) beside the five first
+exports; then the (illustrative) trend; then the report's figures by platform, and last
+the figures derived from them, kept apart.
+"""
 
 import streamlit as st
 
-from zones import charts, maps, metrics
+from zones import charts, derived, maps, metrics
 from zones.i18n import t
-from zones.ui import context, empty_state, header, illustrative_banner, metric_rows
+from zones.ui import (
+    context,
+    empty_state,
+    first_export_list,
+    header,
+    illustrative_banner,
+    metric_rows,
+)
 
 ctx = context()
 if ctx is None:
@@ -14,8 +26,37 @@ header(ctx, "page.overview")
 illustrative_banner(ctx, view.shows_illustrative)
 
 per_row = metrics.kpis_per_row(lang, ctx.present)
-st.subheader(t("overview.headline", lang))
-metric_rows(metrics.headline_kpis(ds, view.figures, lang), per_row)
+headline = metrics.headline_kpis(ds, view.figures, lang)
+metric_rows(headline, max(per_row, len(headline)) if lang == "zh" and not ctx.present
+            else per_row)
+
+left, right = st.columns([2, 1])
+with left:
+    st.subheader(t("overview.map", lang))
+    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
+                             volumes_shown=not ctx.state.report_only)
+    if zt.empty:
+        empty_state(lang, metrics.why_no_zone(view))
+    st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
+                                   height=500, width_hint=420), width="stretch")
+    st.caption(t("zones.assumption", lang))  # the map counts Dehui among the 16
+with right:
+    st.subheader(t("overview.first_exports", lang))
+    cards = metrics.first_export_cards(ds, view.first_exports, lang)
+    if cards.empty:
+        empty_state(lang)
+    else:
+        first_export_list(ds, cards, lang)
+
+st.subheader(t("overview.volume", lang))
+labeled = metrics.label_volumes(ds, view.volumes, lang)
+if labeled.empty:
+    empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
+else:
+    data = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
+    scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
+    st.altair_chart(charts.timeseries_chart(data, "product", "tonnes", True, lang, scale,
+                                            ctx.present), width="stretch")
 
 st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))
@@ -23,36 +64,8 @@ for platform, figs in metrics.figures_by_platform(view.figures):
     st.markdown(f"**{t(f'overview.platform.{platform}', lang)}**")
     metric_rows(metrics.figure_kpis(ds, figs, lang), per_row)
 
-st.subheader(t("overview.first_exports", lang))
-cards = metrics.first_export_cards(ds, view.first_exports, lang)
-if cards.empty:
-    empty_state(lang)
-else:
-    cols = st.columns(len(cards))
-    for col, card in zip(cols, cards.itertuples(), strict=True):
-        with col, st.container(border=True):
-            st.markdown(f"#### {card.product} → {card.destination}")
-            st.caption(t("first.card", lang, year=card.year))
-            st.caption(metrics.citation(ds, card.fact_id, lang))
-            st.caption(t("first.zone_unknown", lang))
-
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(t("overview.map", lang))
-    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
-                        volumes_shown=not ctx.state.report_only)
-    if zt.empty:
-        empty_state(lang, metrics.why_no_zone(view))
-    st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                                   height=460), width="stretch")
-with right:
-    st.subheader(t("overview.volume", lang))
-    labeled = metrics.label_volumes(ds, view.volumes, lang)
-    if labeled.empty:
-        empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only
-                    else "empty.hint")
-    else:
-        data = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
-        scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
-        st.altair_chart(charts.timeseries_chart(data, "product", "tonnes", True, lang, scale,
-                                                ctx.present), width="stretch")
+derived_tiles = derived.derived_kpis(ds, view.figures, lang)
+if derived_tiles:
+    st.subheader(t("derived.title", lang))
+    st.caption(t("derived.note", lang))
+    metric_rows(derived_tiles, max(2, per_row // 2))  # ranges are long: wider tiles

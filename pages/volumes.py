@@ -1,4 +1,4 @@
-"""Export volumes (出口量): time series, ranking, growth and product breakdown, each with data."""
+"""Export volumes (出口量): trend, ranking, growth and destination × product, each with data."""
 
 import streamlit as st
 
@@ -59,8 +59,9 @@ with right:
         table_with_download(metrics.display_table(growth, lang), f"growth-{measure}", lang,
                             "growth")
 
-parts = metrics.breakdown(labeled, measure)
-st.altair_chart(charts.breakdown_chart(parts, measure, lang, ctx.present), width="stretch")
+grid = metrics.matrix(labeled, measure)
+st.altair_chart(charts.matrix_chart(grid, measure, lang, ctx.present), width="stretch")
+st.caption(t("vol.matrix.note", lang))
 with st.expander(t("vol.data", lang)):
-    table_with_download(metrics.display_table(parts, lang), f"breakdown-{measure}", lang,
-                        "breakdown")
+    table_with_download(metrics.display_table(grid, lang), f"destination-product-{measure}",
+                        lang, "matrix")

@@ -28,6 +28,7 @@ map_col, side_col = st.columns([3, 1])
 with map_col:
     st.subheader(t("zones.map", lang))
     st.caption(t("zones.map.help", lang))
+    st.caption(t("zones.assumption", lang))
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
     st.altair_chart(

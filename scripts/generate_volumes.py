@@ -1,12 +1,15 @@
 """Generate the ILLUSTRATIVE monthly export volumes in ``data/export_volumes.csv``.
 
-The bureau report gives no export volume at all, so the dashboard ships a made-up
-series to demonstrate its charts. Every row is ``source=illustrative``. The series is
-kept consistent with what the report does say:
+The review (report.zh.txt) gives one province-wide export figure (C4: USD 120 million
+of direct-release exports) but no volume per zone, product, destination or month, so the
+dashboard ships a made-up series to demonstrate its charts. Every row is
+``source=illustrative``. The series is kept consistent with what the report does say:
 
-* the five first-time routes (FACTS.md F1-F5) have no shipment before 2010 and start
-  within 2010; they carry no ``zone_id`` because the report does not say which zone
-  made them;
+* the five first-time routes (FACTS.md F1-F5) were first exported "this year" (2010,
+  inferred) in a month and quantity the report never gives. So they have no row at all
+  in 2010 or before (a series starting in some 2010 month would read as the month of
+  the first export); the illustrative trade that follows starts in January 2011. They
+  carry no ``zone_id`` because the report does not say which zone made them;
 * zones only ship the products listed for them in ``data/zones.csv``.
 
 A fixed seed and sorted iteration make the output byte-for-byte reproducible
@@ -41,15 +44,17 @@ DESTINATIONS: dict[str, dict[str, float]] = {
     "rice": {"JPN": 0.3, "KOR": 0.3, "RUS": 0.2, "MNG": 0.2},
     "black_fungus": {"JPN": 0.35, "KOR": 0.3, "USA": 0.2, "DEU": 0.15},
 }
-# The report's five first-time routes (F1-F5): first month shipped, and annual tonnes
-# once established. The report gives neither; both are illustrative.
-FIRST_ROUTES: dict[tuple[str, str], tuple[str, float]] = {
-    ("deer_meat", "AFG"): ("2010-07", 12.0),
-    ("raspberry", "USA"): ("2010-08", 240.0),
-    ("peanut", "CAN"): ("2010-03", 900.0),
-    ("chinese_cabbage", "KOR"): ("2010-10", 2500.0),
-    ("radish", "JPN"): ("2010-09", 600.0),
+# The report's five first-time routes (F1-F5): annual tonnes once established
+# (illustrative). The first export itself (2010, month and quantity not given) has no row;
+# the illustrative trade on every route starts in the same month, January 2011.
+FIRST_ROUTES: dict[tuple[str, str], float] = {
+    ("deer_meat", "AFG"): 12.0,
+    ("raspberry", "USA"): 240.0,
+    ("peanut", "CAN"): 900.0,
+    ("chinese_cabbage", "KOR"): 2500.0,
+    ("radish", "JPN"): 600.0,
 }
+FIRST_ROUTES_FROM = "2011-01"
 # Annual tonnes per zone and product in 2008, USD per tonne in 2008, tonnes per consignment.
 BASE_TONNES = {
     "poultry_meat": 12000.0, "ginseng": 150.0, "deer_products": 20.0, "deer_meat": 60.0,
@@ -125,12 +130,12 @@ def generate(zones_csv: Path) -> str:
                 row = _row(f"{year}-{month:02d}", zone, product, dest, tonnes, rng, year)
                 if row:
                     rows.append(row)
-    for (product, dest), (start, annual) in sorted(FIRST_ROUTES.items()):
+    for (product, dest), annual in sorted(FIRST_ROUTES.items()):
         for year, month in _periods():
             period = f"{year}-{month:02d}"
-            if period < start:
+            if period < FIRST_ROUTES_FROM:
                 continue
-            ramp = {2010: 0.35, 2011: 0.75, 2012: 1.0}[year]
+            ramp = {2011: 0.75, 2012: 1.0}[year]
             if product == "deer_meat" and rng.uniform() < 0.5:
                 continue  # small, irregular air shipments
             noise = rng.lognormal(0.0, 0.25)

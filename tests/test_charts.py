@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -154,3 +156,52 @@ def test_charts_of_empty_data_are_valid_specs(dataset: Dataset, lang: str) -> No
     for chart in specs:
         spec = chart.to_dict()  # validates against the Vega-Lite schema
         assert spec["title"]["subtitle"] == t("source.illustrative", lang)
+
+
+# -- issue 9: horizontal axis titles, one question per chart ----------------------------
+
+def _y_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    layers = spec.get("layer", [spec])
+    return [layer["encoding"]["y"].get("axis", {}) for layer in layers
+            if "y" in layer.get("encoding", {}) and layer["encoding"]["y"].get("title")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_y_axis_titles_are_horizontal(dataset: Dataset, lang: str) -> None:
+    """A Chinese title rotated a quarter turn lies on its side: every y title is upright."""
+    lab = labeled(dataset, lang)
+    scale = charts.color_scale("product", lab, metrics.product_palette(dataset))
+    specs = [
+        charts.timeseries_chart(metrics.timeseries(lab, "product", "tonnes", True),
+                                "product", "tonnes", True, lang, scale),
+        charts.ranking_chart(metrics.ranking(lab, "destination", "tonnes"), "destination",
+                             "tonnes", lang, scale),
+        charts.yoy_chart(metrics.yoy(lab, "tonnes"), "tonnes", lang),
+        charts.breakdown_chart(metrics.breakdown(lab, "tonnes"), "tonnes", lang),
+        charts.matrix_chart(metrics.matrix(lab, "tonnes"), "tonnes", lang),
+    ]
+    for chart in specs:
+        axes = _y_axes(chart.to_dict())
+        assert axes, "no titled y axis found"
+        assert all(axis.get("titleAngle") == 0 for axis in axes)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_matrix_chart_answers_what_goes_where(dataset: Dataset, lang: str) -> None:
+    data = metrics.matrix(labeled(dataset, lang), "tonnes")
+    spec = charts.matrix_chart(data, "tonnes", lang).to_dict()
+    assert spec["mark"]["type"] == "rect"
+    enc = spec["encoding"]
+    assert (enc["x"]["field"], enc["y"]["field"], enc["color"]["field"]) == (
+        "destination", "product", "tonnes")
+    assert "source_label" in tooltip_fields(enc)
+    assert_illustrative_title(spec, lang, "vol.matrix")
+    assert math.isclose(data["tonnes"].sum(), labeled(dataset, lang)["tonnes"].sum(),
+                        rel_tol=1e-6)
+
+
+def test_volumes_page_has_no_chart_repeating_the_ranking() -> None:
+    """Stacked by product, the ranking and a product breakdown drew the same bars."""
+    page = (Path(__file__).resolve().parent.parent / "pages" / "volumes.py").read_text("utf-8")
+    assert "breakdown_chart" not in page
+    assert "matrix_chart" in page

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from zones import metrics
-from zones.i18n import LANGS, STRINGS, fmt_number, fmt_percent, fmt_quantity, t
+from zones.i18n import (
+    LANGS,
+    STRINGS,
+    fmt_number,
+    fmt_percent,
+    fmt_quantity,
+    fmt_range,
+    t,
+)
 from zones.model import CATEGORIES, LEVELS, QUALIFIERS, SOURCES, UNITS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,18 +163,20 @@ def test_dynamic_key_exists(key: str) -> None:
 @pytest.mark.parametrize(("value", "zh", "en"), [
     (1.2e8, "1.2亿", "120 million"),
     (110_000_000_000, "1100亿", "110 billion"),
-    (999_999, "100万", "999,999"),
+    (999_999, "999,999", "999,999"),  # exact: 100万 would round it
     (1_000_000, "100万", "1 million"),
-    (60356, "6.04万", "60,356"),
+    (60356, "60,356", "60,356"),  # not 6.04万 (issue 9)
+    (39448, "39,448", "39,448"),
     (10000, "1万", "10,000"),
     (15000.0, "1.5万", "15,000"),
+    (123_400, "12.34万", "123,400"),
     (5175, "5175", "5,175"),
     (2303.0, "2303", "2,303"),
     (16, "16", "16"),
     (0, "0", "0"),
     (12.5, "12.5", "12.5"),
-    (1234567.89, "123.46万", "1.23 million"),
-    (4567.89, "4567.9", "4,567.9"),
+    (1234567.89, "1,234,567.89", "1,234,567.89"),
+    (4567.89, "4567.89", "4,567.89"),
     (-50000, "-5万", "-50,000"),
     (None, "–", "–"),
     (float("nan"), "–", "–"),
@@ -174,6 +184,16 @@ def test_dynamic_key_exists(key: str) -> None:
 def test_fmt_number(value: float | None, zh: str, en: str) -> None:
     assert fmt_number(value, "zh") == zh
     assert fmt_number(value, "en") == en
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    (60356, "6.04万", "60,356"),
+    (1234567.89, "123.46万", "1.23 million"),
+    (4567.89, "4567.9", "4,567.9"),
+])
+def test_fmt_number_rounds_only_when_asked(value: float, zh: str, en: str) -> None:
+    assert fmt_number(value, "zh", exact=False) == zh
+    assert fmt_number(value, "en", exact=False) == en
 
 
 @pytest.mark.parametrize(("value", "unit", "qualifier", "zh", "en"), [
@@ -185,11 +205,20 @@ def test_fmt_number(value: float | None, zh: str, en: str) -> None:
     (110_000_000_000, "cny", "exact", "1100亿元", "CNY 110 billion"),
     (6, "rank", "exact", "第6名", "No. 6"),
     (17, "percent", "exact", "17%", "17%"),
-    (60356, "teu", "exact", "6.04万标箱", "60,356 TEU"),
+    (60356, "teu", "exact", "60,356标箱", "60,356 TEU"),
 ])
 def test_fmt_quantity(value: float, unit: str, qualifier: str, zh: str, en: str) -> None:
     assert fmt_quantity(value, unit, "zh", qualifier) == zh
     assert fmt_quantity(value, unit, "en", qualifier) == en
+
+
+@pytest.mark.parametrize(("low", "high", "unit", "zh", "en"), [
+    (1960, 1977, "declarations", "1960–1977批", "1,960–1,977 declarations"),
+    (39319, 39578, "teu", "39,319–39,578标箱", "39,319–39,578 TEU"),
+])
+def test_fmt_range(low: float, high: float, unit: str, zh: str, en: str) -> None:
+    assert fmt_range(low, high, unit, "zh") == zh
+    assert fmt_range(low, high, unit, "en") == en
 
 
 def test_fmt_quantity_defaults_to_exact() -> None:

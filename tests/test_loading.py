@@ -105,7 +105,7 @@ def hashes(root: Path) -> dict[str, str]:
 # Line numbers below: zones.csv line 2 is dehui-poultry (the report zone), line 3
 # fusong-ginseng (illustrative); export_volumes.csv line 2 is 2008-01 dehui-poultry
 # poultry_meat JPN; destinations.csv has 10 rows (lines 2-11); export_volumes.csv has
-# 4200 rows (lines 2-4201).
+# 4176 rows (lines 2-4177).
 CORPUS: list[tuple[str, Callable[[Path], None], Key]] = [
     ("missing_file", delete("report_figures.csv"),
      ("report_figures.csv", None, None, "missing_file")),
@@ -136,7 +136,7 @@ CORPUS: list[tuple[str, Callable[[Path], None], Key]] = [
     ("duplicate_zone_id", set_cell("zones.csv", 3, "zone_id", "dehui-poultry"),
      ("zones.csv", 3, "zone_id", "duplicate")),
     ("duplicate_volume_key", duplicate_line("export_volumes.csv", 2),
-     ("export_volumes.csv", 4202, "period", "duplicate_key")),
+     ("export_volumes.csv", 4178, "period", "duplicate_key")),
     ("unknown_product_in_zone", set_cell("zones.csv", 3, "products", "ginseng;truffle"),
      ("zones.csv", 3, "products", "unknown_ref")),
     ("unknown_destination_in_volumes",
@@ -257,7 +257,7 @@ def test_duplicate_key_reports_both_rows(data_copy: Path) -> None:
     duplicate_line("export_volumes.csv", 2)(data_copy)
     found = keys(load(CsvSource(data_copy)).issues)
     assert found == [("export_volumes.csv", 2, "period", "duplicate_key"),
-                     ("export_volumes.csv", 4202, "period", "duplicate_key")]
+                     ("export_volumes.csv", 4178, "period", "duplicate_key")]
 
 
 def test_missing_column_is_reported_once(data_copy: Path) -> None:
@@ -295,7 +295,7 @@ def test_read_csv_text_keeps_everything_as_text(data_copy: Path) -> None:
     assert issues == []
     assert df is not None
     assert all(str(t) == "string" for t in df.dtypes)
-    assert len(df) == 4200
+    assert len(df) == 4176
 
 
 def test_read_csv_text_accepts_a_bom_and_skips_blank_lines(tmp_path: Path) -> None:

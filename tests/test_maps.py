@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
 
-from zones import maps, metrics
+from zones import labels, maps, metrics
 from zones.filters import FilterState, apply_filters
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS, Dataset
@@ -42,9 +43,10 @@ def world_spec(ds: Dataset, state: FilterState, lang: str) -> dict[str, Any]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_jilin_map(dataset: Dataset, lang: str) -> None:
     spec = jilin_spec(dataset, FilterState(), lang)
-    assert marks(spec) == ["geoshape", "geoshape", "point"]
+    assert marks(spec)[:3] == ["geoshape", "geoshape", "point"]
+    assert set(marks(spec)[3:]) == {"text"}  # prefecture and zone names (#9)
     assert spec["projection"]["type"] == "mercator"
-    counties, prefectures, points = spec["layer"]
+    counties, prefectures, points = spec["layer"][:3]
     assert len(counties["data"]["values"]) == len(dataset.geo.counties["features"])
     assert len(prefectures["data"]["values"]) == len(dataset.geo.prefectures["features"])
     enc = points["encoding"]
@@ -85,8 +87,10 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
     spec = world_spec(dataset, FilterState(), lang)
     assert spec["projection"]["type"] == "equalEarth"
     assert spec["projection"]["rotate"][0] == -150  # Pacific-centred
-    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "circle", "text", "text"]
-    land, sea, arcs, firsts, dests, labels, labels_below = spec["layer"]
+    assert marks(spec)[:5] == ["geoshape", "geoshape", "rule", "rule", "circle"]
+    assert set(marks(spec)[5:]) == {"text"}  # country and first-route names (#9)
+    land, sea, arcs, firsts, dests = spec["layer"][:5]
+    texts = spec["layer"][5:]
     assert len(land["data"]["values"]) == len(dataset.geo.world["features"])
     assert sea["data"]["values"] == dataset.geo.china_maritime["features"]
     assert len(sea["data"]["values"]) > 0
@@ -96,8 +100,9 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
     assert firsts["mark"]["color"] == maps.FIRST_COLOR
     assert "citation" in tooltip_fields(firsts)
     assert len(spec["datasets"][firsts["data"]["name"]]) == 5
-    assert labels["encoding"]["text"]["field"] == "label"
-    assert labels_below["mark"]["dy"] > 0 > labels["mark"]["dy"]  # Korea and Japan apart
+    assert {layer["encoding"]["text"]["field"] for layer in texts} == {"text"}
+    red = [layer for layer in texts if layer["mark"].get("color") == maps.FIRST_COLOR]
+    assert red, "the first-route labels are drawn"
     assert "source_label" in tooltip_fields(dests)
     assert maps.DEST_SELECTION == "dest"
     assert params(spec)["dest"]["select"]["fields"] == ["iso3"]
@@ -106,7 +111,8 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
 def test_world_map_report_only_has_only_first_routes(dataset: Dataset) -> None:
     spec = world_spec(dataset, FilterState(report_only=True), "en")
     # The destination layer stays (empty) so the page's on_select always has its param.
-    assert marks(spec) == ["geoshape", "geoshape", "rule", "circle", "text", "text"]
+    assert marks(spec)[:4] == ["geoshape", "geoshape", "rule", "circle"]
+    assert set(marks(spec)[4:]) == {"text"}
     assert "dest" in params(spec)
 
 
@@ -119,7 +125,7 @@ def test_world_map_report_only_has_only_first_routes(dataset: Dataset) -> None:
 def test_maps_of_empty_data_are_valid_specs(dataset: Dataset, state: FilterState,
                                             lang: str) -> None:
     jilin = jilin_spec(dataset, state, lang)  # to_dict validates the spec
-    assert marks(jilin) == ["geoshape", "geoshape", "point"]
+    assert marks(jilin)[:3] == ["geoshape", "geoshape", "point"]
     assert "zone" in params(jilin)
     world = world_spec(dataset, state, lang)
     assert marks(world)[:2] == ["geoshape", "geoshape"]
@@ -161,3 +167,62 @@ def test_source_scale() -> None:
     scale = maps.source_scale("zh").to_dict()
     assert scale["domain"] == ["报告事实", "示意数据（非事实）"]
     assert scale["range"] == ["diamond", "circle"]
+
+
+# -- labelled maps (#9) ------------------------------------------------------------------
+
+LABEL_STATES = [FilterState(), FilterState(report_only=True), FilterState(products=("ginseng",)),
+                FilterState(products=("rice", "peanut")), FilterState(destinations=("JPN",))]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("state", LABEL_STATES, ids=["all", "facts", "ginseng", "rice-peanut",
+                                                      "japan"])
+@pytest.mark.parametrize(("height", "width"), [(500, 420), (500, 560), (540, 700)],
+                         ids=["overview", "overview-wide", "zones"])
+def test_jilin_labels_do_not_collide(dataset: Dataset, lang: str, state: FilterState,
+                                     height: int, width: int) -> None:
+    view = apply_filters(dataset, state)
+    zt = metrics.zone_totals(dataset, view.zones, view.volumes, lang,
+                             volumes_shown=not state.report_only)
+    prefs, zl = maps.jilin_labels(dataset.geo, zt, lang, height, width)
+    assert labels.overlaps(pd.concat([prefs, zl], ignore_index=True)) == []
+    assert sorted(zl["zone_id"]) == sorted(zt["zone_id"])  # every zone is named
+    assert len(prefs) >= 7  # at most two prefecture names give way to zone names
+
+
+@pytest.mark.parametrize(("lang", "zone", "pref"), [("zh", "德惠禽肉", "延边州"),
+                                                    ("en", "Dehui poultry", "Yanbian")])
+def test_jilin_labels_follow_the_language(dataset: Dataset, lang: str, zone: str,
+                                          pref: str) -> None:
+    spec = jilin_spec(dataset, FilterState(), lang)
+    texts = [r["text"] for layer in spec["layer"][3:]
+             for r in spec["datasets"][layer["data"]["name"]]]
+    assert zone in texts and pref in texts
+    assert not [x for x in texts if "示意" in x or "illus" in x]  # the marker shape says it
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("state", [FilterState(), FilterState(report_only=True)],
+                         ids=["all", "facts"])
+def test_world_labels_keep_off_the_origin_and_each_other(dataset: Dataset, lang: str,
+                                                         state: FilterState) -> None:
+    view = apply_filters(dataset, state)
+    _arcs, dests, firsts = metrics.routes(dataset, view.zones, view.volumes,
+                                          view.first_exports, lang)
+    fl, cl = maps.world_labels(dataset.geo, dests, firsts, lang)
+    both = pd.concat([fl, cl], ignore_index=True)
+    assert labels.overlaps(both) == []
+    k = min(520 / 2.635, 1400 / 5.413)
+    x, y = labels.equal_earth(*dataset.geo.jilin_point, k)
+    origin = labels.Box(x - 6, y - 6, x + 6, y + 6)
+    assert not [b for b in labels.boxes(both) if b.overlap(origin)]
+    inferred = "（推断）" if lang == "zh" else "(inferred)"
+    assert len(fl) == 5
+    assert all(inferred in text for text in fl["text"])
+
+
+def test_place_moves_a_label_off_its_neighbour() -> None:
+    placed = labels.place([(0, 0), (40, 0)], ["AAAAAA", "BBBBBB"], [5, 5], 12)
+    a, b = (p[5] for p in placed)
+    assert a.overlap(b) == 0

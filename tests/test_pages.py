@@ -326,3 +326,33 @@ def test_app_on_a_broken_data_folder_shows_the_error_page(broken_data: Path, pag
     assert not at.multiselect  # not even the sidebar filters
     files = at.dataframe[0].value["File"].tolist()
     assert {"zones.csv", "report_figures.csv"} <= set(files)
+
+
+# -- links with ids, as people type them or paste them from the data files (#9) ---------
+
+@pytest.mark.parametrize(("query", "key", "expected"), [
+    ({"product": "ginseng"}, "product", ["ginseng"]),
+    ({"dest": "JPN"}, "dest", ["JPN"]),
+    ({"dest": "jpn"}, "dest", ["JPN"]),
+    ({"product": "人参", "dest": "Japan"}, "dest", ["JPN"]),
+    ({"zone": "dehui-poultry"}, "zone", ["dehui-poultry"]),
+])
+def test_links_with_ids_select_the_option(query: dict[str, str], key: str,
+                                          expected: list[str]) -> None:
+    at = open_page("pages/overview.py", "en", query=query)
+    assert at.multiselect(key=key).value == expected
+    dropped = tuple(t("url.dropped", lg, items="") for lg in LANGS)
+    assert not [w.value for w in at.warning if w.value.startswith(dropped)]
+
+
+def test_profile_link_with_an_id_opens_the_profile() -> None:
+    at = open_page("pages/zones.py", "zh", query={"profile": "dehui-poultry"})
+    assert at.selectbox(key="profile").value == "dehui-poultry"
+    assert any("吉林德惠禽肉出口质量安全示范区" in m.value for m in at.markdown)
+    assert any(t("zones.launched_unknown", "zh") in m.value for m in at.markdown)
+
+
+def test_an_unknown_id_next_to_a_known_one_is_still_reported() -> None:
+    at = open_page("pages/overview.py", "en", query={"product": ["ginseng", "truffle"]})
+    assert at.multiselect(key="product").value == ["ginseng"]
+    assert "truffle" in " ".join(w.value for w in at.warning)

@@ -49,7 +49,7 @@ def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, la
                 axis=alt.Axis(labelAngle=0 if yearly else -60,
                               labelExpr=alt.Undefined if yearly else
                               "slice(datum.value, 5) == '01' ? datum.value : ''")),
-        y=alt.Y(f"sum({measure}):Q", title=_measure_title(measure, lang)),
+        y=alt.Y(f"sum({measure}):Q", title=_measure_title(measure, lang), axis=y_axis()),
         color=alt.Color(f"{by}:N", title=by_title, scale=scale,
                         legend=alt.Legend(orient="right", labelLimit=220)),
         tooltip=[
@@ -67,7 +67,7 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{by}:N", sort="-x", title=by_title,
-                axis=alt.Axis(labelOverlap=False, labelLimit=240)),
+                axis=y_axis(category=True, labelOverlap=False, labelLimit=240)),
         x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
         color=alt.Color(f"{by}:N", scale=scale, legend=None),
         tooltip=[
@@ -87,7 +87,7 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
     base = alt.Chart(data).encode(x=alt.X("year:O", title=t("col.year", lang),
                                           axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(color="#9AA5B1").encode(
-        y=alt.Y(f"{measure}:Q", title=_measure_title(measure, lang)),
+        y=alt.Y(f"{measure}:Q", title=_measure_title(measure, lang), axis=y_axis()),
         tooltip=[
             alt.Tooltip("year:O", title=t("col.year", lang)),
             alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
@@ -110,7 +110,7 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
     data = data.assign(category_label=data["category"].map(lambda c: t(f"cat.{c}", lang)))
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("product:N", sort="-x", title=t("col.product", lang),
-                axis=alt.Axis(labelOverlap=False, labelLimit=240)),
+                axis=y_axis(category=True, labelOverlap=False, labelLimit=240)),
         x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
         color=alt.Color("category_label:N", title=t("col.category", lang),
                         scale=category_scale(lang)),
@@ -123,6 +123,44 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
         ],
     ).properties(title=_title(t("vol.breakdown", lang), lang, True),
                  height=max(160, 30 * len(data)))
+    return _sized(chart, present)
+
+
+def y_axis(category: bool = False, **kwargs: object) -> alt.Axis:
+    """A y axis whose title is drawn horizontally, above the axis.
+
+    Vega rotates y titles a quarter turn, which leaves Chinese (CJK) titles lying on
+    their side; both languages get the same horizontal title so the layout matches.
+    Measures start at the axis line; category titles end there, above their labels.
+    """
+    return alt.Axis(titleAngle=0, titleAlign="right" if category else "left",
+                    titleBaseline="bottom", titleX=-4 if category else 0, titleY=-8,
+                    **kwargs)
+
+
+def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
+                 ) -> alt.Chart:
+    """Destination × product: what goes where, which neither the ranking nor the trend shows."""
+    measure_title = _measure_title(measure, lang)
+    chart = alt.Chart(data).mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
+        x=alt.X("destination:N", title=t("col.destination", lang),
+                axis=alt.Axis(orient="top", labelOverlap=False, labelLimit=130,
+                              labelAngle=0 if lang == "zh" else -30,
+                              labelAlign="center" if lang == "zh" else "left")),
+        y=alt.Y("product:N", title=t("col.product", lang),
+                axis=y_axis(category=True, labelLimit=240, labelOverlap=False)),
+        color=alt.Color(f"{measure}:Q", title=measure_title,
+                        scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(orient="right", format=",.0f")),
+        tooltip=[
+            alt.Tooltip("product:N", title=t("col.product", lang)),
+            alt.Tooltip("destination:N", title=t("col.destination", lang)),
+            alt.Tooltip(f"{measure}:Q", title=measure_title, format=",.1f"),
+            alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
+            alt.Tooltip("source_label:N", title=t("col.source", lang)),
+        ],
+    ).properties(title=_title(t("vol.matrix", lang), lang, True),
+                 height=max(180, 40 * data["product"].nunique()))
     return _sized(chart, present)
 
 

@@ -16,7 +16,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # app and pages
     "app.title": ("吉林省出口食品农产品质量安全示范区", "Jilin Export Food & Agricultural Product Quality-Safety Demonstration Zones"),
     "app.short": ("吉林出口示范区", "Jilin export zones"),
-    "app.source_line": ("资料来源：吉林检验检疫局《依托“四个平台” 实现“四个提升”》（未注明年份，推断为 2010 年）。标“示意”者为演示用虚构数据。", "Source: Jilin Entry-Exit Inspection and Quarantine Bureau, 'Four platforms, four improvements' (undated; 2010 inferred). Items marked 'illustrative' are made up for demonstration."),
+    "app.source_line": ("资料来源：《依托“四个平台” 实现“四个提升”——吉林检验检疫局“质量提升”活动综述》（综述，未署作者，未注明年份，推断为 2010 年）。标“示意”者为演示用虚构数据。", "Source: 'Relying on the four platforms, achieving the four improvements — a review of the Jilin Inspection and Quarantine Bureau's Quality Improvement campaign' (a review; no author printed; undated, 2010 inferred). Items marked 'illustrative' are made up for demonstration."),
     "page.overview": ("总览", "Overview"),
     "page.zones": ("示范区", "Zones"),
     "page.destinations": ("出口目的地", "Destinations"),
@@ -28,7 +28,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # filters
     "filter.header": ("筛选", "Filters"),
     "filter.product": ("产品", "Product"),
-    "filter.product.help": ("按类别排列（肉类、鹿产品、人参、水果、蔬菜、粮油、食用菌）；可多选。选项为中英双语，因此分享的链接与语言无关。", "Grouped by category (meat, deer, ginseng, fruit, vegetables, grain & oil, fungi); choose several. Options are bilingual so that a shared link works in either language."),
+    "filter.product.help": ("按类别排列（肉类、鹿产业、人参、水果、蔬菜、粮油、食用菌）；可多选。选项为中英双语，因此分享的链接与语言无关。", "Grouped by category (meat, deer industry, ginseng, fruit, vegetables, grain & oil, fungi); choose several. Options are bilingual so that a shared link works in either language."),
     "filter.destination": ("出口目的地", "Destination country"),
     "filter.prefecture": ("市（州）", "Prefecture"),
     "filter.zone": ("示范区", "Zone"),
@@ -43,7 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.share": ("复制浏览器地址即可分享当前视图（含语言与筛选）。", "Copy the browser address to share this exact view (language and filters included)."),
     "url.dropped": ("链接中的部分参数无法识别，已忽略：{items}", "Some values in the link were not recognised and were dropped: {items}"),
     # banners and source marking
-    "banner.illustrative": ("本页含示意数据（非报告事实）：仅报告中的德惠禽肉示范区、五个首次出口及报告数字为事实；其他示范区和全部出口量均为演示用的虚构数据，以“示意”标注。", "This page shows illustrative data (not facts): only the Dehui poultry zone, the five first-time exports and the report's figures are facts; the other zones and all export volumes are made up to demonstrate the dashboard and are marked 'illustrative'."),
+    "banner.illustrative": ("本页含示意数据（非报告事实）：只有德惠禽肉示范区（全国首批）、五个首次出口和报告数字是事实；其他示范区和全部出口量均为演示用的虚构数据，以“示意”标注。把德惠计为全省首批16个之一是假定。", "Illustrative data on this page (not facts): only the Dehui poultry zone (national first batch), the five first exports and the report's figures are facts; the other zones and all export volumes are made up for demonstration and marked 'illustrative'. Counting Dehui among the province's 16 is an assumption."),
     "banner.facts_only": ("仅显示报告事实；示意数据已隐藏。", "Showing report facts only; illustrative data is hidden."),
     "banner.year": ("报告未写明年份（“今年”），据内容推断为 2010 年。", "The report never prints its year ('this year'); 2010 is inferred from its content."),
     "source.report": ("报告事实", "Report fact"),
@@ -53,7 +53,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.derived": ("推算", "derived"),
     # categories, levels, qualifiers
     "cat.meat": ("肉类", "Meat"),
-    "cat.deer": ("鹿产品", "Deer products"),
+    "cat.deer": ("鹿产业", "Deer industry"),
     "cat.ginseng": ("人参", "Ginseng"),
     "cat.fruit": ("水果", "Fruit"),
     "cat.vegetables": ("蔬菜", "Vegetables"),
@@ -86,6 +86,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qual.more_than": ("{n}余", "{n}+"),
     "qual.approximately": ("约{n}", "≈ {n}"),
     "qual.exact": ("{n}", "{n}"),
+    "qual.range": ("{low}–{high}", "{low}–{high}"),
     "opt.tonnes": ("吨", "Tonnes"),
     "opt.value_usd": ("美元", "USD"),
     "opt.consignments": ("批次", "Consignments"),
@@ -96,12 +97,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.platform.2": ("平台二 · 食品农产品质量安全示范区", "Platform 2 · Quality-safety demonstration zones"),
     "overview.platform.3": ("平台三 · 质量提升服务进万企", "Platform 3 · Quality service for enterprises"),
     "overview.platform.4": ("平台四 · 基层建设", "Platform 4 · The bureau's own base"),
-    "overview.first_exports": ("五个首次出口", "The five first-time exports"),
+    "overview.first_exports": ("吉林省“五个首次出口”", "Jilin Province's five first-time exports"),
     "overview.map": ("示范区分布", "Where the zones are"),
     "overview.volume": ("出口量走势（示意）", "Export volume trend (illustrative)"),
     "overview.cite": ("出处：报告 {fact_id} · {section}：{text}", "Source: report {fact_id} · {section}: {text}"),
     "overview.derived": ("推算：{formula}", "Derived: {formula}"),
-    "first.card": ("{year} 年（推断）首次出口", "first exported {year} (year inferred)"),
+    "first.card": ("吉林省首次出口 · {year} 年（推断）", "first export from Jilin Province · {year} (year inferred)"),
     "first.zone_unknown": ("报告未说明此次首次出口出自哪个示范区。", "The report does not say which zone made this first-time export."),
     # zones page
     "zones.map": ("吉林省示范区地图", "Map of the zones in Jilin"),
@@ -124,10 +125,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "zones.shown": ("当前显示的示范区", "Zones shown"),
     # destinations page
     "dest.map": ("出口目的地地图", "Destination map"),
-    "dest.map.help": ("线宽表示出口量；红色粗线为报告中的五个首次出口（自吉林省出发，因报告未说明示范区）。", "Line width shows volume; the bold red lines are the report's five first-time exports (drawn from Jilin as a whole: the report does not name the zone)."),
+    "dest.map.help": ("线宽表示出口量（示意）；红色虚线为报告中吉林省的五个首次出口（自吉林省出发，因报告未说明示范区）。", "Line width shows volume (illustrative); the red dashed lines are the report's five first exports from Jilin Province (drawn from Jilin as a whole: the report does not name the zone)."),
     "dest.table": ("目的地排名", "Destinations ranked"),
     "dest.choose": ("点击表格中的国家以按该目的地筛选全部页面。", "Click a country in the table to filter every page by it."),
-    "dest.first_label": ("{product} · {year}", "{product} · {year}"),
+    "dest.first_label": ("{product} · {year}（推断）", "{product} · {year} (inferred)"),
     # volumes page
     "vol.timeseries": ("出口量走势", "Export volume over time"),
     "vol.granularity": ("时间粒度", "Time step"),
@@ -142,7 +143,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vol.yoy": ("同比增长", "Year-on-year growth"),
     "vol.breakdown": ("产品构成", "Breakdown by product"),
     "vol.data": ("图表数据", "Chart data"),
-    "vol.prelaunch": ("示范区于 2010 年（推断）启动；2008–2009 年的示意数据表示这些地区企业在设立示范区之前的出口，用于对比。", "The zones launched in 2010 (inferred); the illustrative 2008–2009 figures stand for the exports of the same areas' enterprises before the zones existed, for comparison."),
+    "vol.prelaunch": ("报告说全省首批16个示范区“今年”（推断为 2010 年）启动；2008–2009 年的示意数据表示这些地区企业在设立示范区之前的出口，用于对比。", "The report says the province's first 16 zones launched 'this year' (2010, inferred); the illustrative 2008–2009 figures stand for the exports of the same areas' enterprises before the zones existed, for comparison."),
     "vol.download": ("下载 CSV", "Download CSV"),
     "vol.yoy.note": ("同比 = 本年 ÷ 上年 − 1，按筛选后的示意数据计算。", "Growth = this year ÷ last year − 1, computed from the filtered illustrative data."),
     # data page
@@ -188,10 +189,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     # empty states
     "empty.title": ("当前筛选下没有数据", "Nothing matches the current filter"),
     "empty.hint": ("请放宽筛选条件，或点击侧栏的“清除全部筛选”。", "Widen the filter, or use 'Clear all filters' in the sidebar."),
-    "empty.facts_only_volumes": ("报告没有给出任何出口量；出口量图表只有示意数据。关闭“仅显示报告事实”即可查看。", "The report gives no export volumes; the volume charts hold illustrative data only. Turn off 'report facts only' to see them."),
+    "empty.facts_only_volumes": ("报告只给出一个全省出口数字（直通放行出口货值，C4，见总览），没有按示范区、产品、目的地或月份给出出口量；出口量图表只有示意数据。关闭“仅显示报告事实”即可查看。", "The report gives one province-wide export figure (the value of direct-release exports, C4, on the Overview) but no volume per zone, product, destination or month; the volume charts hold illustrative data only. Turn off 'report facts only' to see them."),
     "empty.facts_only_destination": ("报告未说明哪个示范区出口到所选目的地。", "The report does not say which zone exports to the chosen destination."),
     # briefing exports (#7)
     "brief.title": ("简报导出", "Briefing export"),
+    # wording, labelled maps and the briefing layout (#9)
+    "zones.assumption": ("假定：德惠禽肉示范区计为全省今年确定的首批16个之一。报告只说它已被总局列为全国首批示范区，未说明它是否属于全省的16个，也未说明其启动时间。", "Assumption: the Dehui poultry zone is counted as one of the province's first 16 zones. The report only says AQSIQ listed it in the national first batch; it does not say whether it is one of the province's 16, nor when it launched."),
+    "first.zones_unknown": ("报告未说明这些首次出口出自哪个示范区，也未说明月份或数量。", "The report does not say which zone made these first exports, nor their month or quantity."),
+    "zones.launched_unknown": ("报告未说明", "not stated in the report"),
+    "derived.title": ("推算值（报告未直接给出）", "Derived figures (not printed in the report)"),
+    "derived.note": ("由报告的数字和同比增长率推算；报告的百分比是取整值，因此推算结果是一个区间。", "Computed from the report's figures and its year-on-year growth; the report's percentages are rounded, so the result is a range."),
+    "derived.declarations_prev": ("上年同期集装箱报检批次（推算）", "Container declarations a year earlier (derived)"),
+    "derived.teu_prev": ("上年同期集装箱报检标箱（推算）", "Container TEU a year earlier (derived)"),
+    "derived.formula": ("由报告 {fact_id} 推算：{value} ÷ (1 + {growth}%)；{growth}% 是取整值（{lo}%–{hi}%），所以上年同期为 {low}–{high}（取整）。", "Derived from report {fact_id}: {value} ÷ (1 + {growth}%); {growth}% is rounded ({lo}%–{hi}%), so a year earlier it was {low}–{high} (rounded)."),
+    "vol.matrix": ("目的地 × 产品", "Destination × product"),
+    "vol.matrix.note": ("每格为该产品运往该目的地的合计（示意），颜色越深越多；排名图回答“哪里最多”，本图回答“各地进口什么”。", "Each cell is the total of a product to a destination (illustrative), darker is more; the ranking answers 'which is largest', this grid answers 'what goes where'."),
     # errors
     "err.page_title": ("数据文件有误，无法显示仪表板", "The data files have problems; the dashboard cannot be shown"),
     "err.page_hint": ("请按下表逐项修正 data/ 中的文件后刷新页面。已有文件没有被修改。", "Fix each item below in the files in data/, then reload. No file has been changed."),
@@ -242,29 +254,63 @@ def _trim(x: float, digits: int) -> str:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-def fmt_number(value: float | None, lang: str) -> str:
-    """万/亿 in Chinese; thousands separators (and million/billion) in English; '–' if missing."""
+def _plain(v: float, sep: str) -> str:
+    """Every digit of ``v`` (no rounding), grouped by ``sep``; decimals as given."""
+    if v == int(v):
+        return f"{int(v):,}".replace(",", sep)
+    whole, _, frac = repr(abs(v)).partition(".")
+    if "e" in frac or "e" in whole:  # tiny or huge floats: repr is the exact short form
+        return repr(v)
+    return ("-" if v < 0 else "") + f"{int(whole):,}".replace(",", sep) + "." + frac
+
+
+def _scaled(v: float, unit: float, digits: int) -> str | None:
+    """``v / unit`` with at most ``digits`` decimals, or None if that would round it."""
+    q = round(v / unit, digits)
+    return _trim(q, digits) if abs(q * unit - v) < 1e-6 * max(1.0, abs(v)) else None
+
+
+def fmt_number(value: float | None, lang: str, exact: bool = True) -> str:
+    """万/亿 in Chinese; thousands separators (and million/billion) in English; '–' if missing.
+
+    ``exact`` (the default, for every figure the report gives) never drops a digit: the
+    compact form (1.2亿, 110 billion) is used only when it is exact, otherwise every digit
+    is shown (60,356, not 6.04万). ``exact=False`` rounds to two decimals of 万/亿 or
+    million/billion, for illustrative magnitudes only.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     v = float(value)
-    if lang == "zh":  # Chinese groups by 万 and 亿 and uses no thousands separator
-        if abs(v) >= 1e8:
-            return f"{_trim(v / 1e8, 2)}亿".replace(",", "")
-        if abs(v) >= 1e4:
-            return f"{_trim(v / 1e4, 2)}万"
-        return _trim(v, 1).replace(",", "") if v != int(v) else str(int(v))
-    if abs(v) >= 1e9:
-        return f"{_trim(v / 1e9, 2)} billion"
-    if abs(v) >= 1e6:
-        return f"{_trim(v / 1e6, 2)} million"
-    if v != int(v):
-        return _trim(v, 1)
-    return f"{int(v):,}"
+    if lang == "zh":  # Chinese groups by 万 and 亿; no separator below 1万, as the report
+        for unit, word in ((1e8, "亿"), (1e4, "万")):
+            if abs(v) >= unit:
+                short = _scaled(v, unit, 2) if exact else _trim(v / unit, 2)
+                if short is not None:
+                    return f"{short.replace(',', '')}{word}"
+                return _plain(v, ",")  # exact and not round in 万: every digit, as printed
+        if not exact:
+            return _trim(v, 1).replace(",", "") if v != int(v) else str(int(v))
+        return _plain(v, "")
+    for unit, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(v) >= unit:
+            short = _scaled(v, unit, 2) if exact else _trim(v / unit, 2)
+            if short is not None:
+                return f"{short} {word}"
+            return _plain(v, ",")
+    if not exact:
+        return _trim(v, 1) if v != int(v) else f"{int(v):,}"
+    return _plain(v, ",")
 
 
 def fmt_quantity(value: float | None, unit: str, lang: str, qualifier: str = "exact") -> str:
-    """A number with its unit and qualifier, e.g. '50余 份' / '50+ memoranda'."""
+    """A number with its unit and qualifier, e.g. '50余份' / '50+ memoranda'; never rounded."""
     n = t(f"qual.{qualifier}", lang, n=fmt_number(value, lang))
+    return t(f"unit.{unit}", lang, n=n)
+
+
+def fmt_range(low: float, high: float, unit: str, lang: str) -> str:
+    """A derived range with its unit, e.g. '1960–1977批' / '1,960–1,977 declarations'."""
+    n = t("qual.range", lang, low=fmt_number(low, lang), high=fmt_number(high, lang))
     return t(f"unit.{unit}", lang, n=n)
 
 

@@ -87,6 +87,19 @@ def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return out
 
 
+def matrix(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Product × destination totals with shares, for the destination × product grid."""
+    if labeled.empty:
+        return pd.DataFrame(columns=["product", "destination", measure, "share",
+                                     "source_label"])
+    out = (labeled.groupby(["product", "destination", "source_label"], as_index=False)
+           [measure].sum().sort_values(["product", "destination"]).reset_index(drop=True))
+    total = float(out[measure].sum())
+    out["share"] = (out[measure] / total).round(4) if total else 0.0
+    out[measure] = out[measure].astype(float).round(1)
+    return out
+
+
 def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: str,
                 volumes_shown: bool = True) -> pd.DataFrame:
     """One row per zone with display fields and its exported tonnes under the filter.
@@ -101,6 +114,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     out = pd.DataFrame({
         "zone_id": zones["zone_id"],
         "name": zones[nc],
+        "short": zones["short_zh" if lang == "zh" else "short_en"],  # map labels (#9)
         "source_label": zones["source"].map(lambda s: t(f"source.{s}", lang)),
         "tonnes": (zones["zone_id"].map(tonnes).fillna(0.0).astype(float).round(1)
                    if volumes_shown else float("nan")),
@@ -189,6 +203,7 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     cards = first_export_cards(ds, first, lang)
     cards = cards[cards["destination_iso3"].isin(pts)]
     firsts = pd.DataFrame({
+        "iso3": cards["destination_iso3"].tolist(),
         "label": [t("dest.first_label", lang, product=p, year=y)
                   for p, y in zip(cards["product"], cards["year"], strict=True)],
         "citation": [citation(ds, f, lang) for f in cards["fact_id"]],
@@ -324,7 +339,10 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) ->
     own = label_volumes(ds, volumes[volumes["zone_id"] == zone_id], lang)
     dests = ranking(own, "destination", "tonnes") if not own.empty else own
     # Every zone of the first batch launched "this year" (Z1); the year itself is inferred.
-    launched = t("zones.launched_inferred", lang, launched=str(z["launched"]))
+    # Dehui (Z2) has no launch date in the report: it stays "not stated", never 2010.
+    launched = (t("zones.launched_inferred", lang, launched=str(z["launched"]))
+                if pd.notna(z["launched"]) and str(z["launched"]) else
+                t("zones.launched_unknown", lang))
     return Profile(
         zone_id=zone_id,
         name=str(z[nc]),

@@ -142,6 +142,7 @@ def _check_url_once(ds: Dataset) -> None:
         raw.pop(KEY_PRESENT)
     if raw.get(KEY_LANG, [""])[-1] in LANGS:  # `?lang=en` / `?lang=zh`, as people type it
         st.session_state[KEY_LANG] = raw.pop(KEY_LANG)[-1]
+    raw = _resolve_id_links(ds, raw)  # ?product=ginseng, ?dest=JPN, ?profile=dehui-poultry
     dropped = dropped_params(raw, _valid_url_values(ds))
     if dropped:
         st.session_state["_url_dropped"] = dropped
@@ -370,3 +371,82 @@ def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
         for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
                                                    strict=False):
             col.metric(label, value, help=help_text, border=True)
+
+
+# --- wording, labelled maps and the briefing layout (#9) ---------------------------------
+
+def first_export_list(ds: Dataset, cards: pd.DataFrame, lang: str) -> None:
+    """The five first exports as one compact bordered list, to sit beside the map.
+
+    Product and country names come from data files, so they go through ``safe.plain``;
+    the citation is on hover.
+    """
+    from zones.metrics import citation
+
+    with st.container(border=True):
+        for card in cards.itertuples():
+            st.markdown(f"**{safe.plain(card.product)} → {safe.plain(card.destination)}**",
+                        help=citation(ds, str(card.fact_id), lang))
+            st.caption(t("first.card", lang, year=card.year))
+        st.caption(t("first.zones_unknown", lang))
+
+
+def _link_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
+    """Option key → {what people type or paste, lower-cased → option id}.
+
+    Ids as in the data files (``ginseng``, ``JPN``, ``dehui-poultry``, ``220100``) and the
+    plain names in either language are accepted besides the bilingual labels the
+    widgets write into the URL.
+    """
+    frames = {
+        KEY_PRODUCT: (ds.products, "product_id", ("name_zh", "name_en")),
+        KEY_DEST: (ds.destinations, "iso3", ("name_zh", "name_en")),
+        KEY_PREF: (ds.counties.drop_duplicates("prefecture_adcode"), "prefecture_adcode",
+                   ("prefecture_zh", "prefecture_en")),
+        KEY_ZONE: (ds.zones, "zone_id", ("short_zh", "short_en", "name_zh", "name_en")),
+    }
+    out: dict[str, dict[str, str]] = {}
+    for key, (frame, id_col, name_cols) in frames.items():
+        table: dict[str, str] = {}
+        for row in frame.to_dict("records"):
+            oid = str(row[id_col])
+            for alias in (oid, *(str(row[c]) for c in name_cols)):
+                table.setdefault(alias.strip().lower(), oid)
+        out[key] = table
+    return out
+
+
+def _resolve_id_links(ds: Dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Put ids (and plain names) from a typed or pasted link into the bound widgets.
+
+    Runs once per session, before the widgets exist: the chosen ids go to session state,
+    which seeds the widget when the URL value is not a label. Values that match nothing
+    are left in ``raw`` for the "dropped" notice. (Streamlit 1.67 then drops the id from
+    the address bar; the next change of any filter writes the labels back.)
+    """
+    options = _options(ds)
+    aliases = _link_aliases(ds)
+    out = dict(raw)
+    for key in (*LIST_KEYS, KEY_PROFILE):
+        opt_key = KEY_ZONE if key == KEY_PROFILE else key
+        values = raw.get(key) or []
+        labels = options[opt_key]
+        if not values or all(v in labels.values() for v in values):
+            continue
+        by_label = {label: oid for oid, label in labels.items()}
+        chosen: list[str] = []
+        unknown: list[str] = []
+        for v in values:
+            oid = by_label.get(v) or aliases[opt_key].get(v.strip().lower())
+            if oid is None:
+                unknown.append(v)
+            elif oid not in chosen:
+                chosen.append(oid)
+        if not chosen:
+            continue
+        if key == KEY_PROFILE:
+            chosen = chosen[-1:]
+        st.session_state[key] = chosen[0] if key == KEY_PROFILE else chosen
+        out[key] = unknown
+    return out
+
