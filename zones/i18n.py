@@ -236,7 +236,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.note.index": ("序号列，不导入", "row number column, not imported"),
     "import.note.provenance": ("来源由导入设定（source = imported），不取自文件", "set by the import (source = imported), not read from the file"),
     "import.note.id_from_name": ("文件中没有编号：按名称匹配现有编号，新条目由英文名生成", "no id in the file: matched to existing ids by name; new ones made from the English name"),
-    "import.note.point_from_county": ("文件中没有坐标：取所在县境内的示意点（非实际地址）", "no coordinates in the file: a point inside the county (not a site)"),
+    "import.note.point_from_county": ("文件中没有坐标：已有示范区沿用原坐标，新示范区取所在县境内的示意点（非实际地址）", "no coordinates in the file: existing zones keep their point, new ones get a point inside their county (not a site)"),
     "import.note.from_countries": ("由国家代码表（data/reference/countries.csv）补全", "completed from the country table (data/reference/countries.csv)"),
     # empty states
     "empty.title": ("当前筛选下没有数据", "Nothing matches the current filter"),

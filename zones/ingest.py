@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -466,6 +467,9 @@ class _HeaderCell:
     rank: int = 0            # position of the synonym: code columns before name columns
 
 
+_PROVENANCE_KEYS = frozenset(name_key(h) for h in PROVENANCE_COLUMNS)
+_IGNORED_KEYS = frozenset(name_key(h) for h in IGNORED_HEADERS) - {""} | {"#"}
+_GENERIC_KEYS = frozenset(name_key(h) for h in GENERIC_MEASURES)
 _UNIT_IN_BRACKETS = re.compile(r"^(.*?)[(\[【〔]([^)\]】〕]*)[)\]】〕]\s*$")
 
 
@@ -488,6 +492,7 @@ def _split_unit(text: str) -> tuple[str, str | None]:
     return norm, None
 
 
+@lru_cache(maxsize=8)
 def _synonyms(table: str) -> dict[str, tuple[str, int]]:
     out: dict[str, tuple[str, int]] = {}
     for column, names in HEADERS[table].items():
@@ -504,16 +509,16 @@ def _match_header(text: str, table: str, unit_hints: dict[str, str]) -> _HeaderC
     name, unit = _split_unit(text)
     key = name_key(name)
     whole = name_key(text)
-    if whole in synonyms and unit is None:
-        key = whole
-    if key in (name_key(h) for h in IGNORED_HEADERS) or key in PROVENANCE_COLUMNS:
-        return _HeaderCell(None, ignored=True,
-                           note_key="import.note.provenance" if key in PROVENANCE_COLUMNS
+    if whole in synonyms:  # "出口批次" is a name, not "出口" in 批次
+        key, unit = whole, None
+    provenance = key in _PROVENANCE_KEYS
+    if provenance or key in _IGNORED_KEYS:
+        return _HeaderCell(None, ignored=True, note_key="import.note.provenance" if provenance
                            else "import.note.index")
     column, rank = synonyms.get(key, (None, 0))
     if column is None and key.endswith(("(地区)", "地区")):
         column, rank = synonyms.get(key.replace("(地区)", "").replace("地区", ""), (None, 0))
-    if column is None and key in (name_key(g) for g in GENERIC_MEASURES) and unit:
+    if column is None and key in _GENERIC_KEYS and unit:
         dim = UNITS[unit][0]
         column = next((c for c, d in MEASURE_DIMENSION.items()
                        if d == dim and c in HEADERS[table]), None)
@@ -547,8 +552,8 @@ def _unit_hints(text: str) -> dict[str, str]:
     if not m:
         return {}
     hints: dict[str, str] = {}
-    for token in re.split(r"[,，、;；/\s]+|[:：]", m.group(2)):
-        key = name_key(re.sub(r"^(金额|货值|重量|数量|价值)", "", token))
+    for token in re.split(r"[,，、;；/\s:：()（）\[\]【】]+", m.group(2)):
+        key = name_key(re.sub(r"^(金额|货值|重量|数量|价值)?(单位)?", "", token))
         if key in UNITS:
             hints.setdefault(UNITS[key][0], key)
     return hints
@@ -560,11 +565,13 @@ def _cells_text(cells: list[object]) -> list[str]:
 
 def _score(headers: list[str], table: str) -> int:
     seen = set()
-    for h in headers:
-        cell = _match_header(h, table, {}) if h else None
+    for cell in _header_candidates(headers, table, {}):
         if cell and cell.column:
             seen.add(cell.column)
     return len(seen)
+
+
+_JOIN = "\x1f"  # joins the two parts of a two-row header; shown as a space
 
 
 def _combine(upper: list[str], lower: list[str]) -> list[str]:
@@ -578,9 +585,9 @@ def _combine(upper: list[str], lower: list[str]) -> list[str]:
         if u:
             group = u
         if lo and u:
-            out.append(f"{u} {lo}")
+            out.append(f"{u}{_JOIN}{lo}")
         elif lo:
-            out.append(f"{group} {lo}" if group else lo)
+            out.append(f"{group}{_JOIN}{lo}" if group else lo)
         else:
             out.append(u)
     return out
@@ -592,12 +599,12 @@ def _header_candidates(hs: list[str], table: str, hints: dict[str, str]
     out = []
     for h in hs:
         cell = None
-        if " " in h:
-            cell = _match_header(h.rsplit(" ", 1)[-1], table, hints)
+        if _JOIN in h:
+            cell = _match_header(h.rsplit(_JOIN, 1)[-1], table, hints)
         if cell is None or (cell.column is None and not cell.ignored):
-            cell = _match_header(h, table, hints) or cell
-        if cell is None and " " in h:
-            cell = _match_header(h.split(" ", 1)[0], table, hints)
+            cell = _match_header(h.replace(_JOIN, ""), table, hints) or cell
+        if cell is None and _JOIN in h:
+            cell = _match_header(h.split(_JOIN, 1)[0], table, hints)
         out.append(cell)
     return out
 
@@ -605,6 +612,7 @@ def _header_candidates(hs: list[str], table: str, hints: dict[str, str]
 # ---------------------------------------------------------------- rows
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_PLAIN_NUMBER = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$")
 
 
 def _row_text(cells: list[object], limit: int = 80) -> str:
@@ -613,8 +621,9 @@ def _row_text(cells: list[object], limit: int = 80) -> str:
 
 
 def _is_total(cells: list[object]) -> bool:
-    texts = [name_key(c) for c in cells if text_of(c)]
-    return any(t in _TOTAL_WORDS or t.startswith(("合计", "总计", "小计")) for t in texts[:3])
+    texts = [c for c in cells if isinstance(c, str) and c.strip()][:3]
+    keys = [name_key(c) for c in texts if len(c) < 40]
+    return any(t in _TOTAL_WORDS or t.startswith(("合计", "总计", "小计")) for t in keys)
 
 
 def _is_note(cells: list[object]) -> bool:
@@ -624,7 +633,8 @@ def _is_note(cells: list[object]) -> bool:
 
 
 def _plain_text(value: object) -> str | None:
-    text = _CONTROL.sub("", text_of(value))
+    """Free text kept as written (full-width brackets stay), without control characters."""
+    text = _CONTROL.sub("", value.strip() if isinstance(value, str) else text_of(value))
     if not text:
         return None
     if len(text) > MAX_CELL_CHARS:
@@ -642,6 +652,8 @@ def _measure(value: object, factor: Decimal, integer: bool = False) -> str | Non
     number *= factor
     if integer and number != number.to_integral_value():
         raise ValueProblem("not_integer", value=text_of(value))
+    if factor == 1 and isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
+        return value.strip()  # already canonical ("8.0" stays "8.0": round trips unchanged)
     return format_decimal(number)
 
 
@@ -681,15 +693,20 @@ class _Converter:
         self.table = table
         self.lk = lk
         self.new_destinations: dict[str, Country] = {}
+        self._countries: dict[str, Country] = {}
+        self._known = set(lk.ds.destinations["iso3"])
 
     def _country(self, value: object) -> str | None:
         if not text_of(value):
             return None
-        country = self.lk.country(value)
+        key = value if isinstance(value, str) else repr(value)
+        country = self._countries.get(key)
+        if country is None:
+            country = self._countries[key] = self.lk.country(value)
         if not country.on_map:
             raise ValueProblem("import_country_not_on_map", value=text_of(value),
                                iso3=country.iso3)
-        if country.iso3 not in set(self.lk.ds.destinations["iso3"]):
+        if country.iso3 not in self._known:
             self.new_destinations.setdefault(country.iso3, country)
         return country.iso3
 
@@ -815,7 +832,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                 best is None or (pscore, -2) > best[:2]
             ):
                 best = (pscore, -2, i)
-    needed = min(2, len(model_columns(table)))
+    needed = 1 if table == "destinations" else 2  # a list of countries may be one column
     if best is None or best[0] < needed:
         expected = " / ".join(HEADERS[table][c][1] for c in list(HEADERS[table])[:4])
         return _fail(table, file_name, digest,
@@ -844,6 +861,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
 
     # 2. The mapping: each header → model column (with unit), ignored, or unmatched.
     cells_meaning = _header_candidates(headers, table, hints)
+    headers = [h.replace(_JOIN, " ") for h in headers]
     issues: list[Issue] = []
     matches: dict[str, list[tuple[int, int, _HeaderCell]]] = {}
     unmatched: list[str] = []
@@ -896,6 +914,12 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     funcs = {col: [(j, m, conv.converters(col, m.factor)) for _, j, m in ms]
              for col, ms in matches.items()}
     header_set = {name_key(x) for x in headers if x}
+    # Names, months and codes repeat down a column: convert each distinct cell once.
+    # (Not countries: a new destination is recorded as a side effect of the conversion.)
+    memo: dict[tuple[int, str], object] = {}
+    cacheable = {j: col in ("period", "zone_id", "product_id", "county_adcode", "products",
+                            "level", "category", "launched")
+                 for col, ms in matches.items() for _, j, _m in ms}
     out_rows: list[dict[str, str | None]] = []
     out_lines: list[int] = []
     body = rows[header_rows[-1] + 1:]
@@ -916,7 +940,9 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
         if _is_note(cells):
             skipped.append(Skipped(line, "import.skip.note", _row_text(cells)))
             continue
-        if {name_key(c) for c in cells if text_of(c)} <= header_set:
+        first = next((c for c in cells if text_of(c)), "")
+        if name_key(first) in header_set and {name_key(c) for c in cells if text_of(c)} <= (
+                header_set):
             skipped.append(Skipped(line, "import.skip.header", _row_text(cells)))
             continue
         record: dict[str, str | None] = {}
@@ -938,7 +964,20 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                                                  "other": first_header}))
                     continue
                 try:
-                    value = func(cell)
+                    memo_key = (j, cell if isinstance(cell, str) else repr(cell))
+                    if memo_key in memo:
+                        value = memo[memo_key]
+                        if isinstance(value, ValueProblem):
+                            raise value
+                    else:
+                        try:
+                            value = func(cell)
+                        except ValueProblem as problem:
+                            if cacheable[j]:
+                                memo[memo_key] = problem
+                            raise
+                        if cacheable[j]:
+                            memo[memo_key] = value
                     first_header = headers[j]
                 except ValueProblem as problem:
                     issues.append(Issue(file_name, line, headers[j], problem.code,
@@ -986,9 +1025,9 @@ def _derive(table: str, frame: pd.DataFrame, lines: list[int], header_of: dict[s
     """Fill what the file may leave out but the data determines (never invented values)."""
     derived: list[ColumnMatch] = []
     if table == "zones":
-        if "zone_id" not in header_of:
+        if frame["zone_id"].isna().any():
             derived.append(ColumnMatch("", "zone_id", note_key="import.note.id_from_name"))
-            for i in range(len(frame)):
+            for i in frame.index[frame["zone_id"].isna()]:
                 frame.loc[i, "zone_id"] = _derive_id(
                     lk.zones.find, frame.iloc[i], ("short_zh", "name_zh", "short_en", "name_en"),
                     ("short_en", "name_en"), "-")
@@ -998,18 +1037,23 @@ def _derive(table: str, frame: pd.DataFrame, lines: list[int], header_of: dict[s
         from zones.maps import representative_points
 
         points = representative_points(lk.ds.geo.counties, "adcode")
+        known = {r.zone_id: (r.county_adcode, r.lon, r.lat) for r in lk.ds.zones.itertuples()}
         for i in range(len(frame)):
             code = frame.loc[i, "county_adcode"]
             if pd.notna(frame.loc[i, "lon"]) and pd.notna(frame.loc[i, "lat"]):
                 continue
-            if pd.notna(code) and code in points:
+            old = known.get(frame.loc[i, "zone_id"])
+            if old is not None and old[0] == code and pd.notna(old[1]):
+                # an existing zone in the same county keeps the point it has
+                frame.loc[i, "lon"], frame.loc[i, "lat"] = f"{old[1]:g}", f"{old[2]:g}"
+            elif pd.notna(code) and code in points:
                 lon, lat = points[code]
                 frame.loc[i, "lon"], frame.loc[i, "lat"] = f"{lon:g}", f"{lat:g}"
                 if "lon" in header_of or "lat" in header_of:
                     derived.append(ColumnMatch("", "lon", note_key="import.note.point_from_county"))
-    if table == "products" and "product_id" not in header_of:
+    if table == "products" and frame["product_id"].isna().any():
         derived.append(ColumnMatch("", "product_id", note_key="import.note.id_from_name"))
-        for i in range(len(frame)):
+        for i in frame.index[frame["product_id"].isna()]:
             frame.loc[i, "product_id"] = _derive_id(
                 lk.products.find, frame.iloc[i], ("name_zh", "name_en"), ("name_en",), "_")
     if table == "destinations":

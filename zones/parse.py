@@ -22,8 +22,8 @@ _MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_0
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$")
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Excel serial day numbers of 1950-01-01 and 2099-12-31: outside, a number is no date.
-_SERIAL_MIN, _SERIAL_MAX = 18264, 73050
+# Excel serial day numbers of 1990-01-01 and 2099-12-31: outside, a number is no date.
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73050
 YEAR_MIN, YEAR_MAX = 1950, 2099
 
 
@@ -38,6 +38,10 @@ class ValueProblem(ValueError):
 
 def text_of(value: object) -> str:
     """A cell as the officer sees it: NFKC (full-width digits and brackets become ASCII)."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value.strip()
+        return unicodedata.normalize("NFKC", value).replace("\u00a0", " ").strip()
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -224,7 +228,8 @@ _PUNCT = re.compile(r"[\s\"'“”‘’`·・.,;:!?，。；：！？、_\-–�
 
 def name_key(value: object) -> str:
     """The form two spellings of one name share: NFKC, case-folded, no spaces/punctuation."""
-    return _PUNCT.sub("", text_of(value).casefold())
+    folded = unicodedata.normalize("NFKC", text_of(value).casefold())
+    return unicodedata.normalize("NFKC", _PUNCT.sub("", folded))
 
 
 def name_keys(value: object) -> list[str]:
@@ -247,7 +252,7 @@ def hs_digits(value: object) -> str | None:
     else:
         text = text_of(value)
     text = re.sub(r"\s+", "", text)
-    if m := re.fullmatch(r"(\d{1,4})\.(\d{1,2})(\.(\d{1,4}))?", text):
+    if m := re.fullmatch(r"(\d{1,4})\.(\d{1,6})(\.(\d{1,4}))?", text):
         digits = m.group(1).zfill(4) + m.group(2).ljust(2, "0") + (m.group(4) or "")
     elif re.fullmatch(r"\d{2,10}", text):
         digits = text if len(text) % 2 == 0 else "0" + text  # Excel dropped the leading 0
