@@ -102,7 +102,20 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         z.writestr("xl/workbook.xml", "<workbook/>")
         chunk = "<si><t>" + "A" * 1000 + "</t></si>"
         z.writestr("xl/sharedStrings.xml", "<sst>" + chunk * 200_000 + "</sst>")  # 200 MB
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["月份", "示范区"] + [None] * 9_997 + ["x"])
+    wide_xlsx = io.BytesIO()
+    book.save(wide_xlsx)
+    book = openpyxl.Workbook()
+    book.active.append(["月份", "示范区", "产品", "目的国", "重量（吨）", "货值（美元）", "批次"])
+    book.active.cell(row=1_000_000, column=7, value=1)  # a stray value far below the table
+    tall_xlsx = io.BytesIO()
+    book.save(tall_xlsx)
     return {"sixty_mb.csv": big, "ten_thousand_columns.csv": wide,
+            "ten_thousand_columns.xlsx": wide_xlsx.getvalue(),
+            "stray_cell_row_1000000.xlsx": tall_xlsx.getvalue(),
             "too_many_rows.csv": rows.encode(), "shared_strings_bomb.xlsx": bomb.getvalue()}
 
 
@@ -111,6 +124,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     ("ten_thousand_columns.csv", "import_too_many_columns", 1),
     ("too_many_rows.csv", "import_too_many_rows", ingest.MAX_ROWS + ingest.HEADER_SEARCH_ROWS + 1),
     ("shared_strings_bomb.xlsx", "import_xlsx_too_large", None),
+    ("ten_thousand_columns.xlsx", "import_too_many_columns", 1),
+    ("stray_cell_row_1000000.xlsx", "import_sheet_too_large", None),
 ])
 def test_hostile_files_are_refused_with_a_message(hostile: dict[str, bytes], name: str,
                                                   code: str, line: int | None,

@@ -57,6 +57,8 @@ MAX_ROWS = 200_000                    # data rows (blank, title and total rows n
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 1000
 HEADER_SEARCH_ROWS = 30               # the header must start within this many lines
+MAX_SHEET_CELLS = 5_000_000           # rows × columns a sheet's values span (the reader's grid)
+MAX_ISSUES = 1000                     # reading stops there: the file is not what was meant
 
 # ---------------------------------------------------------------- header names
 
@@ -166,6 +168,7 @@ UNIT_EXAMPLES: dict[str, str] = {"tonnes": "重量（吨） / 数量（千克）
 _TOTAL_WORDS = frozenset(name_key(w) for w in (
     "合计", "总计", "小计", "共计", "总和", "累计", "总计数", "合计数", "total", "sum",
     "grand total", "subtotal", "sub-total"))
+_TOTAL_INITIALS = frozenset("合总小共累tTsSgG")
 _NOTE_PREFIXES = tuple(name_key(w) for w in (
     "注", "说明", "备注", "制表", "填报", "填表", "审核", "数据来源", "资料来源", "来源",
     "单位负责人", "统计负责人", "联系电话", "报出日期", "source", "note"))
@@ -364,7 +367,67 @@ def _read_csv(data: bytes, file_name: str, grid: _Grid) -> None:
                                  {"detail": str(exc)[:120]}))
 
 
+_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its XML part, from xl/workbook.xml and its relationships."""
+    import xml.etree.ElementTree as ET
+
+    def read(name: str) -> ET.Element:
+        info = archive.getinfo(name)
+        if info.file_size > 5 * 1024 * 1024:
+            raise ValueError(f"{name} is too large")
+        return ET.fromstring(archive.read(name))
+
+    rels = {r.get("Id"): r.get("Target", "") for r in read("xl/_rels/workbook.xml.rels")}
+    out: dict[str, str] = {}
+    for el in read("xl/workbook.xml").iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            target = rels.get(rid, "")
+            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out[el.get("name", "")] = target
+    return out
+
+
+def _sheet_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int, int]:
+    """Largest column and row holding a value, and the row of the first too-wide cell.
+
+    Streams the sheet's XML (already bounded by ``MAX_XLSX_UNPACKED``) so that a sheet
+    whose cells span XFD1048576 is refused before a reader allocates its grid.
+    """
+    max_col = max_row = wide_row = 0
+    tail = b""
+    with archive.open(member) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = tail + chunk
+            last = 0
+            for m in _CELL_REF.finditer(buf):
+                last = m.end()
+                if m.group(3):  # <c r=".." s=".."/>: formatting only, no value
+                    continue
+                col, row = _col_index(m.group(1)), int(m.group(2))
+                max_row = max(max_row, row)
+                if col > max_col:
+                    max_col = col
+                    if col > MAX_COLUMNS and not wide_row:
+                        wide_row = row
+            tail = buf[max(last, len(buf) - 64):]
+    return max_col, max_row, wide_row
+
+
 def _read_xlsx(data: bytes, file_name: str, sheet: str | None, grid: _Grid) -> None:
+    """python-calamine reads the values (25× faster than openpyxl); the checks before it
+    keep a hostile workbook from costing memory: total unpacked size, then the extent of
+    the chosen sheet."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -382,36 +445,49 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None, grid: _Grid) -> N
         kind = "docx" if "word/document.xml" in names else "zip"
         grid.issues.append(Issue(file_name, None, None, "import_not_table", {"kind": kind}))
         return
-    import openpyxl
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on damaged workbooks
-        grid.issues.append(Issue(file_name, None, None, "import_bad_xlsx",
-                                 {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"}))
-        return
-    try:
-        sheets = [ws.title for ws in wb.worksheets]
+        parts = _sheet_members(archive)
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = list(wb.sheet_names)
         grid.sheets = tuple(sheets)
         if sheet is not None and sheet not in sheets:
             grid.issues.append(Issue(file_name, None, None, "import_unknown_sheet",
                                      {"value": sheet, "sheets": "、".join(sheets)}))
             return
-        visible = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible")
-                   == "visible"] or list(wb.worksheets)
-        if not visible:
-            grid.issues.append(Issue(file_name, None, None, "empty_file"))
+        if sheet is None:
+            visible = [m.name for m in wb.sheets_metadata
+                       if str(m.visible).rsplit(".", 1)[-1].lower() == "visible"]
+            if not (visible or sheets):
+                grid.issues.append(Issue(file_name, None, None, "empty_file"))
+                return
+            sheet = (visible or sheets)[0]
+        grid.sheet = sheet
+        member = parts.get(sheet)
+        if member and member in names:
+            max_col, max_row, wide_row = _sheet_extent(archive, member)
+            if max_col > MAX_COLUMNS:
+                grid.issues.append(Issue(file_name, wide_row, None, "import_too_many_columns",
+                                         {"columns": str(max_col), "limit": str(MAX_COLUMNS)}))
+                return
+            if max_row * max(max_col, 1) > MAX_SHEET_CELLS:
+                grid.issues.append(Issue(file_name, None, None, "import_sheet_too_large",
+                                         {"rows": f"{max_row:,}", "columns": str(max_col),
+                                          "limit": f"{MAX_SHEET_CELLS:,}"}))
+                return
+        ws = wb.get_sheet_by_name(sheet)
+        if ws.start is None:
             return
-        ws = wb[sheet] if sheet is not None else visible[0]
-        grid.sheet = ws.title
-        max_col = min(ws.max_column or MAX_COLUMNS + 1, MAX_COLUMNS + 1)
+        first_row, first_col = ws.start
         data_rows = 0
-        for line, values in enumerate(ws.iter_rows(min_row=1, max_col=max_col,
-                                                   values_only=True), start=1):
-            cells = _trim_row(list(values))
+        for n, values in enumerate(ws.iter_rows()):
+            line = first_row + 1 + n
+            cells = _trim_row([None] * first_col + list(values)) if first_col else (
+                _trim_row(list(values)))
             if len(cells) > MAX_COLUMNS:
                 grid.issues.append(Issue(file_name, line, None, "import_too_many_columns",
-                                         {"columns": f"> {MAX_COLUMNS}",
+                                         {"columns": str(len(cells)),
                                           "limit": str(MAX_COLUMNS)}))
                 return
             if cells:
@@ -421,11 +497,9 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None, grid: _Grid) -> N
                                              {"limit": f"{MAX_ROWS:,}"}))
                     return
             grid.rows.append((line, cells))
-    except Exception as exc:  # a damaged sheet part: say so, never a traceback
+    except Exception as exc:  # calamine/zip/XML errors on damaged workbooks: say so
         grid.issues.append(Issue(file_name, None, None, "import_bad_xlsx",
                                  {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"}))
-    finally:
-        wb.close()
 
 
 def read_grid(data: bytes, file_name: str, sheet: str | None = None) -> _Grid:
@@ -620,14 +694,16 @@ def _row_text(cells: list[object], limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _is_total(cells: list[object]) -> bool:
-    texts = [c for c in cells if isinstance(c, str) and c.strip()][:3]
-    keys = [name_key(c) for c in texts if len(c) < 40]
+def _is_total(filled: list[object]) -> bool:
+    """合计/总计/小计/Total in one of the first filled cells: a sum, not data."""
+    texts = [c for c in filled[:3] if isinstance(c, str)
+             and c.lstrip()[:1] in _TOTAL_INITIALS and len(c) < 40]
+    keys = [name_key(c) for c in texts]
     return any(t in _TOTAL_WORDS or t.startswith(("合计", "总计", "小计")) for t in keys)
 
 
-def _is_note(cells: list[object]) -> bool:
-    filled = [c for c in cells if text_of(c)]
+def _is_note(filled: list[object]) -> bool:
+    """A lone text cell such as "注：…" or "制表人：…" below the table."""
     return len(filled) == 1 and isinstance(filled[0], str) and name_key(filled[0]).startswith(
         _NOTE_PREFIXES)
 
@@ -788,12 +864,14 @@ def _fail(table: str, file_name: str, digest: str, issues: list[Issue], grid: _G
 
 
 def parse_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
-                 sheet: str | None = None) -> Parsed:
+                 sheet: str | None = None,
+                 progress: Callable[[float], None] | None = None) -> Parsed:
     """Read and normalise an officer's file into ``model_columns(table)``; never raises.
 
     Problems are returned as ``Parsed.issues`` (line = line in the officer's file,
     column = header as written); what was skipped and how each column was understood are
-    returned too, for the preview.
+    returned too, for the preview. ``progress`` (optional) is called with the fraction of
+    rows converted, for a progress bar on large files.
     """
     digest = hashlib.sha256(data).hexdigest()
     if table not in TABLES:
@@ -801,14 +879,14 @@ def parse_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
                      [Issue(file_name, None, None, "not_allowed",
                             {"value": table, "allowed": ", ".join(TABLES)})])
     try:
-        return _parse(data, file_name, table, ds, sheet, digest)
+        return _parse(data, file_name, table, ds, sheet, digest, progress)
     except Exception:  # the last guard: a message for the user, the traceback for the log
         log.exception("import of %r as %s failed", file_name, table)
         return _fail(table, file_name, digest, [Issue(file_name, None, None, "unexpected")])
 
 
 def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | None,
-           digest: str) -> Parsed:
+           digest: str, progress: Callable[[float], None] | None = None) -> Parsed:
     grid = read_grid(data, file_name, sheet)
     if grid.issues:
         return _fail(table, file_name, digest, grid.issues, grid)
@@ -925,8 +1003,12 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     body = rows[header_rows[-1] + 1:]
     blank_start: int | None = None
     last_blank = 0
-    for line, cells in body:
-        if not cells or not any(text_of(c) for c in cells):
+    step = max(1, len(body) // 50)
+    for n, (line, cells) in enumerate(body):
+        if progress is not None and n % step == 0:
+            progress(n / len(body))
+        filled = [c for c in cells if c is not None and (not isinstance(c, str) or c.strip())]
+        if not filled:
             blank_start = line if blank_start is None else blank_start
             last_blank = line
             continue
@@ -934,15 +1016,13 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
             skipped.append(Skipped(blank_start, "import.skip.blank",
                                    end=last_blank if last_blank != blank_start else None))
             blank_start = None
-        if _is_total(cells):
+        if _is_total(filled):
             skipped.append(Skipped(line, "import.skip.total", _row_text(cells)))
             continue
-        if _is_note(cells):
+        if _is_note(filled):
             skipped.append(Skipped(line, "import.skip.note", _row_text(cells)))
             continue
-        first = next((c for c in cells if text_of(c)), "")
-        if name_key(first) in header_set and {name_key(c) for c in cells if text_of(c)} <= (
-                header_set):
+        if name_key(filled[0]) in header_set and {name_key(c) for c in filled} <= header_set:
             skipped.append(Skipped(line, "import.skip.header", _row_text(cells)))
             continue
         record: dict[str, str | None] = {}
@@ -988,6 +1068,12 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
             record[col] = value
         out_rows.append(record)
         out_lines.append(line)
+        if len(issues) >= MAX_ISSUES:  # a wrong table or layout: enough to see what is wrong
+            issues.append(Issue(file_name, line, None, "import_too_many_issues",
+                                {"limit": str(MAX_ISSUES)}))
+            return _fail(table, file_name, digest, issues, grid, columns=tuple(columns),
+                         skipped=tuple(skipped), header_lines=tuple(rows[i][0]
+                                                                   for i in header_rows))
         if len(out_rows) > MAX_ROWS:
             issues.append(Issue(file_name, line, None, "import_too_many_rows",
                                 {"limit": f"{MAX_ROWS:,}"}))
@@ -1002,6 +1088,8 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                      columns=tuple(columns), skipped=tuple(skipped),
                      header_lines=tuple(rows[i][0] for i in header_rows))
 
+    if progress is not None:
+        progress(1.0)
     frame = pd.DataFrame(out_rows, columns=wanted, dtype="string")
     header_of = {col: headers[ms[0][1]] for col, ms in matches.items()}
     derived = _derive(table, frame, out_lines, header_of, lk, file_name, issues)
