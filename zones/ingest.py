@@ -168,6 +168,8 @@ UNIT_EXAMPLES: dict[str, str] = {"tonnes": "重量（吨） / 数量（千克）
 _TOTAL_WORDS = frozenset(name_key(w) for w in (
     "合计", "总计", "小计", "共计", "总和", "累计", "总计数", "合计数", "total", "sum",
     "grand total", "subtotal", "sub-total"))
+_LOOKUP_COLUMNS = frozenset({"zone_id", "product_id", "destination_iso3", "county_adcode",
+                             "products", "level", "category", "iso3"})
 _TOTAL_INITIALS = frozenset("合总小共累tTsSgG")
 _NOTE_PREFIXES = tuple(name_key(w) for w in (
     "注", "说明", "备注", "制表", "填报", "填表", "审核", "数据来源", "资料来源", "来源",
@@ -219,6 +221,15 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class ValueMatch:
+    """A name or code as written and the id it was read as ("南韩" → "KOR"), for the preview."""
+
+    header: str
+    written: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Parsed:
     """The upload, normalised to the model's columns (all text, canonical values)."""
 
@@ -241,6 +252,7 @@ class Parsed:
     encoding: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    values: tuple[ValueMatch, ...] = ()  # distinct names/codes read as ids (at most 500)
 
     @property
     def ok(self) -> bool:
@@ -998,6 +1010,9 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     cacheable = {j: col in ("period", "zone_id", "product_id", "county_adcode", "products",
                             "level", "category", "launched")
                  for col, ms in matches.items() for _, j, _m in ms}
+    # Names and codes translated to ids, shown in the preview ("南韩 → KOR").
+    translated = {j: col in _LOOKUP_COLUMNS for col, ms in matches.items() for _, j, _m in ms}
+    value_map: dict[tuple[str, str], str] = {}
     out_rows: list[dict[str, str | None]] = []
     out_lines: list[int] = []
     body = rows[header_rows[-1] + 1:]
@@ -1058,6 +1073,10 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                             raise
                         if cacheable[j]:
                             memo[memo_key] = value
+                        if translated[j] and value is not None and len(value_map) < 500:
+                            written = str(cell).strip()
+                            if written != value:
+                                value_map.setdefault((headers[j], written), value)
                     first_header = headers[j]
                 except ValueProblem as problem:
                     issues.append(Issue(file_name, line, headers[j], problem.code,
@@ -1104,6 +1123,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     return Parsed(table, file_name, digest, frame.astype("string"), tuple(out_lines),
                   tuple(columns), tuple(unmatched), tuple(sorted(skipped, key=lambda s: s.line)),
                   tuple(issues), new_destinations=new_dest, ignored=tuple(ignored),
+                  values=tuple(ValueMatch(h, w, v) for (h, w), v in value_map.items()),
                   header_lines=tuple(rows[i][0] for i in header_rows),
                   encoding=grid.encoding, sheet=grid.sheet, sheets=grid.sheets)
 
