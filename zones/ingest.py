@@ -379,7 +379,8 @@ def _read_csv(data: bytes, file_name: str, grid: _Grid) -> None:
                                  {"detail": str(exc)[:120]}))
 
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+# A cell that holds a value: <c r="B7" ...> (a self-closing <c r="B7" s="1"/> is formatting).
+_VALUE_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^>]*[^/>])?>')
 
 
 def _col_index(letters: bytes) -> int:
@@ -416,23 +417,25 @@ def _sheet_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int, int]
     Streams the sheet's XML (already bounded by ``MAX_XLSX_UNPACKED``) so that a sheet
     whose cells span XFD1048576 is refused before a reader allocates its grid.
     """
-    max_col = max_row = wide_row = 0
+    max_col = max_row = 0
     tail = b""
     with archive.open(member) as fh:
         while chunk := fh.read(1 << 20):
             buf = tail + chunk
-            last = 0
-            for m in _CELL_REF.finditer(buf):
-                last = m.end()
-                if m.group(3):  # <c r=".." s=".."/>: formatting only, no value
-                    continue
-                col, row = _col_index(m.group(1)), int(m.group(2))
-                max_row = max(max_row, row)
-                if col > max_col:
-                    max_col = col
-                    if col > MAX_COLUMNS and not wide_row:
-                        wide_row = row
-            tail = buf[max(last, len(buf) - 64):]
+            cut = buf.rfind(b"<")  # a tag cut by the chunk boundary waits for the next one
+            cut = cut if cut > 0 else len(buf)
+            body, tail = buf[:cut], buf[cut:]
+            refs = _VALUE_CELL.findall(body)
+            if refs:
+                max_col = max(max_col, *(_col_index(c) for c in {c for c, _ in refs}))
+                max_row = max(max_row, max(map(int, (r for _, r in refs))))
+    wide_row = 0
+    if max_col > MAX_COLUMNS:  # rare: find the row to name in the message
+        with archive.open(member) as fh:
+            for m in _VALUE_CELL.finditer(fh.read()):
+                if _col_index(m.group(1)) > MAX_COLUMNS:
+                    wide_row = int(m.group(2))
+                    break
     return max_col, max_row, wide_row
 
 
@@ -1046,9 +1049,10 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
             first_header = ""
             for j, _m, func in options:
                 cell = cells[j] if j < len(cells) else None
-                if value is not None or not text_of(cell):
-                    if value is not None and text_of(cell) and col in (
-                            "product_id", "destination_iso3", "zone_id", "iso3"):
+                if cell is None or (cell.__class__ is str and not cell.strip()):
+                    continue
+                if value is not None:
+                    if col in ("product_id", "destination_iso3", "zone_id", "iso3"):
                         try:
                             other = func(cell)
                         except ValueProblem:
@@ -1228,7 +1232,9 @@ def _row_checks(table: str, frame: pd.DataFrame, lines: list[int], header_of: di
             if (lines[i], header) not in bad:
                 issues.append(Issue(file_name, lines[i], header, "missing_value"))
     if spec.key:
-        keys = frame[list(spec.key)].fillna("").astype(str).agg("|".join, axis=1)
+        keys = frame[spec.key[0]].fillna("")
+        for k in spec.key[1:]:
+            keys = keys + "|" + frame[k].fillna("")
         first: dict[str, int] = {}
         for i, key in enumerate(keys):
             if key in first:
