@@ -553,3 +553,22 @@ def test_progress_is_reported(dataset: Dataset) -> None:
     parse_upload((ROOT / "data" / "export_volumes.csv").read_bytes(), "v.csv",
                  "export_volumes", dataset, progress=seen.append)
     assert seen[0] == 0 and seen[-1] == 1.0 and seen == sorted(seen) and len(seen) > 10
+
+
+def test_a_table_that_starts_lower_on_the_sheet_keeps_excel_line_numbers(
+        dataset: Dataset) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for col, text in enumerate(["月份", "示范区", "产品", "目的国", "重量（吨）", "货值（美元）",
+                                "批次"], start=3):
+        ws.cell(row=5, column=col, value=text)
+    for col, value in enumerate(["2010-09", "德惠禽肉", "禽肉", "火星", 1, 2, 3], start=3):
+        ws.cell(row=6, column=col, value=value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = parse_upload(buf.getvalue(), "o.xlsx", "export_volumes", dataset)
+    assert parsed.header_lines == (5,)
+    assert [(i.line, i.column, i.code) for i in parsed.issues] == [
+        (6, "目的国", "import_unknown_country")]

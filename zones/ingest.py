@@ -494,12 +494,11 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None, grid: _Grid) -> N
         ws = wb.get_sheet_by_name(sheet)
         if ws.start is None:
             return
-        first_row, first_col = ws.start
         data_rows = 0
-        for n, values in enumerate(ws.iter_rows()):
-            line = first_row + 1 + n
-            cells = _trim_row([None] * first_col + list(values)) if first_col else (
-                _trim_row(list(values)))
+        # iter_rows starts at the sheet's row 1 (leading empty rows included) and at its
+        # first used column: the line numbers are Excel's, the column offset is harmless.
+        for line, values in enumerate(ws.iter_rows(), start=1):
+            cells = _trim_row(list(values))
             if len(cells) > MAX_COLUMNS:
                 grid.issues.append(Issue(file_name, line, None, "import_too_many_columns",
                                          {"columns": str(len(cells)),
