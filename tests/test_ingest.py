@@ -136,12 +136,24 @@ def test_hostile_files_are_refused_with_a_message(hostile: dict[str, bytes], nam
     assert parsed.frame is None
 
 
-def test_no_import_touches_the_data_folder(dataset: Dataset) -> None:
+def test_the_whole_corpus_in_one_run(dataset: Dataset, hostile: dict[str, bytes]) -> None:
+    """Every file, committed or generated: no exception escapes, each outcome is the one
+    expected, and the data folder is byte-identical afterwards."""
     before = _data_fingerprint()
+    outcomes = {"accepted": 0, "refused": 0}
     for case in CASES:
-        parse_upload((CORPUS / case["file"]).read_bytes(), case["file"], case["table"],
-                     dataset, sheet=case["sheet"] or None)
+        parsed = parse_upload((CORPUS / case["file"]).read_bytes(), case["file"],
+                              case["table"], dataset, sheet=case["sheet"] or None)
+        _no_crash(parsed)
+        assert parsed.ok == (case["outcome"] == "accepted"), case["file"]
+        outcomes[case["outcome"]] += 1
+    for name, data in hostile.items():
+        parsed = parse_upload(data, name, "export_volumes", dataset)
+        _no_crash(parsed)
+        assert not parsed.ok and parsed.issues, name
+        outcomes["refused"] += 1
     assert _data_fingerprint() == before
+    assert sum(outcomes.values()) >= 40 and min(outcomes.values()) >= 20, outcomes
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -143,7 +143,8 @@ for _names, _unit in (
      ("usd", Decimal(1), "")),
     (("千美元", "thousand usd", "usd thousand", "usd'000", "kusd"),
      ("usd", Decimal(1_000), "import.note.thousand_usd")),
-    (("万美元", "万美金"), ("usd", Decimal(10_000), "import.note.wan_usd")),
+    (("万美元", "万美金", "usd 10,000", "10,000 usd", "usd 10000", "10000 usd",
+      "ten thousand usd"), ("usd", Decimal(10_000), "import.note.wan_usd")),
     (("百万美元", "million usd", "usd million", "usd mn", "usd m", "musd"),
      ("usd", Decimal(1_000_000), "import.note.million_usd")),
     (("亿美元",), ("usd", Decimal(100_000_000), "import.note.yi_usd")),
@@ -563,7 +564,7 @@ _UNIT_IN_BRACKETS = re.compile(r"^(.*?)[(\[【〔]([^)\]】〕]*)[)\]】〕]\s*$
 
 def _split_unit(text: str) -> tuple[str, str | None]:
     """("货值（万美元）") → ("货值", "万美元"); brackets that hold no unit stay in the name."""
-    norm = text_of(text)
+    norm = re.sub(r"\s+", " ", text_of(text))  # headers wrapped over two lines in Excel
     if m := _UNIT_IN_BRACKETS.match(norm):
         unit = re.sub(r"^(单位|unit)[:：]?", "", name_key(m.group(2)))
         if unit in UNITS:
@@ -742,7 +743,8 @@ def _measure(value: object, factor: Decimal, integer: bool = False) -> str | Non
     number *= factor
     if integer and number != number.to_integral_value():
         raise ValueProblem("not_integer", value=text_of(value))
-    if factor == 1 and isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
+    if factor == 1 and not integer and isinstance(value, str) and _PLAIN_NUMBER.match(
+            value.strip()):
         return value.strip()  # already canonical ("8.0" stays "8.0": round trips unchanged)
     return format_decimal(number)
 

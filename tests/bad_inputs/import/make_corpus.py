@@ -307,6 +307,17 @@ def main() -> None:
              "2010,=cmd|' /C calc'!A0,@SUM(1)\n",
              "<script>, =HYPERLINK and DDE in names: kept as plain text, never run")
 
+    accepted("wrapped_and_starred_headers.csv", "export_volumes",
+             "\"月份*\",\"示范区\n*\",\"产品*\",\"目的国*\",\"重量\n（吨）\",\"货值\n（万美元）\","
+             "\"批次\"\n2010-09,德惠禽肉,禽肉,日本,2,0.25,3.0\n",
+             VOL + "2010-09,dehui-poultry,poultry_meat,JPN,2,2500,3\n",
+             "headers wrapped over two lines in the cell and marked * as required (templates)")
+    accepted("english_units.csv", "export_volumes",
+             "Month,Zone,HS code,Partner,Quantity (kg),\"Value (USD 10,000)\",Consignments\n"
+             "Sep 2010,dehui-poultry,0207.14,Japan,\"2,500\",1.5,2\n",
+             VOL + "2010-09,dehui-poultry,poultry_meat,JPN,2.5,15000,2\n",
+             "English headers with units: quantity in kg, value in USD 10,000")
+
     # ------------------------------------------------------------ refused
     refused("empty.csv", "export_volumes", "", "", "", "empty_file", "an empty file")
     refused("blank_lines_only.csv", "export_volumes", "\n\n ,, \n", "", "", "empty_file",
