@@ -318,6 +318,16 @@ def main() -> None:
              VOL + "2010-09,dehui-poultry,poultry_meat,JPN,2.5,15000,2\n",
              "English headers with units: quantity in kg, value in USD 10,000")
 
+    accepted("subtotals_and_repeated_header.csv", "export_volumes",
+             ZH_HEADER + "1,2010-09,德惠禽肉,禽肉,日本,1,100,1\n"
+             "2,2010-09,德惠禽肉,禽肉,韩国,2,200,1\n,小计,,,,3,300,2\n"
+             + ZH_HEADER + "1,2010-09,抚松人参,人参,韩国,1,900,1\n"
+             ",小计,,,,1,900,1\n,总计,,,,4,1200,3\n",
+             VOL + "2010-09,dehui-poultry,poultry_meat,JPN,1,100,1\n"
+             "2010-09,dehui-poultry,poultry_meat,KOR,2,200,1\n"
+             "2010-09,fusong-ginseng,ginseng,KOR,1,900,1\n",
+             "two exports pasted one under the other: 小计 lines, the header again, 总计")
+
     # ------------------------------------------------------------ refused
     refused("empty.csv", "export_volumes", "", "", "", "empty_file", "an empty file")
     refused("blank_lines_only.csv", "export_volumes", "\n\n ,, \n", "", "", "empty_file",
