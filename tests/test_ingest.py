@@ -426,6 +426,7 @@ def test_lookups_answer_or_refuse(lookups: Lookups, text: str) -> None:
     ("北朝鲜", "PRK"), ("英国", "GBR"), ("UK", "GBR"), ("蒙古", "MNG"), ("蒙古国", "MNG"),
     ("刚果（金）", "COD"), ("刚果（布）", "COG"), ("Republic of Korea", "KOR"), ("kor", "KOR"),
     ("Viet Nam", "VNM"), ("越南", "VNM"), ("Russia", "RUS"), ("United States of America", "USA"),
+    ("133 韩国", "KOR"), ("日本(116)", "JPN"), ("116日本", "JPN"),
 ])
 def test_everyday_country_names(lookups: Lookups, name: str, iso3: str) -> None:
     assert lookups.country(name).iso3 == iso3

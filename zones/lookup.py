@@ -185,7 +185,14 @@ class Lookups:
         raise ValueProblem("import_unknown_hs", value=text)
 
     def country(self, value: object) -> Country:
-        iso3 = self.country_names.resolve(value)
+        """By code or name; customs exports' "133 韩国" / "韩国(133)" (with the customs
+        country number) are read by their name."""
+        iso3 = self.country_names.find(value)
+        if iso3 is None:
+            bare = re.sub(r"^\s*\d+\s*|\s*[(（]?\d+[)）]?\s*$", "", text_of(value))
+            iso3 = self.country_names.find(bare) if bare and bare != text_of(value) else None
+        if iso3 is None:
+            raise ValueProblem("import_unknown_country", value=text_of(value))
         if iso3 in self.countries:
             return self.countries[iso3]
         row = self.ds.destinations.loc[self.ds.destinations["iso3"] == iso3].iloc[0]
