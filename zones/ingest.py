@@ -11,9 +11,14 @@ Header names are matched through ``HEADERS`` below (one table per data file: the
 officers use for each column, Chinese and English); units in headers through ``UNITS``.
 Both are data, documented here and shown to the user as the column mapping.
 
+CSV encodings: BOM (UTF-8, UTF-16), strict UTF-8, then charset-normalizer (a Chinese guess
+is read as GB18030). XLSX: python-calamine reads the values (the first visible sheet
+unless one is named); a sheet header split over two rows (merged group cells) is joined.
+
 Bounded work on hostile input: files over ``MAX_BYTES``, workbooks that unpack to more
-than ``MAX_XLSX_UNPACKED``, more than ``MAX_ROWS`` rows or ``MAX_COLUMNS`` columns are
-refused before or while reading, with a message, never an exception.
+than ``MAX_XLSX_UNPACKED`` or whose sheet spans more than ``MAX_SHEET_CELLS``, more than
+``MAX_ROWS`` rows or ``MAX_COLUMNS`` columns are refused before or while reading, with a
+message, never an exception (bench/bench_ingest.py has the timings).
 """
 
 from __future__ import annotations
