@@ -585,3 +585,18 @@ def test_a_table_that_starts_lower_on_the_sheet_keeps_excel_line_numbers(
     assert parsed.header_lines == (5,)
     assert [(i.line, i.column, i.code) for i in parsed.issues] == [
         (6, "目的国", "import_unknown_country")]
+
+
+def test_a_county_with_two_zones_is_not_a_zone_name(dataset: Dataset) -> None:
+    import dataclasses
+
+    zones = dataset.zones.copy()
+    zones.loc[zones["zone_id"] == "fusong-ginseng", ["county_adcode", "county_zh", "county_en"]] = (
+        zones.loc[zones["zone_id"] == "dehui-poultry", ["county_adcode", "county_zh",
+                                                        "county_en"]].values)
+    lk = Lookups(dataclasses.replace(dataset, zones=zones))
+    with pytest.raises(ValueProblem) as exc:
+        lk.zone("德惠市")
+    assert exc.value.code == "import_ambiguous_name"
+    assert "dehui-poultry" in exc.value.params["options"]
+    assert lk.zone("德惠禽肉") == "dehui-poultry"

@@ -639,6 +639,15 @@ def _match_header(text: str, table: str, unit_hints: dict[str, str]) -> _HeaderC
                        rank=rank)
 
 
+def _looks_like_month(header: str) -> bool:
+    if re.fullmatch(r"\d{1,2}\s*月(份)?|[一二三四五六七八九十]{1,3}月(份)?", text_of(header)):
+        return True
+    try:
+        return parse_month(header) is not None
+    except ValueProblem:
+        return False
+
+
 def _unit_hints(text: str) -> dict[str, str]:
     """"单位：万美元、吨" above the table → the unit of columns whose header has none."""
     norm = text_of(text)
@@ -988,6 +997,11 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                for col, ms in matches.items() for k, (_, j, m) in enumerate(ms)]
     columns.sort(key=lambda c: headers.index(c.header))
 
+    if table == "export_volumes" and "period" not in matches:
+        months = [h for h in unmatched if _looks_like_month(h)]
+        if len(months) >= 3:  # "1月 | 2月 | …" across: a pivot table, one measure per cell
+            issues.append(Issue(file_name, header_line, months[0], "import_wide_layout",
+                                {"value": "、".join(months[:3]) + " …"}))
     wanted = model_columns(table)
     spec = FILES[f"{table}.csv"]
     derivable = {"zones": {"zone_id", "lon", "lat"}, "products": {"product_id"},

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from zones.model import Dataset
-from zones.parse import ValueProblem, hs_digits, name_keys, text_of
+from zones.parse import ValueProblem, hs_digits, name_key, name_keys, text_of
 
 COUNTRIES_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "countries.csv"
 
@@ -137,6 +137,15 @@ class Lookups:
         self.zones = NameIndex("zone", prefixes=_ZONE_PREFIXES, suffixes=_ZONE_SUFFIXES)
         for r in ds.zones.itertuples():
             self.zones.add(r.zone_id, r.zone_id, r.name_zh, r.name_en, r.short_zh, r.short_en)
+        # A zone also answers to its county ("抚松县", "抚松") as a loose name; a county
+        # with two zones makes that name ambiguous, and it is refused with both.
+        if "county_zh" in ds.zones.columns:
+            for r in ds.zones.itertuples():
+                for name in (r.county_zh, r.county_en):
+                    if isinstance(name, str) and name:
+                        keys = [name_key(name), _trim(name_key(name), (), _COUNTY_SUFFIXES)]
+                        for key in dict.fromkeys(keys):
+                            self.zones.loose.setdefault(key, set()).add(r.zone_id)
         self.products = NameIndex("product")
         self.hs: list[tuple[str, str]] = []  # (digits prefix, product_id), longest first
         for r in ds.products.to_dict("records"):

@@ -328,7 +328,17 @@ def main() -> None:
              "2010-09,fusong-ginseng,ginseng,KOR,1,900,1\n",
              "two exports pasted one under the other: 小计 lines, the header again, 总计")
 
+    accepted("zone_by_county.csv", "export_volumes",
+             ZH_HEADER + "1,2010-09,德惠市,禽肉,日本,1,100,1\n2,2010-09,抚松,人参,日本,1,100,1\n",
+             VOL + "2010-09,dehui-poultry,poultry_meat,JPN,1,100,1\n"
+             "2010-09,fusong-ginseng,ginseng,JPN,1,100,1\n",
+             "zones named by their county (each county has one zone)")
+
     # ------------------------------------------------------------ refused
+    refused("months_as_columns.csv", "export_volumes",
+            "2010年各示范区月度出口额（单位：万美元）\n示范区,产品,目的国,1月,2月,3月,4月\n"
+            "德惠禽肉,禽肉,日本,12,13,11,15\n", "2", "1月", "import_wide_layout",
+            "a pivot table: months across, one measure per cell")
     refused("empty.csv", "export_volumes", "", "", "", "empty_file", "an empty file")
     refused("blank_lines_only.csv", "export_volumes", "\n\n ,, \n", "", "", "empty_file",
             "only blank lines")
