@@ -313,6 +313,8 @@ def test_parse_month(cell: object, expected: str) -> None:
     ("3/9/2010", "import_ambiguous_month"), ("2010.1", "import_ambiguous_month"),
     (2010.1, "import_ambiguous_month"), ("Sep-10", "import_ambiguous_month"),
     ("9/10", "import_month_no_year"), ("10年9月", "import_month_no_year"),
+    ("9", "import_month_no_year"), ("9月", "import_month_no_year"), (9, "import_month_no_year"),
+    ("九月", "import_month_no_year"),
     ("2010-13", "import_bad_month"), ("20109", "import_bad_month"), ("2010Q3", "import_bad_month"),
     ("1850-01", "import_bad_month"), ("hello", "import_bad_month"), (True, "import_bad_month"),
 ])

@@ -235,6 +235,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.note.million_usd": ("百万美元 → 美元（×1,000,000）", "million USD → USD (×1,000,000)"),
     "import.note.yi_usd": ("亿美元 → 美元（×100,000,000）", "100 million USD → USD (×100,000,000)"),
     "import.note.unit_from_title": ("单位取自表格上方的“单位：…”行", "unit taken from the 'unit: …' line above the table"),
+    "import.note.year_part": ("年份列：与只写月的“月份”列合成月份", "year column: completes a month column that gives the month only"),
     "import.note.alternate": ("仅在前一列为空时使用", "used where the column before it is empty"),
     "import.note.index": ("序号列，不导入", "row number column, not imported"),
     "import.note.provenance": ("来源由导入设定（source = imported），不取自文件", "set by the import (source = imported), not read from the file"),

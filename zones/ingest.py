@@ -74,6 +74,9 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "export_volumes": {
         "period": ("period", "月份", "月", "月度", "年月", "年份月份", "统计月份", "出口月份",
                    "统计期", "期间", "报告期", "时间", "日期", "month", "year-month", "date"),
+        # A separate year column ("年份 | 月份: 2010 | 9"): not a model column, it completes
+        # a period written as a bare month.
+        "_year": ("年份", "年", "年度", "统计年份", "统计年度", "year"),
         "zone_id": ("zone_id", "示范区", "示范区名称", "示范区简称", "示范区编号", "所属示范区",
                     "zone", "zone name", "demonstration zone"),
         "product_id": ("product_id", "HS编码", "HS编号", "HS", "HS code", "商品编码",
@@ -799,8 +802,23 @@ class _Converter:
         self.table = table
         self.lk = lk
         self.new_destinations: dict[str, Country] = {}
+        self.row_year: str | None = None  # the current row's year column, if the file has one
         self._countries: dict[str, Country] = {}
         self._known = set(lk.ds.destinations["iso3"])
+
+    def _period(self, value: object) -> str | None:
+        """A month; a bare month ("9", "9月") takes the year of the row's year column."""
+        try:
+            return parse_month(value)
+        except ValueProblem:
+            text = re.sub(r"\s+", "", text_of(value))
+            m = re.fullmatch(r"(\d{1,2})(月份?)?", text)
+            if self.row_year is None or not m:
+                raise
+            month = int(m.group(1))
+            if not 1 <= month <= 12:
+                raise
+            return f"{self.row_year}-{month:02d}"
 
     def _country(self, value: object) -> str | None:
         if not text_of(value):
@@ -857,7 +875,8 @@ class _Converter:
         table = self.table
         if table == "export_volumes":
             return {
-                "period": parse_month,
+                "_year": lambda v: parse_year_or_month(v) and parse_year_or_month(v)[:4],
+                "period": self._period,
                 "zone_id": lambda v: lk.zone(v) if text_of(v) else None,
                 "product_id": lambda v: lk.product(v) if text_of(v) else None,
                 "destination_iso3": self._country,
@@ -992,7 +1011,9 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
             matches.setdefault(meaning.column, []).append((meaning.rank, j, meaning))
     for col in matches:
         matches[col].sort(key=lambda m: (m[0], m[1]))
-    columns = [ColumnMatch(headers[j], col, float(m.factor),
+    columns = [ColumnMatch(headers[j], "period", note_key="import.note.year_part")
+               if col == "_year" else
+               ColumnMatch(headers[j], col, float(m.factor),
                            m.note_key or ("import.note.alternate" if k else ""))
                for col, ms in matches.items() for k, (_, j, m) in enumerate(ms)]
     columns.sort(key=lambda c: headers.index(c.header))
@@ -1024,14 +1045,16 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     # 3. The rows.
     lk = Lookups(ds)
     conv = _Converter(table, lk)
-    funcs = {col: [(j, m, conv.converters(col, m.factor)) for _, j, m in ms]
-             for col, ms in matches.items()}
+    order = sorted(matches, key=lambda c: c != "_year")  # the year first: it completes months
+    funcs = {col: [(j, m, conv.converters(col, m.factor)) for _, j, m in matches[col]]
+             for col in order}
     header_set = {name_key(x) for x in headers if x}
     # Names, months and codes repeat down a column: convert each distinct cell once.
     # (Not countries: a new destination is recorded as a side effect of the conversion.)
     memo: dict[tuple[int, str], object] = {}
     cacheable = {j: col in ("period", "zone_id", "product_id", "county_adcode", "products",
                             "level", "category", "launched")
+                 and not (col == "period" and "_year" in matches)
                  for col, ms in matches.items() for _, j, _m in ms}
     # Names and codes translated to ids, shown in the preview ("南韩 → KOR").
     translated = {j: col in _LOOKUP_COLUMNS for col, ms in matches.items() for _, j, _m in ms}
@@ -1109,6 +1132,9 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                     value = None
                     break
             record[col] = value
+            if col == "_year":
+                conv.row_year = value
+        conv.row_year = None
         out_rows.append(record)
         out_lines.append(line)
         if len(issues) >= MAX_ISSUES:  # a wrong table or layout: enough to see what is wrong

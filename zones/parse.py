@@ -200,7 +200,9 @@ def parse_month(value: object) -> str | None:
     if m and m.group(1) in _MONTH_NAMES:
         month, yy = _MONTH_NAMES[m.group(1)], int(m.group(2))
         raise _ambiguous(raw, (2000 + yy, month), (1900 + yy, month))
-    if re.fullmatch(r"\d{2}年\d{1,2}月?", text) or re.fullmatch(r"\d{1,2}[-/.]\d{1,2}", text):
+    if (re.fullmatch(r"\d{2}年\d{1,2}月?", text) or re.fullmatch(r"\d{1,2}[-/.]\d{1,2}", text)
+            or re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]{1,3})(月份?)", text)
+            or re.fullmatch(r"\d{1,2}", text)):
         raise ValueProblem("import_month_no_year", value=raw)
     raise ValueProblem("import_bad_month", value=raw)
 

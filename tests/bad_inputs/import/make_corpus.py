@@ -334,6 +334,15 @@ def main() -> None:
              "2010-09,fusong-ginseng,ginseng,JPN,1,100,1\n",
              "zones named by their county (each county has one zone)")
 
+    accepted("year_and_month_columns.csv", "export_volumes",
+             "年份,月份,示范区,产品,目的国,重量（吨）,货值（美元）,批次\n"
+             "2010,9,德惠禽肉,禽肉,日本,1,100,1\n2010,10月,德惠禽肉,禽肉,日本,1,100,1\n"
+             "2011,9,德惠禽肉,禽肉,日本,1,100,1\n",
+             VOL + "2010-09,dehui-poultry,poultry_meat,JPN,1,100,1\n"
+             "2010-10,dehui-poultry,poultry_meat,JPN,1,100,1\n"
+             "2011-09,dehui-poultry,poultry_meat,JPN,1,100,1\n",
+             "the year and the month in two columns")
+
     # ------------------------------------------------------------ refused
     refused("months_as_columns.csv", "export_volumes",
             "2010年各示范区月度出口额（单位：万美元）\n示范区,产品,目的国,1月,2月,3月,4月\n"
