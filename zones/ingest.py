@@ -284,6 +284,9 @@ class _Grid:
     encoding: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    # Merged cells spanning several rows, as (first line, first column, last line, last
+    # column): Excel shows the value on every row of the merge, and so does the import.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _size(n: int) -> str:
@@ -503,6 +506,10 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None, grid: _Grid) -> N
         ws = wb.get_sheet_by_name(sheet)
         if ws.start is None:
             return
+        first_col = ws.start[1]
+        for (r0, c0), (r1, c1) in ws.merged_cell_ranges or []:
+            if r1 > r0:
+                grid.merged.append((r0 + 1, c0 - first_col, r1 + 1, c1 - first_col))
         data_rows = 0
         # iter_rows starts at the sheet's row 1 (leading empty rows included) and at its
         # first used column: the line numbers are Excel's, the column offset is harmless.
@@ -934,6 +941,31 @@ def parse_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
         return _fail(table, file_name, digest, [Issue(file_name, None, None, "unexpected")])
 
 
+def _fill_merged(rows: list[tuple[int, list[object]]],
+                 merged: list[tuple[int, int, int, int]], header_line: int) -> None:
+    """Below the header, a cell merged down several rows (示范区 "德惠禽肉" over five
+    months) gives its value to each of them, as Excel shows it, instead of leaving the
+    rows without a zone."""
+    index = {line: i for i, (line, _) in enumerate(rows)}
+    for r0, c0, r1, _c1 in merged:
+        if r0 <= header_line or r0 not in index or c0 < 0:
+            continue
+        top = rows[index[r0]][1]
+        value = top[c0] if c0 < len(top) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        for line in range(r0 + 1, r1 + 1):
+            if line not in index:
+                continue
+            cells = rows[index[line]][1]
+            if not cells:  # a blank line stays blank: a merge does not make a row
+                continue
+            while len(cells) <= c0:
+                cells.append(None)
+            if cells[c0] is None or (isinstance(cells[c0], str) and not cells[c0].strip()):
+                cells[c0] = value
+
+
 def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | None,
            digest: str, progress: Callable[[float], None] | None = None) -> Parsed:
     grid = read_grid(data, file_name, sheet)
@@ -973,6 +1005,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
         headers = _combine(_cells_text(rows[h][1]), _cells_text(rows[h + 1][1]))
     header_line = rows[h][0]
 
+    _fill_merged(rows, grid.merged, rows[header_rows[-1]][0])
     skipped: list[Skipped] = []
     hints: dict[str, str] = {}
     for line, cells in rows[:h]:

@@ -276,6 +276,23 @@ def main() -> None:
                    "抚松人参", "Fusong ginseng", 220621, 127.573, 42.268, "ginseng", "provincial",
                    2010, "已核实"])
 
+    def merged_zone(ws, wb) -> None:
+        ws.append(["月份", "示范区", "产品", "目的国", "重量（吨）", "货值（美元）", "批次"])
+        ws.append(["2010-09", "德惠禽肉", "禽肉", "日本", 1, 100, 1])
+        ws.append(["2010-10", None, "禽肉", "日本", 2, 200, 1])
+        ws.append(["2010-11", None, "禽肉", "日本", 3, 300, 1])
+        ws.append(["2010-09", "抚松人参", "人参", "韩国", 1, 900, 1])
+        ws.append(["2010-10", None, "人参", "韩国", 1, 900, 1])
+        ws.merge_cells("B2:B4")
+        ws.merge_cells("B5:B6")
+
+    accepted("merged_zone_cells.xlsx", "export_volumes", xlsx(merged_zone),
+             VOL + "2010-09,dehui-poultry,poultry_meat,JPN,1,100,1\n"
+             "2010-10,dehui-poultry,poultry_meat,JPN,2,200,1\n"
+             "2010-11,dehui-poultry,poultry_meat,JPN,3,300,1\n"
+             "2010-09,fusong-ginseng,ginseng,KOR,1,900,1\n"
+             "2010-10,fusong-ginseng,ginseng,KOR,1,900,1\n",
+             "the zone cell merged down over its months: every month keeps its zone")
     accepted("zones_register_adcode.xlsx", "zones", xlsx(register),
              "zone_id,name_zh,name_en,short_zh,short_en,county_adcode,lon,lat,products,level,"
              "launched,note_zh,note_en\n"
