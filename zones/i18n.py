@@ -221,6 +221,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.import_too_many_issues": ("问题已超过 {limit} 个，读取到此为止。请检查所选的表和文件是否对应。", "More than {limit} problems; reading stopped here. Check that the file is for the table chosen."),
     "err.import_sheet_too_large": ("工作表的数据范围为 {rows} 行 × {columns} 列，超过 {limit} 个单元格的上限。请删除多余的行列或拆分文件。", "The sheet's values span {rows} rows × {columns} columns, more than the limit of {limit} cells. Delete the stray rows or columns, or split the file."),
     "err.import_wide_layout": ("月份排成了列（{value}）。请改为每行一个月份：月份、示范区、产品、目的国、重量、货值、批次各占一列。", "The months are laid out as columns ({value}). Put one month per row, with month, zone, product, destination, weight, value and consignments as columns."),
+    "err.import_zone_blank": ("示范区为空，而其他行填写了示范区（常见于合并单元格另存为 CSV）。请填写示范区；不归属任何示范区的行请填“-”或“无”。", "The zone is blank while other rows name one (often a merged cell saved as CSV). Fill in the zone; for rows not attributed to a zone write '-' or '无'."),
     "import.skip.title": ("标题行", "Title line"),
     "import.skip.unit": ("单位说明行（已用于无单位的列）", "Unit line (used for columns without a unit)"),
     "import.skip.header": ("表头行", "Header line"),

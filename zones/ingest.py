@@ -43,6 +43,7 @@ from zones.parse import (
     ValueProblem,
     format_decimal,
     hs_digits,
+    is_empty,
     name_key,
     parse_month,
     parse_number,
@@ -884,7 +885,7 @@ class _Converter:
             return {
                 "_year": lambda v: parse_year_or_month(v) and parse_year_or_month(v)[:4],
                 "period": self._period,
-                "zone_id": lambda v: lk.zone(v) if text_of(v) else None,
+                "zone_id": lambda v: None if is_empty(v) else lk.zone(v),  # "-": no zone
                 "product_id": lambda v: lk.product(v) if text_of(v) else None,
                 "destination_iso3": self._country,
                 "tonnes": lambda v: _measure(v, factor),
@@ -1092,6 +1093,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     # Names and codes translated to ids, shown in the preview ("南韩 → KOR").
     translated = {j: col in _LOOKUP_COLUMNS for col, ms in matches.items() for _, j, _m in ms}
     value_map: dict[tuple[str, str], str] = {}
+    blank_zone: list[int] = []
     out_rows: list[dict[str, str | None]] = []
     out_lines: list[int] = []
     body = rows[header_rows[-1] + 1:]
@@ -1165,6 +1167,11 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                     value = None
                     break
             record[col] = value
+            if col == "zone_id" and value is None:
+                j0 = options[0][0]
+                cell = cells[j0] if j0 < len(cells) else None
+                if cell is None or (isinstance(cell, str) and not cell.strip()):
+                    blank_zone.append(line)
             if col == "_year":
                 conv.row_year = value
         conv.row_year = None
@@ -1190,6 +1197,11 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                      columns=tuple(columns), skipped=tuple(skipped),
                      header_lines=tuple(rows[i][0] for i in header_rows))
 
+    if blank_zone and len(blank_zone) < len(out_rows):
+        # Some rows name a zone, others leave it blank: most often a merged cell saved as
+        # CSV. Not guessed either way; "-" or "无" says "not attributed to a zone".
+        header = headers[matches["zone_id"][0][1]]
+        issues += [Issue(file_name, line, header, "import_zone_blank") for line in blank_zone]
     if progress is not None:
         progress(1.0)
     frame = pd.DataFrame(out_rows, columns=wanted, dtype="string")

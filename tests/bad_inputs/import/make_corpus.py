@@ -365,6 +365,15 @@ def main() -> None:
             "2010年各示范区月度出口额（单位：万美元）\n示范区,产品,目的国,1月,2月,3月,4月\n"
             "德惠禽肉,禽肉,日本,12,13,11,15\n", "2", "1月", "import_wide_layout",
             "a pivot table: months across, one measure per cell")
+    refused("merged_zone_saved_as_csv.csv", "export_volumes",
+            ZH_HEADER + "1,2010-09,德惠禽肉,禽肉,日本,1,100,1\n2,2010-10,,禽肉,日本,1,100,1\n",
+            "3", "示范区", "import_zone_blank",
+            "a merged zone cell saved as CSV: the second row's zone is blank")
+    accepted("zone_dash_not_attributed.csv", "export_volumes",
+             ZH_HEADER + "1,2010-09,德惠禽肉,禽肉,日本,1,100,1\n2,2010-10,-,禽肉,日本,1,100,1\n",
+             VOL + "2010-09,dehui-poultry,poultry_meat,JPN,1,100,1\n"
+             "2010-10,,poultry_meat,JPN,1,100,1\n",
+             "'-' in the zone column: a row not attributed to a zone, said explicitly")
     refused("empty.csv", "export_volumes", "", "", "", "empty_file", "an empty file")
     refused("blank_lines_only.csv", "export_volumes", "\n\n ,, \n", "", "", "empty_file",
             "only blank lines")
