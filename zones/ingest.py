@@ -1197,11 +1197,15 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                      columns=tuple(columns), skipped=tuple(skipped),
                      header_lines=tuple(rows[i][0] for i in header_rows))
 
-    if blank_zone and len(blank_zone) < len(out_rows):
-        # Some rows name a zone, others leave it blank: most often a merged cell saved as
-        # CSV. Not guessed either way; "-" or "无" says "not attributed to a zone".
-        header = headers[matches["zone_id"][0][1]]
-        issues += [Issue(file_name, line, header, "import_zone_blank") for line in blank_zone]
+    zone_header = headers[matches["zone_id"][0][1]] if "zone_id" in matches else ""
+    if (blank_zone and len(blank_zone) < len(out_rows) and grid.encoding is not None
+            and zone_header != "zone_id"):
+        # A CSV (not a workbook, whose merged cells were filled above; not the data files'
+        # own layout, where blank means "not attributed") in which some rows name a zone
+        # and others leave it blank: most often a merged cell saved as CSV. Not guessed
+        # either way; "-" or "无" says "not attributed to a zone".
+        issues += [Issue(file_name, line, zone_header, "import_zone_blank")
+                   for line in blank_zone]
     if progress is not None:
         progress(1.0)
     frame = pd.DataFrame(out_rows, columns=wanted, dtype="string")
