@@ -43,6 +43,8 @@ ADCODE_RE = r"^\d{6}$"
 ISO3_RE = r"^[A-Z]{3}$"
 ID_RE = r"^[a-z0-9][a-z0-9_\-]*$"
 FACT_ID_RE = r"^[A-Z]\d+$"
+# ';'-separated HS code prefixes: 4-digit heading, optional subheading/tariff digits.
+HS_CODES_RE = r"^\d{4}(\.\d{2,6})?(;\d{4}(\.\d{2,6})?)*$"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,9 @@ FILES: dict[str, FileSpec] = {
                 Col("name_en", unique=True, doc_en="name in English", doc_zh="英文名称"),
                 Col("category", allowed=CATEGORIES, doc_en="one of the fixed categories",
                     doc_zh="固定类别之一"),
+                Col("hs_codes", required=False, pattern=HS_CODES_RE,
+                    doc_en="';'-separated HS code prefixes (e.g. 1211.20), to read customs files",
+                    doc_zh="以“;”分隔的 HS 编码前缀（如 1211.20），用于识别海关数据"),
                 _SRC,
                 _FACT,
             ),
