@@ -4,6 +4,7 @@ import streamlit as st
 
 from zones import charts, maps, metrics
 from zones.i18n import t
+from zones.safe import plain
 from zones.ui import context, empty_state, header, illustrative_banner, metric_rows
 
 ctx = context()
@@ -31,9 +32,9 @@ else:
     cols = st.columns(len(cards))
     for col, card in zip(cols, cards.itertuples(), strict=True):
         with col, st.container(border=True):
-            st.markdown(f"#### {card.product} → {card.destination}")
+            st.markdown(f"#### {plain(card.product)} → {plain(card.destination)}")
             st.caption(t("first.card", lang, year=card.year))
-            st.caption(metrics.citation(ds, card.fact_id, lang))
+            st.caption(plain(metrics.citation(ds, card.fact_id, lang), limit=2000))
             st.caption(t("first.zone_unknown", lang))
 
 left, right = st.columns([3, 2])
