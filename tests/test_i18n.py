@@ -88,7 +88,8 @@ def key_like_literals() -> set[tuple[str, str]]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 s = node.value
                 if (pat.match(s) and s.split(".")[0] in prefixes
-                        and s.rsplit(".", 1)[-1] not in FILE_SUFFIXES):
+                        and s.rsplit(".", 1)[-1] not in FILE_SUFFIXES
+                        and not (ROOT / (s.replace(".", "/") + ".py")).exists()):  # a module
                     found.add((path.name, s))
     return found
 

@@ -23,6 +23,7 @@ from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.metrics import DIMS, MEASURES
 from zones.model import CATEGORIES, Dataset
+from zones.offline import keep_streamlit_offline
 
 # URL keys of every bound widget: the filter, the language, and page-level view options.
 KEY_LANG, KEY_PRESENT = "lang", "present"
@@ -393,3 +394,6 @@ def forget_unknown_url_keys(ds: Dataset, keys: list[str]) -> None:
     for key in keys:
         if key not in known and key in st.query_params:
             del st.query_params[key]
+
+
+keep_streamlit_offline()  # see zones.offline: no own-address lookup, ever
