@@ -246,6 +246,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.geo_property": ("第 {index} 个要素缺少文本属性“{prop}”", "Feature {index} lacks the text property '{prop}'"),
     "err.loader_bug": ("读取数据时发生意外错误（{detail}），已记录在服务器日志中", "An unexpected error occurred while reading the data ({detail}); it was logged on the server"),
     "err.page_hint_dir": ("请按下表逐项修正数据文件夹 {folder} 中的文件后刷新页面。已有文件没有被修改。", "Fix each item below in the files in the data folder {folder}, then reload. No file has been changed."),
+    "err.is_not_folder": ("不是一个存在的文件夹", "not an existing folder"),
+    "cli.validate.problems": ("{folder} 中发现 {n} 条问题", "{n} problem(s) in {folder}"),
+    "cli.validate.ok": ("数据有效：{folder}", "Valid: {folder}"),
     "load.progress": ("正在读取并检查数据……", "Reading and checking the data…"),
     "load.progress_big": ("正在读取并检查数据（{size}）……", "Reading and checking the data ({size})…"),
     # performance and SQL backend (#8)
