@@ -23,13 +23,21 @@ _BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]+")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# GFM turns "https://…", "www.…" and "a@b.c" in *text* into links after escapes are
+# resolved, so escaping cannot stop it; an invisible WORD JOINER (U+2060) after the scheme,
+# "www" or "@" breaks the pattern without changing what a reader sees.
+_LINKISH = re.compile(r"(?i)(?:https?|ftp|mailto|www)(?=[:.])|@")
+JOINER = "\u2060"
+
+
 def plain(value: object, limit: int = 300) -> str:
-    """``value`` as Markdown that renders as exactly its own text, on one line."""
+    """``value`` as Markdown that renders as its own text (plus invisible joiners that keep
+    addresses from becoming links), on one line."""
     # Leading spaces would make an indented code block; edges are not content anyway.
     text = _BREAKS.sub(" ", str(value)).strip()
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return _PUNCT.sub(r"\\\1", text)
+    return _PUNCT.sub(r"\\\1", _LINKISH.sub(lambda m: m.group(0) + JOINER, text))
 
 
 # Markdown constructs that reach outside the page or fake the app's own UI (#10).
