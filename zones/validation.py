@@ -297,10 +297,9 @@ def _check_file(spec: FileSpec, df: pd.DataFrame, sink: IssueSink) -> _Frame:
                           or v != v else str(v), na_action="ignore").astype(TEXT)
         raw_cols[col.name] = raw
         arr = _arrow(raw)
-        text = pc.utf8_trim_whitespace(arr)
-        if pc.sum(pc.binary_length(text)) == pc.sum(pc.binary_length(arr)):
-            text = arr  # nothing to trim: keep one copy of the column, not two
-        empty = _np(pc.or_kleene(pc.is_null(text), pc.equal(pc.binary_length(text), 0)))
+        padded = pc.any(pc.match_substring_regex(arr, r"^\s|\s$")).as_py()
+        text = pc.utf8_trim_whitespace(arr) if padded else arr  # one copy only if needed
+        empty = _np(pc.or_kleene(pc.is_null(text), pc.equal(text, "")))
         c = _Cell(spec.name, col, raw, text, empty, np.zeros(n, dtype=bool), lines, sink)
         if n and (pc.max(pc.binary_length(arr)).as_py() or 0) > MAX_CELL_CHARS:
             length = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
@@ -320,37 +319,54 @@ def _check_file(spec: FileSpec, df: pd.DataFrame, sink: IssueSink) -> _Frame:
         bad[col.name] = c.bad
     frame = pd.DataFrame(typed)
     if spec.key and not set(spec.key) & set(missing):
-        keyed = frame[list(spec.key)]
-        dup = keyed.duplicated(keep=False).to_numpy()
+        codes = _key_codes(frame[list(spec.key)])
+        dup = _duplicated(codes)
         if dup.any():
-            pos = np.flatnonzero(dup)
-            partner = _partners(keyed.iloc[pos], pos, lines)
-            sink.add_rows(spec.name, spec.key[0], "duplicate_key", pos, lines, None,
-                          {"columns": " + ".join(spec.key)},
-                          per_row=lambda p: {"first": str(partner(p))})
+            sink.add_rows(spec.name, spec.key[0], "duplicate_key", np.flatnonzero(dup), lines,
+                          None, {"columns": " + ".join(spec.key)},
+                          per_row=lambda p: {"first": str(_other_line(codes, p, lines))})
     return _Frame(spec, frame, pd.DataFrame(raw_cols), lines, bad, frozenset(missing))
 
 
-def _partners(keyed: pd.DataFrame, pos: np.ndarray, lines: np.ndarray
-              ) -> Callable[[int], int]:
-    """For a duplicated row: the line of another row with the same key (vectorised)."""
-    groups = keyed.groupby(list(keyed.columns), dropna=False, sort=False).ngroup().to_numpy()
-    order = np.argsort(groups, kind="stable")
-    sorted_groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    first = {int(sorted_groups[i]): int(order[i]) for i in starts}
-    second = {int(sorted_groups[i]): int(order[i + 1]) for i in starts if i + 1 < len(order)}
-    where = {int(p): i for i, p in enumerate(pos[: GROUP_LIMIT])}
+def _key_codes(keyed: pd.DataFrame) -> np.ndarray:
+    """One int64 per row, equal exactly when the rows' keys are equal: small integer codes
+    per column combined (a million 4-column string keys cost a few int arrays)."""
+    combined = np.zeros(len(keyed), dtype=np.int64)
+    radix = 1
+    for col in keyed.columns:
+        values = keyed[col]
+        size = len(values) + 1
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            encoded = pc.dictionary_encode(_arrow(values)).combine_chunks()
+            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False) + 1
+            size = len(encoded.dictionary) + 1
+        else:
+            codes = pd.factorize(values, use_na_sentinel=True)[0] + 1
+            size = int(codes.max(initial=0)) + 1
+        if radix > (2**62) // size:  # too many combinations for one int64: hash the rest
+            rest = pd.util.hash_pandas_object(keyed, index=False).to_numpy()
+            return rest.view(np.int64)
+        combined += np.asarray(codes, dtype=np.int64) * radix
+        radix *= size
+    return combined
 
-    def partner(p: int) -> int:
-        i = where.get(p)
-        if i is None:
-            return 0
-        g = int(groups[i])
-        other = second.get(g, i) if first[g] == i else first[g]
-        return int(lines[pos[other]])
 
-    return partner
+def _duplicated(codes: np.ndarray) -> np.ndarray:
+    """Rows whose code occurs more than once (a sort, not a hash table of a million keys)."""
+    order = np.argsort(codes, kind="stable")
+    same = codes[order]
+    same = same[1:] == same[:-1]  # neighbours in sorted order with equal keys
+    dup = np.zeros(len(codes), dtype=bool)
+    dup[order[1:][same]] = True
+    dup[order[:-1][same]] = True
+    return dup
+
+
+def _other_line(codes: np.ndarray, pos: int, lines: np.ndarray) -> int:
+    """The line of another row with the same key as row ``pos``."""
+    same = np.flatnonzero(codes == codes[pos])
+    others = same[same != pos]
+    return int(lines[others[0]]) if len(others) else int(lines[pos])
 
 
 def check_columns(spec: FileSpec, df: pd.DataFrame) -> list[Issue]:
@@ -399,6 +415,13 @@ def _county_shapes(counties: dict) -> gpd.GeoSeries:
             "adcode").geometry
     except Exception:  # (the geo reader reports bad shapes; skip the check)
         return gpd.GeoSeries(dtype="geometry")
+
+
+def _codes(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Position of each value in ``categories`` (-1 if absent), straight from Arrow."""
+    arr = _arrow(values)
+    idx = pc.index_in(arr, value_set=pa.array(categories, arr.type))
+    return np.asarray(pc.fill_null(idx, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _cross_checks(frames: dict[str, _Frame], counties: dict, world: dict,
@@ -460,8 +483,8 @@ def _cross_checks(frames: dict[str, _Frame], counties: dict, world: dict,
             check &= ~_bool(vol.typed["zone_id"].isin(list(unsure)))
         if check.any():  # codes into a zone × product table: no million-row string join
             zlist, plist = sorted(zone_ids), sorted(product_ids)
-            zc = pd.Categorical(vol.typed["zone_id"], categories=zlist).codes
-            pcodes = pd.Categorical(vol.typed["product_id"], categories=plist).codes
+            zc = _codes(vol.typed["zone_id"], zlist)
+            pcodes = _codes(vol.typed["product_id"], plist)
             table = np.zeros((len(zlist) + 1, len(plist) + 1), dtype=bool)
             zi = {zv: i for i, zv in enumerate(zlist)}
             pi = {pv: i for i, pv in enumerate(plist)}
