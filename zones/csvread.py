@@ -208,8 +208,9 @@ def _frame(columns: dict[str, object], names: list[str], lines: np.ndarray,
 
 
 def _fast(data: bytes, body_start: int, names: list[str], ends: np.ndarray,
-          header_line: int) -> pd.DataFrame | None:
-    """pyarrow's parser; None when the result cannot be mapped to editor lines exactly."""
+          header_line: int) -> tuple[pd.DataFrame | None, pa.Table | None]:
+    """pyarrow's parser: the frame, or (None, table) when cells span lines and the table
+    still needs each record's first line, or (None, None) when pyarrow cannot parse it."""
     gen = [f"c{i}" for i in range(len(names))]
     try:
         table = pacsv.read_csv(
@@ -223,7 +224,7 @@ def _fast(data: bytes, body_start: int, names: list[str], ends: np.ndarray,
                 quoted_strings_can_be_null=False, check_utf8=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
-        return None
+        return None, None
     # Editor line numbers of the non-empty lines after the header (pyarrow skips empty ones).
     starts = np.concatenate(([0], ends + 1))  # start byte of every line
     stops = np.append(ends, len(data))  # its break (or the end of the data)
@@ -237,8 +238,13 @@ def _fast(data: bytes, body_start: int, names: list[str], ends: np.ndarray,
     # Every record covers at least one non-empty line, and one spanning lines covers at
     # least two (its opening and closing quote): equal counts mean one line per record.
     if len(numbers) != table.num_rows:
-        return None
-    cols = {n: table.column(g) for n, g in zip(names, gen, strict=True)}
+        return None, table
+    return _table_frame(table, names, numbers, header_line), None
+
+
+def _table_frame(table: pa.Table, names: list[str], numbers: np.ndarray,
+                 header_line: int) -> pd.DataFrame:
+    cols = dict(zip(names, table.columns, strict=True))
     df = _frame(cols, names, numbers, header_line)
     blank = _blank(table.column(0))
     if blank.any():  # a line of only commas and spaces is not a row
@@ -249,6 +255,22 @@ def _fast(data: bytes, body_start: int, names: list[str], ends: np.ndarray,
 
 def _blank(col: pa.ChunkedArray) -> np.ndarray:
     return pc.equal(pc.utf8_trim_whitespace(col), "").to_numpy(zero_copy_only=False)
+
+
+def _record_lines(text: str, header_line: int, expected: int) -> np.ndarray | None:
+    """First line of every record (cells not kept), or None if any record is malformed."""
+    reader = csv.reader(_lines(text))
+    starts: list[int] = []
+    prev = 0
+    for row in reader:
+        start, prev = prev + 1, reader.line_num
+        if start <= header_line or not row:
+            continue
+        if len(row) != expected or any(_swallowed(c, expected) for c in row
+                                       if "\n" in c or "\r" in c):
+            return None
+        starts.append(start)
+    return np.asarray(starts, dtype=np.int64)
 
 
 def _exact(text: str, name: str, names: list[str], header_line: int,
@@ -315,14 +337,20 @@ def parse_boxed(box: list[bytes], name: str) -> tuple[pd.DataFrame | None, list[
         return None, issues
     ends = line_ends(data)
     body_start = int(ends[header_line - 1]) + 1 if header_line <= len(ends) else len(data)
-    df = _fast(data, body_start, names, ends, header_line)
+    df, table = _fast(data, body_start, names, ends, header_line)
     del ends
     pa.default_memory_pool().release_unused()  # the parser's scratch blocks
     sink = IssueSink()
     if df is None:
         text = data[skip:].decode("utf-8")
         del data
-        df = _exact(text, name, names, header_line, sink)
+        # Cells with line breaks: keep pyarrow's columns, take the lines from csv.
+        numbers = None if table is None else _record_lines(text, header_line, len(names))
+        if numbers is not None and len(numbers) == table.num_rows:
+            df = _table_frame(table, names, numbers, header_line)
+        else:
+            del table
+            df = _exact(text, name, names, header_line, sink)
     else:
         del data
     if df.empty and not sink.issues:  # a header alone: say so before the pages try
