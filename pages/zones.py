@@ -4,6 +4,7 @@ import streamlit as st
 
 from zones import charts, maps, metrics
 from zones.i18n import t
+from zones.safe import plain
 from zones.ui import (
     KEY_PROFILE,
     context,
@@ -58,21 +59,22 @@ if chosen is None:
 else:
     profile = metrics.zone_profile(ds, chosen, view.volumes, lang)
     with st.container(border=True):
-        st.markdown(f"### {profile.name}")
+        st.markdown(f"### {plain(profile.name)}")  # names come from a data file: text
         if profile.national:
-            st.success(profile.level, icon=":material/workspace_premium:")
+            st.success(plain(profile.level), icon=":material/workspace_premium:")
         else:
-            st.write(f"**{t('zones.level', lang)}**: {profile.level}")
+            st.write(f"**{t('zones.level', lang)}**: {plain(profile.level)}")
         if profile.illustrative:
-            st.warning(profile.source_label, icon=":material/science:")
+            st.warning(plain(profile.source_label), icon=":material/science:")
         else:
-            st.success(f"{profile.source_label} · {profile.citation}",
+            st.success(plain(f"{profile.source_label} · {profile.citation}", limit=2000),
                        icon=":material/verified:")
         a, b, c = st.columns(3)
-        a.write(f"**{t('zones.products', lang)}**  \n{profile.products}")
-        b.write(f"**{t('zones.county', lang)}**  \n{profile.county} · {profile.prefecture}")
-        c.write(f"**{t('zones.launched', lang)}**  \n{profile.launched}")
-        st.write(f"**{t('zones.note', lang)}**: {profile.note}")
+        a.write(f"**{t('zones.products', lang)}**  \n{plain(profile.products)}")
+        b.write(f"**{t('zones.county', lang)}**  \n"
+                f"{plain(profile.county)} · {plain(profile.prefecture)}")
+        c.write(f"**{t('zones.launched', lang)}**  \n{plain(profile.launched)}")
+        st.write(f"**{t('zones.note', lang)}**: {plain(profile.note, limit=2000)}")
         if profile.trend.empty:
             empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only
                         else "empty.hint")

@@ -110,13 +110,13 @@ CORPUS: list[tuple[str, Callable[[Path], None], Key]] = [
     ("missing_file", delete("report_figures.csv"),
      ("report_figures.csv", None, None, "missing_file")),
     ("not_utf8", to_gbk("report_figures.csv"),
-     ("report_figures.csv", None, None, "not_utf8")),
+     ("report_figures.csv", 2, None, "encoding_gb")),
     ("empty_file", write_bytes("first_exports.csv", b""),
      ("first_exports.csv", None, None, "empty_file")),
     ("blank_file", write_bytes("first_exports.csv", b"\n  \n"),
      ("first_exports.csv", None, None, "empty_file")),
     ("wrong_field_count", append_line("destinations.csv", "FRA,法国"),
-     ("destinations.csv", 12, None, "unreadable")),
+     ("destinations.csv", 12, None, "field_count")),
     ("missing_column", drop_column("zones.csv", "level"),
      ("zones.csv", 1, "level", "missing_column")),
     ("empty_required_value", set_cell("zones.csv", 3, "name_en", ""),
@@ -161,7 +161,7 @@ CORPUS: list[tuple[str, Callable[[Path], None], Key]] = [
     ("missing_geo_file", delete("geo/china_maritime.geojson"),
      ("geo/china_maritime.geojson", None, None, "missing_file")),
     ("broken_geo_file", write_bytes("geo/world.geojson", b"{not json"),
-     ("geo/world.geojson", None, None, "bad_geo")),
+     ("geo/world.geojson", 1, None, "bad_json")),
 ]
 
 

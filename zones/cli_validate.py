@@ -1,29 +1,43 @@
-"""``python -m zones validate``: check a data folder exactly as the app loads it."""
+"""``python -m zones validate``: check a data folder exactly as the app loads it.
+
+Prints every problem as ``file:line:column: message`` (parts the problem has no value for
+are left out), including the "… and N more rows" lines of collapsed groups. Exit code 0
+when the folder is valid, 1 when it has problems, 2 on a usage error (no such folder).
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
+from zones.i18n import t
 from zones.loading import CsvSource, data_dir, load
 from zones.validation import Issue
 
+_BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]+")
+
 
 def format_issue(issue: Issue, lang: str) -> str:
-    """``file:line:column: message``, the form editors and CI logs link to."""
-    line = "" if issue.line is None else str(issue.line)
-    return f"{issue.file}:{line}:{issue.column or ''}: {issue.message(lang)}"
+    """``file:line:column: message``, the form editors and CI logs link to; one line."""
+    where = ":".join(str(p) for p in (issue.file, issue.line, issue.column) if p not in (None, ""))
+    return f"{where}: {_BREAKS.sub(' ', issue.message(lang))}"
 
 
 def run(args: argparse.Namespace) -> int:
     root = args.data_dir or data_dir()
+    if not root.is_dir():
+        print(f"python -m zones validate: {root}: {t('err.is_not_folder', args.lang)}",
+              file=sys.stderr)
+        return 2
     result = load(CsvSource(root))
     for issue in result.issues:
         print(format_issue(issue, args.lang))
     if not result.ok:
-        print(f"{len(result.issues)} problem(s) in {root}", file=sys.stderr)
+        print(t("cli.validate.problems", args.lang, n=len(result.issues), folder=root),
+              file=sys.stderr)
         return 1
-    print(f"OK: {root}", file=sys.stderr)
+    print(t("cli.validate.ok", args.lang, folder=root), file=sys.stderr)
     return 0
 
 

@@ -8,18 +8,22 @@ validation.
 
 from __future__ import annotations
 
-import csv
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
+from shapely.geometry import shape
 
+from zones.csvread import TEXT, parse_boxed, read_regular_file
 from zones.maps import representative_points
 from zones.model import FILES, Dataset, GeoData
-from zones.validation import Issue, validate_frames
+from zones.validation import Issue, IssueSink, shown, validate_frames
+
+log = logging.getLogger("zones")
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DATA_DIR_ENV = "ZONES_DATA_DIR"
@@ -57,31 +61,16 @@ class LoadResult:
 
 
 def read_csv_text(path: Path, name: str) -> tuple[pd.DataFrame | None, list[Issue]]:
-    """Read a CSV as all-text so that bad cells can be reported, not crash the parser."""
-    if not path.exists():
-        return None, [Issue(name, None, None, "missing_file")]
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [Issue(name, None, None, "not_utf8")]
-    if not raw.strip():
-        return None, [Issue(name, None, None, "empty_file")]
-    issues: list[Issue] = []
-    rows = list(csv.reader(raw.splitlines()))
-    header = [h.strip() for h in rows[0]]
-    body: list[list[str]] = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            issues.append(Issue(name, n, None, "unreadable",
-                                {"detail": f"{len(row)} ≠ {len(header)}"}))
-            continue
-        body.append(row)
-    if not body and not issues:  # a header alone: nothing to show, say so before the pages try
-        issues.append(Issue(name, None, None, "empty_file"))
-    df = pd.DataFrame(body, columns=header, dtype="string")
-    return df, issues
+    """Read a CSV as all-text so that bad cells can be reported, not crash the parser.
+
+    The frame's index is the line an editor shows for each row (see ``zones.csvread``).
+    """
+    data, issues = read_regular_file(path, name)
+    if data is None:
+        return None, issues
+    box = [data]
+    del data  # the parser frees the bytes as soon as they are parsed
+    return parse_boxed(box, name)
 
 
 @dataclass(frozen=True)
@@ -97,24 +86,103 @@ class CsvSource:
             df, found = read_csv_text(self.root / name, name)
             issues += found
             frames[name] = df if df is not None else pd.DataFrame(
-                columns=spec.column_names, dtype="string")
+                columns=spec.column_names, dtype=TEXT)
         return frames, issues
 
     def read_geo(self) -> tuple[dict[str, dict], list[Issue]]:
         layers: dict[str, dict] = {}
         issues: list[Issue] = []
         for key, fname in GEO_FILES.items():
-            path = self.root / "geo" / fname
             label = f"geo/{fname}"
-            try:
-                layers[key] = json.loads(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                issues.append(Issue(label, None, None, "missing_file"))
-                layers[key] = {"type": "FeatureCollection", "features": []}
-            except (ValueError, UnicodeDecodeError) as exc:
-                issues.append(Issue(label, None, None, "bad_geo", {"detail": str(exc)[:80]}))
-                layers[key] = {"type": "FeatureCollection", "features": []}
+            layer, found = read_geo_file(self.root / "geo" / fname, label, key)
+            layers[key] = layer
+            issues += found
         return layers, issues
+
+
+EMPTY_LAYER: dict = {"type": "FeatureCollection", "features": []}
+# Properties the maps and the loader read from each layer (all text).
+GEO_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "province": ("adcode", "name_zh", "name_en"),
+    "prefectures": ("adcode", "name_zh", "name_en"),
+    "counties": ("adcode", "name_zh", "name_en", "prefecture_adcode", "prefecture_zh",
+                 "prefecture_en"),
+    "china": (),
+    "china_maritime": (),
+    "world": ("iso3", "name_zh", "name_en"),
+}
+_AREAS = ("Polygon", "MultiPolygon")
+GEO_TYPES: dict[str, tuple[str, ...]] = {
+    "china_maritime": ("LineString", "MultiLineString", *_AREAS),
+}
+
+
+def read_geo_file(path: Path, label: str, key: str) -> tuple[dict, list[Issue]]:
+    """One boundary layer, checked shape by shape; on any problem an empty layer + issues."""
+    data, issues = read_regular_file(path, label)
+    if data is None:
+        return EMPTY_LAYER, issues
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return EMPTY_LAYER, [Issue(label, line, None, "not_utf8")]
+    except json.JSONDecodeError as exc:
+        return EMPTY_LAYER, [Issue(label, exc.lineno, None, "bad_json",
+                                   {"detail": exc.msg, "col": str(exc.colno)})]
+    except (ValueError, RecursionError) as exc:
+        return EMPTY_LAYER, [Issue(label, None, None, "bad_geo",
+                                   {"detail": type(exc).__name__})]
+    issues = check_layer(obj, label, key)
+    return (EMPTY_LAYER if issues else obj), issues
+
+
+def check_layer(obj: object, label: str, key: str) -> list[Issue]:
+    """A FeatureCollection whose every feature has a drawable shape and its properties."""
+    if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection" or not isinstance(
+            obj.get("features"), list):
+        return [Issue(label, None, None, "geo_not_collection")]
+    sink = IssueSink()
+    if not obj["features"]:
+        sink.add(Issue(label, None, None, "geo_empty"))
+    types = GEO_TYPES.get(key, _AREAS)
+    for i, feat in enumerate(obj["features"], start=1):
+        where = {"index": str(i)}
+        if not isinstance(feat, dict):
+            sink.add(Issue(label, None, None, "geo_feature", where | {"detail": "not an object"}))
+            continue
+        props = feat.get("properties")
+        props = props if isinstance(props, dict) else {}
+        for prop in GEO_PROPERTIES.get(key, ()):
+            if not isinstance(props.get(prop), str) or not props[prop].strip():
+                sink.add(Issue(label, None, prop, "geo_property", where | {"prop": prop}))
+        detail = _shape_problem(feat.get("geometry"), types)
+        if detail:
+            sink.add(Issue(label, None, "geometry", "geo_feature", where | {"detail": detail}))
+    if key == "province" and not sink.issues and not any(
+            f["properties"].get("adcode") == "220000" for f in obj["features"]):
+        sink.add(Issue(label, None, "adcode", "geo_property", {"index": "1", "prop": "adcode"}))
+    return sink.result()
+
+
+def _shape_problem(geom: object, types: tuple[str, ...]) -> str:
+    """Why ``geom`` cannot be drawn ("" when it can); technical detail, in English."""
+    if not isinstance(geom, dict):
+        return "no geometry"
+    if geom.get("type") not in types:
+        return f"type {shown(geom.get('type'))} (expected {' or '.join(types)})"
+    try:
+        shp = shape(geom)
+        if shp.is_empty:
+            return "empty coordinates"
+        x0, y0, x1, y1 = shp.bounds
+        if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+            return "coordinates outside longitude/latitude range"
+        if shp.geom_type in _AREAS:
+            shp.representative_point()
+    except Exception as exc:  # (shapely/GEOS raise many kinds; all mean "bad")
+        return f"{type(exc).__name__}: {shown(exc)[:60]}"
+    return ""
 
 
 def _county_table(counties: dict) -> pd.DataFrame:
@@ -125,7 +193,20 @@ def _county_table(counties: dict) -> pd.DataFrame:
 
 
 def load(source: DataSource) -> LoadResult:
-    """Read, validate and type everything; on any issue return all issues and no data."""
+    """Read, validate and type everything; on any issue return all issues and no data.
+
+    Never raises: a failure nobody foresaw becomes one issue (and a log entry), so the
+    error page and ``python -m zones validate`` still say something useful.
+    """
+    try:
+        return _load(source)
+    except Exception as exc:  # (the last line of defence, logged)
+        log.exception("loading the data failed")
+        return LoadResult(None, (Issue("-", None, None, "loader_bug",
+                                       {"detail": type(exc).__name__}),))
+
+
+def _load(source: DataSource) -> LoadResult:
     raw, issues = source.read_tables()
     geo, geo_issues = source.read_geo()
     issues += geo_issues
@@ -139,7 +220,8 @@ def load(source: DataSource) -> LoadResult:
                                  "name_en": "county_en"}),
         on="county_adcode", how="left",
     )
-    zones["product_list"] = zones["products"].str.split(";")
+    zones["product_list"] = [[p.strip() for p in str(ps).split(";")]
+                             for ps in zones["products"]]
     dataset = Dataset(
         zones=zones,
         products=typed["products.csv"],

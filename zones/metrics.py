@@ -406,10 +406,15 @@ def data_dictionary(lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sources_markdown() -> str:
-    """data/SOURCES.md as written by the maintainers (a bundled, trusted file)."""
-    path = Path(__file__).resolve().parents[1] / "data" / "SOURCES.md"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+def sources_markdown(root: Path | None = None) -> str:
+    """SOURCES.md of the data folder in use ($ZONES_DATA_DIR or data/), made safe to render:
+    it may come from an officer's folder, so links, images and HTML are shown as text."""
+    from zones.csvread import read_regular_file
+    from zones.loading import data_dir
+    from zones.safe import document
+
+    data, _ = read_regular_file((root or data_dir()) / "SOURCES.md", "SOURCES.md")
+    return document(data.decode("utf-8", errors="replace")) if data else ""
 
 
 def why_no_zone(view: View) -> str:

@@ -7,6 +7,7 @@ validator, the data dictionary page and the tests read one definition.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Literal
 
@@ -46,6 +47,15 @@ FACT_ID_RE = r"^[A-Z]\d+$"
 # ';'-separated HS code prefixes: 4-digit heading, optional subheading/tariff digits.
 HS_CODES_RE = r"^\d{4}(\.\d{2,6})?(;\d{4}(\.\d{2,6})?)*$"
 
+# Years any date in the data may fall in (#10): from the reform and opening (1978) to next
+# year. A period 2099-01 or 0001-01, or a first export in 2999, is a typo, not data.
+FIRST_YEAR = 1978
+
+
+def last_year() -> int:
+    """The last year the data may speak of (next year: plans and forecasts)."""
+    return date.today().year + 1
+
 
 @dataclass(frozen=True)
 class Col:
@@ -58,6 +68,11 @@ class Col:
     pattern: str | None = None
     unique: bool = False
     min_value: float | None = None
+    # Loader hardening (#10): an upper bound, a year inside [FIRST_YEAR, last_year()]
+    # (for YYYY, YYYY-MM text or int years), and a list separator (``a;b``, no empty items).
+    max_value: float | None = None
+    year_window: bool = False
+    list_sep: str | None = None
     doc_en: str = ""
     doc_zh: str = ""
 
@@ -98,15 +113,16 @@ FILES: dict[str, FileSpec] = {
                 Col("county_adcode", pattern=ADCODE_RE,
                     doc_en="6-digit code of the Jilin county it lies in",
                     doc_zh="所在县级行政区 6 位代码"),
-                Col("lon", "float", min_value=-180,
+                Col("lon", "float", min_value=-180, max_value=180,
                     doc_en="longitude (WGS84) of a point inside the county",
                     doc_zh="县内示意点经度（WGS84）"),
-                Col("lat", "float", min_value=-90, doc_en="latitude (WGS84)",
+                Col("lat", "float", min_value=-90, max_value=90, doc_en="latitude (WGS84)",
                     doc_zh="纬度（WGS84）"),
-                Col("products", doc_en="';'-separated product_ids", doc_zh="以“;”分隔的产品编号"),
+                Col("products", list_sep=";",
+                    doc_en="';'-separated product_ids", doc_zh="以“;”分隔的产品编号"),
                 Col("level", allowed=LEVELS, doc_en="provincial or national_first_batch",
                     doc_zh="provincial（省级）或 national_first_batch（全国首批）"),
-                Col("launched", required=False, pattern=LAUNCHED_RE,
+                Col("launched", required=False, pattern=LAUNCHED_RE, year_window=True,
                     doc_en="YYYY or YYYY-MM; empty when the source does not say (Dehui)",
                     doc_zh="启动时间 YYYY 或 YYYY-MM；来源未说明时为空（德惠）"),
                 _SRC,
@@ -153,7 +169,8 @@ FILES: dict[str, FileSpec] = {
                 Col("destination_iso3", pattern=ISO3_RE, doc_en="destination", doc_zh="目的地"),
                 Col("zone_id", required=False,
                     doc_en="empty: the report does not say", doc_zh="为空：报告未说明"),
-                Col("year", "int", min_value=1900, doc_en="year of the first export",
+                Col("year", "int", min_value=FIRST_YEAR, year_window=True,
+                    doc_en="year of the first export",
                     doc_zh="首次出口年份"),
                 Col("year_inferred", allowed=("true", "false"),
                     doc_en="true when the year is inferred (the report says 'this year')",
@@ -167,16 +184,18 @@ FILES: dict[str, FileSpec] = {
         FileSpec(
             "export_volumes.csv",
             (
-                Col("period", pattern=PERIOD_RE, doc_en="month, YYYY-MM", doc_zh="月份 YYYY-MM"),
+                Col("period", pattern=PERIOD_RE, year_window=True, doc_en="month, YYYY-MM",
+                    doc_zh="月份 YYYY-MM"),
                 Col("zone_id", required=False,
                     doc_en="zone; empty when not attributed to a zone",
                     doc_zh="示范区；为空表示未归属示范区"),
                 Col("product_id", doc_en="product", doc_zh="产品"),
                 Col("destination_iso3", pattern=ISO3_RE, doc_en="destination", doc_zh="目的地"),
-                Col("tonnes", "float", min_value=0, doc_en="tonnes", doc_zh="吨"),
-                Col("value_usd", "float", min_value=0, doc_en="value in US dollars",
+                Col("tonnes", "float", min_value=0, max_value=1e8, doc_en="tonnes", doc_zh="吨"),
+                Col("value_usd", "float", min_value=0, max_value=1e12, doc_en="value in US dollars",
                     doc_zh="货值（美元）"),
-                Col("consignments", "int", min_value=0, doc_en="number of consignments (批)",
+                Col("consignments", "int", min_value=0, max_value=1e6,
+                    doc_en="number of consignments (批)",
                     doc_zh="批次"),
                 _SRC,
             ),
@@ -192,7 +211,8 @@ FILES: dict[str, FileSpec] = {
                     doc_en="the report's platform 1-4", doc_zh="报告的四个平台之一（1–4）"),
                 Col("label_zh", doc_en="label in Chinese", doc_zh="中文标签"),
                 Col("label_en", doc_en="label in English", doc_zh="英文标签"),
-                Col("value", "float", min_value=0, doc_en="the number", doc_zh="数值"),
+                Col("value", "float", min_value=0, max_value=1e15, doc_en="the number",
+                    doc_zh="数值"),
                 Col("unit", allowed=UNITS, doc_en="unit code", doc_zh="单位代码"),
                 Col("qualifier", allowed=QUALIFIERS,
                     doc_en="exact, more_than ('50+') or approximately",

@@ -23,12 +23,49 @@ _BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]+")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# GFM turns "https://…", "www.…" and "a@b.c" in *text* into links after escapes are
+# resolved, so escaping cannot stop it; an invisible WORD JOINER (U+2060) after the scheme,
+# "www" or "@" breaks the pattern without changing what a reader sees.
+_LINKISH = re.compile(r"(?i)(?:https?|ftp|mailto|www)(?=[:.])|@")
+JOINER = "\u2060"
+
+
 def plain(value: object, limit: int = 300) -> str:
-    """``value`` as Markdown that renders as exactly its own text, on one line."""
-    text = _BREAKS.sub(" ", str(value))
+    """``value`` as Markdown that renders as its own text (plus invisible joiners that keep
+    addresses from becoming links), on one line."""
+    # Leading spaces would make an indented code block; edges are not content anyway.
+    text = _BREAKS.sub(" ", str(value)).strip()
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return _PUNCT.sub(r"\\\1", text)
+    return _PUNCT.sub(r"\\\1", _LINKISH.sub(lambda m: m.group(0) + JOINER, text))
+
+
+# Markdown constructs that reach outside the page or fake the app's own UI (#10).
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)]*)\)")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:.*$", re.M)
+_RAW = re.compile(r"<[^>\n]*>|(?:https?|ftp|mailto|file|javascript):[^\s)|]*|www\.[^\s)|]*",
+                  re.I)
+
+
+def document(markdown: str) -> str:
+    """A Markdown document (SOURCES.md of a data folder) with its tables and emphasis kept,
+    but images, links, autolinks, bare URLs and HTML shown as plain text: nothing in it
+    can make a viewer's browser fetch or open an outside address."""
+
+    def clean(part: str) -> str:
+        part = _IMAGE.sub(lambda m: plain(m.group(1)), part)
+        part = _LINK.sub(lambda m: f"{plain(m.group(1))} ({plain(m.group(2))})", part)
+        part = _REF_DEF.sub(lambda m: plain(m.group(0)), part)
+        return _RAW.sub(lambda m: plain(m.group(0)), part)
+
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(markdown):  # code spans render literally already
+        out += [clean(markdown[last:m.start()]), m.group(0)]
+        last = m.end()
+    out.append(clean(markdown[last:]))
+    return "".join(out)
 
 
 def neutralise_cell(value: object) -> object:

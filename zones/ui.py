@@ -23,6 +23,7 @@ from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.metrics import DIMS, MEASURES
 from zones.model import CATEGORIES, Dataset
+from zones.offline import keep_streamlit_offline
 
 # URL keys of every bound widget: the filter, the language, and page-level view options.
 KEY_LANG, KEY_PRESENT = "lang", "present"
@@ -244,8 +245,9 @@ def _leave_v1_multipage_mode() -> None:
 def context() -> Context | None:
     """Load, draw the sidebar and filter; on bad data draw the error page and return None."""
     _leave_v1_multipage_mode()
-    result = load_data()
     lang = current_lang()
+    with st.spinner(t("load.progress", lang), show_time=True):  # a big folder takes seconds
+        result = load_data()
     if not result.ok or result.dataset is None:
         show_errors(result, lang)
         return None
@@ -257,9 +259,8 @@ def context() -> Context | None:
 
 def show_errors(result: LoadResult, lang: str) -> None:
     st.error(t("err.page_title", lang))
-    st.write(t("err.page_hint", lang))
-    rows = [i.as_row(lang) for i in result.issues]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.markdown(t("err.page_hint_dir", lang, folder=safe.plain(data_dir(), limit=500)))
+    st.dataframe(issue_table(result, lang), hide_index=True, width="stretch")
 
 
 def header(ctx: Context, title_key: str) -> None:
@@ -270,13 +271,15 @@ def header(ctx: Context, title_key: str) -> None:
     st.html(PRINT_CSS)
     st.title(t(title_key, lang))
     st.caption(t("app.source_line", lang))
-    st.info(t("filter.summary", lang, summary=summary(ctx.ds, ctx.state, lang)),
+    st.info(t("filter.summary", lang,
+              summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
             icon=":material/filter_alt:")
     dropped = st.session_state.pop("_url_dropped", None)
     if dropped:
-        items = "; ".join(f"{k}={v}" for k, v in dropped)
+        items = safe.plain("; ".join(f"{k}={v}" for k, v in dropped))  # from the link: text
         st.toast(t("url.dropped", lang, items=items), icon=":material/link_off:")
         st.warning(t("url.dropped", lang, items=items))
+        forget_unknown_url_keys(ctx.ds, [k for k, _ in dropped])
 
 
 def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:
@@ -370,7 +373,8 @@ def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
         cols = st.columns(per_row)
         for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
                                                    strict=False):
-            col.metric(label, value, help=help_text, border=True)
+            col.metric(safe.plain(label), value, border=True,
+                       help=safe.plain(help_text, limit=2000) if help_text else None)
 
 
 # --- wording, labelled maps and the briefing layout (#9) ---------------------------------
@@ -386,7 +390,7 @@ def first_export_list(ds: Dataset, cards: pd.DataFrame, lang: str) -> None:
     with st.container(border=True):
         for card in cards.itertuples():
             st.markdown(f"**{safe.plain(card.product)} → {safe.plain(card.destination)}**",
-                        help=citation(ds, str(card.fact_id), lang))
+                        help=safe.plain(citation(ds, str(card.fact_id), lang), limit=2000))
             st.caption(t("first.card", lang, year=card.year))
         st.caption(t("first.zones_unknown", lang))
 
@@ -450,3 +454,26 @@ def _resolve_id_links(ds: Dataset, raw: dict[str, list[str]]) -> dict[str, list[
         out[key] = unknown
     return out
 
+
+
+# -- loader hardening (#10) ------------------------------------------------------------
+
+
+def issue_table(result: LoadResult, lang: str) -> pd.DataFrame:
+    """The error page's table, all text: a blank line number next to numbers made Arrow
+    log a conversion traceback on every render."""
+    rows = [{k: "" if v is None else str(v) for k, v in i.as_row(lang).items()}
+            for i in result.issues]
+    return pd.DataFrame(rows, dtype="string")
+
+
+def forget_unknown_url_keys(ds: Dataset, keys: list[str]) -> None:
+    """After the notice, drop keys no widget reads from the address bar, so a pasted or
+    hostile link does not bring the warning back on every open of the copied address."""
+    known = set(_valid_url_values(ds))
+    for key in keys:
+        if key not in known and key in st.query_params:
+            del st.query_params[key]
+
+
+keep_streamlit_offline()  # see zones.offline: no own-address lookup, ever
