@@ -21,7 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     # import / history / undo (#6)
     # brief (#7)
     # sql-load (#8)
-    "zones.cli_serve",  # serve: streamlit run app.py, offline from the start (#10)
+    "cli_serve",  # serve: streamlit run app.py, offline from the start (#10)
 )
 
 
