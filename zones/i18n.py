@@ -48,6 +48,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "banner.year": ("报告未写明年份（“今年”），据内容推断为 2010 年。", "The report never prints its year ('this year'); 2010 is inferred from its content."),
     "source.report": ("报告事实", "Report fact"),
     "source.illustrative": ("示意数据（非事实）", "Illustrative (not a fact)"),
+    "source.imported": ("导入数据", "Imported"),
     "source.title": ("来源", "Source"),
     "source.illustrative_tag": ("（示意）", "(illustrative)"),
     "source.derived": ("推算", "derived"),
