@@ -18,7 +18,7 @@ from zones.i18n import DEFAULT_LANG, LANGS
 # Modules with a ``register(subparsers)``; one line per concern.
 COMMAND_MODULES: tuple[str, ...] = (
     "zones.cli_validate",  # validate
-    # import / history / undo (#6)
+    "zones.cli_store",  # import / history / undo (#6)
     # brief (#7)
     # sql-load (#8)
 )

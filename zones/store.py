@@ -97,6 +97,12 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def fmt_sum(value: float) -> str:
+    """A preview total with every digit (a diff that rounds would hide the change)."""
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return text
+
+
 def _crash_point(name: str) -> None:
     if os.environ.get(CRASH_ENV) == name:
         os._exit(70)
@@ -632,7 +638,7 @@ def undo(root: Path, user: str, now: datetime | None = None) -> HistoryEntry:
         recover(root)
         target = undo_target(root)
         if target is None:
-            raise StoreError([Issue(HISTORY_DIR, None, None, "nothing_to_undo")])
+            raise StoreError([Issue(f"{HISTORY_DIR}/{LOG_FILE}", None, None, "nothing_to_undo")])
         hist = _history(root) / target.entry_id
         manifest = json.loads((hist / MANIFEST).read_text(encoding="utf-8"))
         restore: dict[str, bytes | None] = {}
