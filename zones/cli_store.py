@@ -39,13 +39,13 @@ def describe_plan(plan: store.Plan, lang: str) -> list[str]:
     for h in plan.parsed.unmatched:
         out.append(f"  {h} → {t('import.ignored', lang)}")
     for s in plan.parsed.skipped:
-        out.append(t("import.skipped_line", lang, line=s.line, reason=s.reason))
+        out.append("  " + t("import.skipped_line", lang, line=s.line, reason=s.reason))
     d = plan.diff
     if d is not None:
         out.append(t("import.summary", lang, table=d.table, added=d.added, changed=d.changed,
                      removed=d.removed, unchanged=d.unchanged))
         for m in d.sums_before:
-            out.append(t("import.sum", lang, measure=t(f"col.{m}", lang),
+            out.append("  " + t("import.sum", lang, measure=t(f"col.{m}", lang),
                          before=store.fmt_sum(d.sums_before[m]),
                          after=store.fmt_sum(d.sums_after[m])))
     return out

@@ -253,6 +253,11 @@ def any_illustrative(frame: pd.DataFrame) -> bool:
     return bool((frame["source"] == "illustrative").any()) if "source" in frame else False
 
 
+def dataset_has_illustrative(ds: Dataset) -> bool:
+    """Any illustrative row in any file (the Data page shows and offers them all)."""
+    return any(any_illustrative(f) for f in downloadable_files(ds).values())
+
+
 def figures_by_platform(figures: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
     """The report's figures grouped by its four platforms, in the report's order."""
     return [(int(p), g) for p, g in figures.groupby("platform", sort=True)]

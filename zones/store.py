@@ -299,6 +299,14 @@ def _merge(current: pd.DataFrame, upload: pd.DataFrame, lines: list[int], table:
     return prospective, origin, diff
 
 
+def read_table(root: Path, table: str) -> pd.DataFrame:
+    """The table as it is on disk, all text (what a template of the current data holds)."""
+    name = f"{table}.csv"
+    df = _read_text(root, name)
+    return df if df is not None else pd.DataFrame(columns=FILES[name].column_names,
+                                                   dtype="string")
+
+
 def read_imports(root: Path) -> pd.DataFrame:
     df = _read_text(root, IMPORTS_FILE)
     if df is None:
@@ -580,6 +588,17 @@ def recover(root: Path) -> list[str]:
         manifest["pending"] = False
         write_atomic(manifest_path, json.dumps(manifest, indent=1).encode())
     return rolled
+
+
+def recover_if_idle(root: Path) -> None:
+    """For readers (the app): roll back an interrupted change unless a writer is at work."""
+    if not needs_recovery(root):
+        return
+    try:
+        with writer_lock(root):
+            recover(root)
+    except (Busy, OSError):
+        pass
 
 
 def needs_recovery(root: Path) -> bool:
