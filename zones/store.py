@@ -413,7 +413,8 @@ def plan_import(parsed: Parsed, mode: str, root: Path, user: str,
     writes: dict[str, bytes] = {}
     if diff.any:
         writes[name] = frame_csv_bytes(prospective)
-        if (prospective.get("import_id") == iid).any():
+        if "import_id" in prospective.columns and bool(
+                (prospective["import_id"] == iid).fillna(False).any()):
             log = read_imports(root)
             row = pd.DataFrame([{"import_id": iid, "imported_at": stamp, "user": user,
                                  "file_name": parsed.file_name, "sha256": parsed.sha256,
@@ -470,7 +471,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     _swap(path.parent, {path.name: data})
 
 
-def _swap(folder: Path, writes: Mapping[str, bytes | None]) -> None:
+def _swap(folder: Path, writes: Mapping[str, bytes | None], *, hooks: bool = False) -> None:
     """Write every temporary file first (same folder, fsync), then rename them over the old
     ones in order; ``None`` removes a file. On a failure before the renames, every old file
     is left in place and the temporaries are removed."""
@@ -491,13 +492,14 @@ def _swap(folder: Path, writes: Mapping[str, bytes | None]) -> None:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        _crash_point("before_replace")
+        if hooks:
+            _crash_point("before_replace")
         for i, name in enumerate(writes):
             if writes[name] is None:
                 (folder / name).unlink(missing_ok=True)
             else:
                 os.replace(temps.pop(name), folder / name)
-            if i == 0:
+            if hooks and i == 0:
                 _crash_point("between_replaces")
         _fsync_dir(folder)
     finally:
@@ -549,7 +551,7 @@ def _record(root: Path, entry_id: str, writes: Mapping[str, bytes | None],
                        "after": None if data is None else sha256(data)}
     manifest["files"] = files
     write_atomic(hist / MANIFEST, json.dumps(manifest, indent=1).encode())
-    _swap(root, writes)
+    _swap(root, writes, hooks=True)
     log = _read_log(root)
     row = pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in log_row.items()}],
                        dtype="string")
