@@ -402,24 +402,32 @@ def editing_configured() -> bool:
     return bool(_admin_password())
 
 
-def _login(lang: str) -> bool:
-    """Password form; constant-time compare; after 3 misses each try waits longer."""
-    if st.session_state.get(_KEY_ADMIN):
-        return True
-    with st.form("import_login"):
-        given = st.text_input(t("import.password", lang), type="password")
-        sent = st.form_submit_button(t("import.login", lang), icon=":material/lock_open:")
-    if not sent:
-        return False
+def _try_login() -> None:
+    """Button callback (runs before the rerun, so no rerun can swallow the click)."""
+    given = str(st.session_state.get("_import_pw") or "")
+    st.session_state["_import_pw"] = ""
     misses = _FAILED_LOGINS["n"]
-    if misses >= 3:
+    if misses >= 3:  # a few wrong tries slow every next one, for every session
         time.sleep(min(2 ** (misses - 2), 30))
     if hmac.compare_digest(given.encode(), _admin_password().encode()):
         _FAILED_LOGINS["n"] = 0
         st.session_state[_KEY_ADMIN] = True
-        st.rerun()
-    _FAILED_LOGINS["n"] = misses + 1
-    st.error(t("import.wrong_password", lang), icon=":material/lock:")
+        st.session_state.pop("_import_login_failed", None)
+    else:
+        _FAILED_LOGINS["n"] = misses + 1
+        st.session_state["_import_login_failed"] = True
+
+
+def _login(lang: str) -> bool:
+    """Password field; constant-time compare; after 3 misses each try waits longer."""
+    if st.session_state.get(_KEY_ADMIN):
+        return True
+    with st.container(border=True):
+        st.text_input(t("import.password", lang), type="password", key="_import_pw")
+        st.button(t("import.login", lang), icon=":material/lock_open:", key="import_login",
+                  on_click=_try_login)
+    if st.session_state.get("_import_login_failed"):  # kept until the next try
+        st.error(t("import.wrong_password", lang), icon=":material/lock:")
     return False
 
 
@@ -457,6 +465,7 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
     bar.progress(1.0, text=t("import.progress.done", lang))
     bar.empty()
     st.session_state["_import_plan"] = (key, plan)
+    st.session_state.pop("_import_outcome", None)
     return plan
 
 
@@ -513,9 +522,7 @@ def import_section(ctx: Context) -> None:
 
     root = data_dir()
     st.caption(t("import.intro", lang))
-    notice = st.session_state.pop("_import_notice", None)
-    if notice:
-        st.success(notice, icon=":material/check_circle:")
+    _show_outcome(lang)
     a, b, c = st.columns([2, 2, 2])
     table = a.selectbox(t("import.table", lang), list(TABLES), key="import_table",
                         format_func=lambda v: t(f"import.table.{v}", lang))
@@ -560,21 +567,47 @@ def import_section(ctx: Context) -> None:
         st.info(t("import.no_changes", lang), icon=":material/check:")
         return
     _show_preview(plan, lang)
-    if st.button(t("import.apply", lang), type="primary", icon=":material/publish:",
-                 key="import_apply"):
-        try:
-            entry = store.apply(plan)
-        except store.Busy:
-            st.warning(t("err.busy", lang), icon=":material/hourglass_top:")
-            return
-        except store.StoreError as exc:
-            st.error(t("import.refused", lang, n=len(exc.issues)), icon=":material/block:")
-            st.dataframe(_issues_frame(exc.issues, lang), hide_index=True, width="stretch")
-            return
-        st.session_state["_import_nonce"] = nonce + 1
+    st.button(t("import.apply", lang), type="primary", icon=":material/publish:",
+              key="import_apply", on_click=_apply_plan, args=(lang,))
+
+
+def _store_outcome(lang: str, action: Callable[[], str]) -> None:
+    """Run an apply/undo inside a button callback and keep its outcome for the page."""
+    try:
+        st.session_state["_import_outcome"] = ("success", action())
+    except store.Busy:
+        st.session_state["_import_outcome"] = ("busy", t("err.busy", lang))
+    except store.StoreError as exc:
+        st.session_state["_import_outcome"] = ("error", exc.issues)
+
+
+def _apply_plan(lang: str) -> None:
+    cached = st.session_state.get("_import_plan")
+    if not cached:
+        return
+
+    def run() -> str:
+        entry = store.apply(cached[1])
+        st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
         st.session_state.pop("_import_plan", None)
-        st.session_state["_import_notice"] = t("import.applied", lang, entry=entry.entry_id)
-        st.rerun()
+        return t("import.applied", lang, entry=entry.entry_id)
+
+    _store_outcome(lang, run)
+
+
+def _show_outcome(lang: str) -> None:
+    outcome = st.session_state.get("_import_outcome")
+    if not outcome:
+        return
+    kind, payload = outcome
+    if kind == "success":
+        st.success(payload, icon=":material/check_circle:")
+    elif kind == "busy":
+        st.warning(payload, icon=":material/hourglass_top:")
+    else:
+        st.error(t("import.refused", lang, n=len(payload)), icon=":material/block:")
+        st.dataframe(_issues_frame(payload, lang), hide_index=True, width="stretch",
+                     key="import_outcome_issues")
 
 
 def undo_section(ctx: Context) -> None:
@@ -588,20 +621,17 @@ def undo_section(ctx: Context) -> None:
         return
     st.caption(t("import.undo_target", lang, file=target.file_name, when=target.when,
                  user=target.user))
-    if st.button(t("import.undo", lang), icon=":material/undo:", key="import_undo"):
-        try:
-            entry = store.undo(root, st.session_state.get("import_user") or "admin")
-        except store.Busy:
-            st.warning(t("err.busy", lang), icon=":material/hourglass_top:")
-            return
-        except store.StoreError as exc:
-            st.error(t("import.refused", lang, n=len(exc.issues)), icon=":material/block:")
-            st.dataframe(_issues_frame(exc.issues, lang), hide_index=True, width="stretch")
-            return
-        st.session_state["_import_notice"] = t("import.undone", lang, entry=entry.undoes,
-                                               file=entry.file_name)
+    st.button(t("import.undo", lang), icon=":material/undo:", key="import_undo",
+              on_click=_undo_last, args=(lang,))
+
+
+def _undo_last(lang: str) -> None:
+    def run() -> str:
+        entry = store.undo(data_dir(), st.session_state.get("import_user") or "admin")
         st.session_state.pop("_import_plan", None)
-        st.rerun()
+        return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
+
+    _store_outcome(lang, run)
 
 
 def history_section(ctx: Context) -> None:
