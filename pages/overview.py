@@ -46,7 +46,7 @@ with left:
     st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
                                    height=460), width="stretch")
 with right:
-    st.subheader(t("overview.volume", lang))
+    st.subheader(metrics.volume_heading("overview.volume", view.volumes, lang))
     labeled = metrics.label_volumes(ds, view.volumes, lang)
     if labeled.empty:
         empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only

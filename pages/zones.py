@@ -64,6 +64,8 @@ else:
             st.write(f"**{t('zones.level', lang)}**: {profile.level}")
         if profile.illustrative:
             st.warning(profile.source_label, icon=":material/science:")
+        elif profile.imported:
+            st.info(f"{profile.source_label} · {profile.citation}", icon=":material/upload_file:")
         else:
             st.success(f"{profile.source_label} · {profile.citation}",
                        icon=":material/verified:")
@@ -79,11 +81,12 @@ else:
             left, right = st.columns(2)
             scale = charts.color_scale("destination", profile.trend, {})
             with left:
-                st.markdown(f"**{t('zones.trend', lang)}**")
+                st.markdown(f"**{metrics.volume_heading('zones.trend', view.volumes, lang)}**")
                 st.altair_chart(charts.timeseries_chart(
                     profile.trend, "destination", "tonnes", True, lang, scale, ctx.present),
                     width="stretch")
             with right:
-                st.markdown(f"**{t('zones.destinations', lang)}**")
+                st.markdown(
+                    f"**{metrics.volume_heading('zones.destinations', view.volumes, lang)}**")
                 table_with_download(metrics.display_table(profile.destinations, lang),
                                     f"zone-{chosen}-destinations", lang, "profile")

@@ -327,3 +327,34 @@ def test_every_store_code_has_a_message() -> None:
     assert {"stale", "undo_conflict", "too_many_rows"} <= codes
     for code in codes:
         assert f"err.{code}" in STRINGS, code
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_imported_volumes_are_labelled_imported_everywhere(data_copy: Path, lang: str) -> None:
+    from zones import charts, maps, metrics
+    from zones.filters import FilterState, apply_filters
+    from zones.i18n import t
+
+    store.apply(plan(data_copy, VOL_HEADER + NEW_MONTH, mode="replace"))
+    ds = loaded(data_copy)
+    view = apply_filters(ds, FilterState())
+    imported = t("source.imported", lang)
+    labeled = metrics.label_volumes(ds, view.volumes, lang)
+    assert set(labeled["source_label"]) == {imported}
+    series = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
+    spec = charts.timeseries_chart(series, "product", "tonnes", True, lang,
+                                   charts.color_scale("product", labeled,
+                                                      metrics.product_palette(ds))).to_dict()
+    assert spec["title"]["subtitle"] == imported
+    arcs, dests, _ = metrics.routes(ds, view.zones, view.volumes, view.first_exports, lang)
+    assert set(arcs["source_label"]) == set(dests["source_label"]) == {imported}
+    world = maps.world_map(ds.geo, arcs, dests, _, lang).to_dict()
+    assert any(imported in str(layer.get("encoding", {}).get("strokeWidth", {}).get("title"))
+               for layer in world["layer"])
+    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang)
+    assert set(zt["tonnes_source"]) == {imported}
+    heading = metrics.volume_heading("overview.volume", view.volumes, lang)
+    assert t("source.imported_tag", lang) in heading
+    assert t("source.illustrative_tag", lang) not in heading
+    inv = metrics.file_inventory(ds, lang).set_index(t("data.file", lang))
+    assert inv.loc["export_volumes.csv", t("data.imported_rows", lang)] == 1

@@ -186,6 +186,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.lat": ("纬度", "Latitude"),
     # import, history, undo and templates (#6)
     "import.title": ("更新数据", "Update data"),
+    "source.imported_on": ("导入于 {when}（{id}）", "imported {when} ({id})"),
+    "data.imported_rows": ("导入行", "Imported rows"),
+    "source.imported_tag": ("（导入）", "(imported)"),
     "err.bad_mode": ("导入方式“{value}”无效（upsert 或 replace）", "'{value}' is not an import mode (upsert or replace)"),
     "err.too_many_rows": ("文件有 {rows} 行，超过上限 {limit} 行；请分批导入", "The file has {rows} rows, more than the limit of {limit}; import it in parts"),
     "err.upload_too_large": ("文件过大（{size}），上限为 {limit}", "The file is too large ({size}); the limit is {limit}"),
