@@ -215,6 +215,7 @@ def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
                 help=t("filter.product.help", lang) if key == KEY_PRODUCT else None,
             )
         periods = ds.periods
+        _follow_new_periods(periods)  # after an import or undo (#6)
         period = st.select_slider(t("filter.period", lang), periods,
                                   value=(periods[0], periods[-1]), key=KEY_PERIOD,
                                   bind="query-params")
@@ -388,6 +389,19 @@ ADMIN_SECRET = "zones_admin_password"
 ADMIN_ENV = "ZONES_ADMIN_PASSWORD"
 _FAILED_LOGINS = {"n": 0}  # process-wide: a new session does not reset the slowdown
 _KEY_ADMIN = "_import_admin"
+
+
+def _follow_new_periods(periods: list[str]) -> None:
+    """After an import adds months (or an undo removes them), a period slider left at the
+    full range follows the new full range; one pointing at months that are gone resets."""
+    full = (periods[0], periods[-1])
+    old = st.session_state.get("_period_full")
+    st.session_state["_period_full"] = full
+    current = st.session_state.get(KEY_PERIOD)
+    if old is None or tuple(old) == full or current is None:
+        return
+    if tuple(current) == tuple(old) or any(v not in periods for v in current):
+        st.session_state.pop(KEY_PERIOD, None)
 
 
 def _admin_password() -> str:
