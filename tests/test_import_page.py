@@ -131,3 +131,20 @@ def test_admin_problems_table_and_nothing_written(folder: Path,
             row[t("err.col.column", "zh")]) == ("bad.csv", 2, "destination_iso3")
     assert not [b for b in at.button if b.key == "import_apply"]
     assert files(folder) == before
+
+
+def test_another_process_import_shows_on_the_next_rerun(folder: Path) -> None:
+    """The cached dataset is keyed on the files' fingerprint, not cleared by the writer."""
+    at = open_data("en")
+    assert not any("2013" in i.value for i in at.info)
+    from zones.ingest import parse_upload
+    from zones.loading import CsvSource, load
+
+    ds = load(CsvSource(folder)).dataset
+    assert ds is not None
+    store.apply(store.plan_import(parse_upload(GOOD, "other.csv", "export_volumes", ds),
+                                  "upsert", folder, "someone else"))
+    at.run()
+    assert not at.exception
+    assert any("2008-01–2013-01" in i.value for i in at.info), [i.value for i in at.info]
+    assert frame_with(at, t("hist.file", "en")).iloc[0][t("hist.file", "en")] == "other.csv"
