@@ -358,3 +358,19 @@ def test_imported_volumes_are_labelled_imported_everywhere(data_copy: Path, lang
     assert t("source.illustrative_tag", lang) not in heading
     inv = metrics.file_inventory(ds, lang).set_index(t("data.file", lang))
     assert inv.loc["export_volumes.csv", t("data.imported_rows", lang)] == 1
+
+
+def test_imported_zone_profile_says_when(data_copy: Path) -> None:
+    from zones import metrics
+
+    text = ("zone_id,name_zh,name_en,short_zh,short_en,county_adcode,lon,lat,products,level,"
+            "launched,note_zh,note_en\n"
+            "yanji-fungi,延吉木耳示范区,Yanji Fungi Zone,延吉木耳,Yanji fungi,222401,129.5,"
+            "42.9,black_fungus,provincial,2012,,\n")
+    p = plan(data_copy, text, table="zones")
+    store.apply(p)
+    ds = loaded(data_copy)
+    prof = metrics.zone_profile(ds, "yanji-fungi", ds.volumes, "en")
+    assert prof.imported and not prof.illustrative
+    assert prof.source_label == "Imported"
+    assert prof.citation.startswith("imported 20") and p.import_id in prof.citation
