@@ -68,6 +68,7 @@ LOG_COLUMNS: tuple[str, ...] = (
     "added", "changed", "removed", "undoes")
 LOCK_FILE = ".zones-writer.lock"
 MANIFEST = "manifest.json"
+PENDING = "pending"  # history/pending: the id of a change being swapped in (one stat to check)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 SAMPLE_ROWS = 500  # rows of each kind kept for the preview
@@ -551,6 +552,7 @@ def _record(root: Path, entry_id: str, writes: Mapping[str, bytes | None],
                        "after": None if data is None else sha256(data)}
     manifest["files"] = files
     write_atomic(hist / MANIFEST, json.dumps(manifest, indent=1).encode())
+    write_atomic(_history(root) / PENDING, entry_id.encode())
     _swap(root, writes, hooks=True)
     log = _read_log(root)
     row = pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in log_row.items()}],
@@ -559,6 +561,7 @@ def _record(root: Path, entry_id: str, writes: Mapping[str, bytes | None],
                  frame_csv_bytes(pd.concat([log, row], ignore_index=True)))
     manifest["pending"] = False
     write_atomic(hist / MANIFEST, json.dumps(manifest, indent=1).encode())
+    (_history(root) / PENDING).unlink(missing_ok=True)
 
 
 def recover(root: Path) -> list[str]:
@@ -567,7 +570,7 @@ def recover(root: Path) -> list[str]:
     Called by every writer under the lock; returns the entries rolled back.
     """
     hist_root = _history(root)
-    if not hist_root.is_dir():
+    if not needs_recovery(root):
         return []
     logged = set(_read_log(root)["entry_id"].dropna())
     rolled = []
@@ -589,6 +592,7 @@ def recover(root: Path) -> list[str]:
             rolled.append(entry.name)
         manifest["pending"] = False
         write_atomic(manifest_path, json.dumps(manifest, indent=1).encode())
+    (hist_root / PENDING).unlink(missing_ok=True)
     return rolled
 
 
@@ -604,16 +608,8 @@ def recover_if_idle(root: Path) -> None:
 
 
 def needs_recovery(root: Path) -> bool:
-    hist_root = _history(root)
-    if not hist_root.is_dir():
-        return False
-    for manifest_path in hist_root.glob(f"*/{MANIFEST}"):
-        try:
-            if json.loads(manifest_path.read_text(encoding="utf-8")).get("pending"):
-                return True
-        except (OSError, ValueError):
-            continue
-    return False
+    """One ``stat``: cheap enough for every rerun of every app process."""
+    return (_history(root) / PENDING).exists()
 
 
 def _current_sha(root: Path, name: str) -> str | None:
