@@ -94,3 +94,36 @@ def test_default_folder_is_zones_data_dir(data_copy: Path, upload: Path,
     monkeypatch.setenv("ZONES_DATA_DIR", str(data_copy))
     assert main(["import", str(upload), "--table", "export_volumes"]) == 0
     assert len(store.history(data_copy)) == 1
+
+
+def test_read_only_folder_exit_1_and_unchanged(data_copy: Path, upload: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions")
+    before = files(data_copy)
+    data_copy.chmod(0o555)
+    try:
+        assert main(["import", str(upload), "--table", "export_volumes", "--data-dir",
+                     str(data_copy), "--lang", "en"]) == 1
+    finally:
+        data_copy.chmod(0o755)
+    assert "cannot be written" in capsys.readouterr().out
+    assert files(data_copy) == before
+
+
+def test_write_failure_is_reported_not_raised(data_copy: Path, upload: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    before = files(data_copy)
+
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_swap", full)
+    assert main(["import", str(upload), "--table", "export_volumes", "--data-dir",
+                 str(data_copy), "--lang", "en"]) == 1
+    assert "No space left on device" in capsys.readouterr().out
+    assert files(data_copy) == before
+    assert not [p for p in (data_copy / "history").glob("*") if p.is_dir()]

@@ -94,6 +94,10 @@ def run_import(args: argparse.Namespace) -> int:
     except store.StoreError as exc:
         _problems(exc.issues, lang)
         return 1
+    except OSError as exc:
+        _problems([Issue(str(root), None, None, "write_failed",
+                         {"detail": exc.strerror or str(exc)})], lang)
+        return 1
     print(t("import.applied", lang, entry=entry.entry_id))
     return 0
 
@@ -116,6 +120,10 @@ def run_undo(args: argparse.Namespace) -> int:
         return 1
     except store.StoreError as exc:
         _problems(exc.issues, lang)
+        return 1
+    except OSError as exc:
+        _problems([Issue(str(_root(args)), None, None, "write_failed",
+                         {"detail": exc.strerror or str(exc)})], lang)
         return 1
     print(t("import.undone", lang, entry=entry.undoes, file=entry.file_name))
     return 0

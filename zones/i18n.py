@@ -197,6 +197,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.import_id_forbidden": ("只有导入的行才能带 import_id（“{value}”）", "Only imported rows carry an import_id ('{value}')"),
     "err.stale": ("预览之后数据已被修改；请重新检查后再应用", "The data changed after this preview; check the file again before applying"),
     "err.busy": ("另一项导入或撤销正在进行，请稍后重试", "Another import or undo is being applied; try again in a moment"),
+    "err.write_failed": ("无法写入数据文件夹（{detail}）；原有文件保持不变", "The data folder cannot be written ({detail}); the existing files are unchanged"),
     "err.nothing_to_undo": ("没有可以撤销的更改", "There is no change to undo"),
     "err.undo_conflict": ("该文件在上次导入之后被改动过，撤销会丢失这些改动，因此未执行", "This file was changed after the last import; undoing would lose those changes, so nothing was done"),
     "hist.when": ("时间（UTC）", "When (UTC)"),

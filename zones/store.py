@@ -35,6 +35,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -543,15 +544,19 @@ def _record(root: Path, entry_id: str, writes: Mapping[str, bytes | None],
     hist.mkdir(parents=True, exist_ok=False)
     manifest: dict[str, object] = {"entry_id": entry_id, "pending": True, "files": {}}
     files: dict[str, dict[str, str | None]] = {}
-    for name, data in writes.items():
-        old = root / name
-        before = old.read_bytes() if old.exists() else None
-        if before is not None:
-            write_atomic(hist / name, before)
-        files[name] = {"before": None if before is None else sha256(before),
-                       "after": None if data is None else sha256(data)}
-    manifest["files"] = files
-    write_atomic(hist / MANIFEST, json.dumps(manifest, indent=1).encode())
+    try:
+        for name, data in writes.items():
+            old = root / name
+            before = old.read_bytes() if old.exists() else None
+            if before is not None:
+                write_atomic(hist / name, before)
+            files[name] = {"before": None if before is None else sha256(before),
+                           "after": None if data is None else sha256(data)}
+        manifest["files"] = files
+        write_atomic(hist / MANIFEST, json.dumps(manifest, indent=1).encode())
+    except OSError:
+        shutil.rmtree(hist, ignore_errors=True)  # nothing was swapped: leave no trace
+        raise
     write_atomic(_history(root) / PENDING, entry_id.encode())
     _swap(root, writes, hooks=True)
     log = _read_log(root)

@@ -593,6 +593,9 @@ def _store_outcome(lang: str, action: Callable[[], str]) -> None:
         st.session_state["_import_outcome"] = ("busy", t("err.busy", lang))
     except store.StoreError as exc:
         st.session_state["_import_outcome"] = ("error", exc.issues)
+    except OSError as exc:  # read-only folder, disk full…: said plainly, nothing half-written
+        st.session_state["_import_outcome"] = ("error", [Issue(
+            str(data_dir()), None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
 
 
 def _apply_plan(lang: str) -> None:
