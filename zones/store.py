@@ -383,7 +383,8 @@ def _remap(issues: list[Issue], table: str, origin: list[int | None], parsed: Pa
         if k not in seen:
             seen.add(k)
             out.append(issue)
-    return out
+    # The uploaded file first, in line order: the officer fixes it top to bottom.
+    return sorted(out, key=lambda i: (i.file != parsed.file_name, i.file, i.line or 0))
 
 
 def plan_import(parsed: Parsed, mode: str, root: Path, user: str,

@@ -161,3 +161,35 @@ def test_import_round_trip(page: Page, import_app: tuple[str, Path], screenshot_
     expect(summary(page)).to_contain_text("2008")
     expect(summary(page)).not_to_contain_text("2013")
     expect(title(page)).to_have_text("Export volumes")
+
+
+def test_refused_upload_lists_problems_in_chinese(page: Page, import_app: tuple[str, Path],
+                                                  screenshot_dir: Path, tmp_path: Path) -> None:
+    base, data = import_app
+    before = {p.name: p.read_bytes() for p in data.glob("*.csv")}
+    page.goto(f"{base}/data")
+    wait_idle(page)
+    m = main(page)
+    m.get_by_label("管理员密码").fill("wrong")
+    m.get_by_role("button", name="登录以更新数据").click()
+    wait_idle(page)
+    expect(m.get_by_text(re.compile("^密码不正确"))).to_be_visible()
+    expect(m.locator('[data-testid="stFileUploader"]')).to_have_count(0)
+    m.get_by_label("管理员密码").fill(PASSWORD)
+    m.get_by_role("button", name="登录以更新数据").click()
+    wait_idle(page)
+    m.locator('[data-testid="stSelectbox"]').filter(has_text="数据表").click()
+    page.get_by_role("option", name=re.compile("月度出口量")).click()
+    wait_idle(page)
+    bad = tmp_path / "四月.csv"
+    bad.write_text("period,zone_id,product_id,destination_iso3,tonnes,value_usd,consignments\n"
+                   "2013-04,dehui-poultry,poultry_meat,XXX,5,100,1\n"
+                   "2013-04,dehui-poultry,poultry_meat,JPN,-5,100,1\n", encoding="utf-8")
+    m.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(bad))
+    expect(m.get_by_text(re.compile(r"^发现 \d+ 个问题，未写入任何数据"))).to_be_visible(
+        timeout=60_000)
+    wait_idle(page)
+    expect(m.get_by_role("button", name="下载问题清单（CSV）")).to_be_visible()
+    expect(m.get_by_role("button", name="应用更改")).to_have_count(0)
+    assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
+    page.screenshot(path=str(screenshot_dir / "import-6-problems-zh.png"), full_page=True)
