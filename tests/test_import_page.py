@@ -148,3 +148,19 @@ def test_another_process_import_shows_on_the_next_rerun(folder: Path) -> None:
     assert not at.exception
     assert any("2008-01–2013-01" in i.value for i in at.info), [i.value for i in at.info]
     assert frame_with(at, t("hist.file", "en")).iloc[0][t("hist.file", "en")] == "other.csv"
+
+
+def test_table_choice_survives_a_page_switch(folder: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    monkeypatch.setenv(ui.ADMIN_ENV, PASSWORD)
+    at = login(open_data("en"), PASSWORD)
+    at.selectbox(key="import_table").set_value("export_volumes")
+    at.radio(key="import_mode").set_value("replace")
+    at.run()
+    at.switch_page("pages/overview.py")
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="import_table").value == "export_volumes"
+    assert at.radio(key="import_mode").value == "replace"

@@ -537,11 +537,15 @@ def import_section(ctx: Context) -> None:
     root = data_dir()
     st.caption(t("import.intro", lang))
     _show_outcome(lang)
+    for key in ("import_table", "import_mode"):  # kept across a page switch
+        if key not in st.session_state and f"_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_{key}"]
     a, b, c = st.columns([2, 2, 2])
     table = a.selectbox(t("import.table", lang), list(TABLES), key="import_table",
                         format_func=lambda v: t(f"import.table.{v}", lang))
     mode = b.radio(t("import.mode", lang), list(store.MODES), key="import_mode",
                    format_func=lambda v: t(f"import.mode.{v}", lang))
+    st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
     user = c.text_input(t("import.user", lang), value="admin", key="import_user",
                         max_chars=60).strip() or "admin"
     fp = store.data_fingerprint(root)
