@@ -4,14 +4,21 @@ import streamlit as st
 
 from zones import metrics
 from zones.i18n import t
-from zones.ui import context, csv_bytes, header, illustrative_banner
+from zones.ui import (
+    context,
+    csv_bytes,
+    header,
+    history_section,
+    illustrative_banner,
+    import_section,
+)
 
 ctx = context()
 if ctx is None:
     st.stop()
 ds, lang = ctx.ds, ctx.lang
 header(ctx, "page.data")
-illustrative_banner(ctx, True)
+illustrative_banner(ctx, metrics.dataset_has_illustrative(ds))
 
 st.subheader(t("data.sources", lang))
 st.dataframe(metrics.file_inventory(ds, lang), hide_index=True, width="stretch")
@@ -27,3 +34,6 @@ cols = st.columns(4)
 for i, (name, frame) in enumerate(metrics.downloadable_files(ds).items()):
     cols[i % 4].download_button(name, csv_bytes(frame), file_name=name, mime="text/csv",
                                 icon=":material/download:", key=f"dl-file-{name}")
+
+import_section(ctx)
+history_section(ctx)

@@ -48,7 +48,7 @@ with right:
     else:
         first_export_list(ds, cards, lang)
 
-st.subheader(t("overview.volume", lang))
+st.subheader(metrics.volume_heading("overview.volume", view.volumes, lang))
 labeled = metrics.label_volumes(ds, view.volumes, lang)
 if labeled.empty:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")

@@ -38,7 +38,8 @@ scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
 series = metrics.timeseries(labeled, by, measure, yearly)
 st.altair_chart(charts.timeseries_chart(series, by, measure, yearly, lang, scale, ctx.present),
                 width="stretch")
-st.caption(t("vol.prelaunch", lang))
+if view.shows_illustrative:
+    st.caption(t("vol.prelaunch", lang))
 with st.expander(t("vol.data", lang)):
     table_with_download(metrics.display_table(series, lang), f"timeseries-{by}-{measure}",
                         lang, "series")

@@ -66,6 +66,9 @@ else:
             st.write(f"**{t('zones.level', lang)}**: {plain(profile.level)}")
         if profile.illustrative:
             st.warning(plain(profile.source_label), icon=":material/science:")
+        elif profile.imported:
+            st.info(plain(f"{profile.source_label} · {profile.citation}", limit=2000),
+                    icon=":material/upload_file:")
         else:
             st.success(plain(f"{profile.source_label} · {profile.citation}", limit=2000),
                        icon=":material/verified:")
@@ -82,11 +85,12 @@ else:
             left, right = st.columns(2)
             scale = charts.color_scale("destination", profile.trend, {})
             with left:
-                st.markdown(f"**{t('zones.trend', lang)}**")
+                st.markdown(f"**{metrics.volume_heading('zones.trend', view.volumes, lang)}**")
                 st.altair_chart(charts.timeseries_chart(
                     profile.trend, "destination", "tonnes", True, lang, scale, ctx.present),
                     width="stretch")
             with right:
-                st.markdown(f"**{t('zones.destinations', lang)}**")
+                st.markdown(
+                    f"**{metrics.volume_heading('zones.destinations', view.volumes, lang)}**")
                 table_with_download(metrics.display_table(profile.destinations, lang),
                                     f"zone-{chosen}-destinations", lang, "profile")

@@ -151,6 +151,11 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "vol.": ("monthly", "yearly"),
     "overview.platform.": ("1", "2", "3", "4"),
     "err.": tuple(sorted(error_codes())),
+    # import, history, templates (#6)
+    "import.table.": ("zones", "products", "destinations", "export_volumes"),
+    "import.mode.": ("upsert", "replace"),
+    "hist.action.": ("import", "undo"),
+    "tpl.format.": ("str", "int", "float"),
 }
 
 

@@ -165,8 +165,10 @@ def test_representative_points_skip_features_without_geometry() -> None:
 
 def test_source_scale() -> None:
     scale = maps.source_scale("zh").to_dict()
-    assert scale["domain"] == ["报告事实", "示意数据（非事实）"]
-    assert scale["range"] == ["diamond", "circle"]
+    assert scale["domain"] == ["报告事实", "示意数据（非事实）", "导入数据"]
+    assert scale["range"] == ["diamond", "circle", "square"]
+    shown = maps.source_scale("en", {"report", "imported"}).to_dict()
+    assert shown["domain"] == ["Report fact", "Imported"]
 
 
 # -- labelled maps (#9) ------------------------------------------------------------------

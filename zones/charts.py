@@ -15,9 +15,14 @@ from zones.model import CATEGORIES, CATEGORY_COLORS
 FONT_SIZES = {"normal": (12, 16), "present": (18, 24)}
 
 
-def _title(text: str, lang: str, illustrative: bool) -> alt.TitleParams:
-    sub = t("source.illustrative", lang) if illustrative else ""
-    return alt.TitleParams(text=text, subtitle=sub, subtitleColor="#B00020", anchor="start")
+def _title(text: str, lang: str, data: pd.DataFrame) -> alt.TitleParams:
+    """The subtitle names the source(s) of what is drawn; red when any is illustrative."""
+    labels = (sorted(set(data["source_label"].dropna())) if "source_label" in data
+              else [t("source.illustrative", lang)])
+    illus = t("source.illustrative", lang)
+    color = "#B00020" if illus in labels or not labels else "#1B5E20"
+    return alt.TitleParams(text=text, subtitle=" + ".join(labels) or illus,
+                           subtitleColor=color, anchor="start")
 
 
 def _measure_title(measure: str, lang: str) -> str:
@@ -58,7 +63,7 @@ def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, la
             alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.timeseries", lang), lang, True), height=380)
+    ).properties(title=_title(t("vol.timeseries", lang), lang, data), height=380)
     return _sized(chart, present)
 
 
@@ -77,7 +82,7 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.ranking", lang), lang, True),
+    ).properties(title=_title(t("vol.ranking", lang), lang, data),
                  height=max(160, 30 * len(data)))
     return _sized(chart, present)
 
@@ -101,7 +106,7 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
         text=alt.Text("growth:Q", format="+.1%"),
     )
     chart = alt.layer(bars, labels).properties(
-        title=_title(t("vol.yoy", lang), lang, True), height=300)
+        title=_title(t("vol.yoy", lang), lang, data), height=300)
     return _sized(chart, present)
 
 
@@ -121,7 +126,7 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.breakdown", lang), lang, True),
+    ).properties(title=_title(t("vol.breakdown", lang), lang, data),
                  height=max(160, 30 * len(data)))
     return _sized(chart, present)
 

@@ -18,7 +18,7 @@ from zones.i18n import DEFAULT_LANG, LANGS
 # Modules of ``zones`` with a ``register(subparsers)``; one line per concern.
 COMMAND_MODULES: tuple[str, ...] = (
     "cli_validate",  # validate
-    # import / history / undo (#6)
+    "cli_store",  # import / history / undo (#6)
     # brief (#7)
     # sql-load (#8)
     "cli_serve",  # serve: streamlit run app.py, offline from the start (#10)

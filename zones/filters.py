@@ -42,7 +42,9 @@ class View:
 
     @property
     def shows_illustrative(self) -> bool:
-        return bool((self.zones["source"] == "illustrative").any() or len(self.volumes))
+        # Read from the source column: imported volumes are not illustrative (#6).
+        return bool((self.zones["source"] == "illustrative").any()
+                    or (self.volumes["source"] == "illustrative").any())
 
 
 def _zone_mask(zones: pd.DataFrame, f: FilterState) -> pd.Series:

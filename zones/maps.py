@@ -76,8 +76,9 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
                         scale=source_scale(lang, set(zones["source"]) or None),
                         legend=alt.Legend(orient="right", symbolFillColor="#777",
                                           labelLimit=260)),
-        size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · "
-                       f"{t('source.illustrative', lang)}",
+        size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · " + (
+                       str(zones["tonnes_source"].iloc[0]) if "tonnes_source" in zones
+                       and len(zones) else t("source.illustrative", lang)),
                        scale=alt.Scale(range=[120, 1100], zero=True),
                        legend=alt.Legend(orient="bottom", direction="horizontal",
                                          titleLimit=600, tickCount=4))
@@ -129,7 +130,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
             longitude="lon:Q", latitude="lat:Q", longitude2="dest_lon:Q", latitude2="dest_lat:Q",
             strokeWidth=alt.StrokeWidth("tonnes:Q", scale=alt.Scale(range=[0.6, 7]),
                                         title=f"{t('col.tonnes', lang)} · "
-                                        f"{t('source.illustrative', lang)}"),
+                                        f"{arcs['source_label'].iloc[0]}"),
             tooltip=[alt.Tooltip("origin:N", title=t("col.zone", lang)),
                      alt.Tooltip("destination:N", title=t("col.destination", lang)),
                      alt.Tooltip("tonnes:Q", title=t("col.tonnes", lang), format=",.1f"),

@@ -14,12 +14,34 @@ import pandas as pd
 
 from zones.filters import View
 from zones.i18n import fmt_percent, fmt_quantity, name_col, t
-from zones.model import FILES, Dataset, product_colors
+from zones.model import FILES, SOURCES, Dataset, product_colors
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
 Dim = Literal["product", "destination", "zone"]
 MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
 DIMS: tuple[str, ...] = ("product", "destination", "zone")
+
+
+def sources_label(sources: pd.Series, lang: str) -> str:
+    """The source(s) of aggregated rows, e.g. 'Illustrative (not a fact)' or 'Imported'.
+
+    Totals over volumes inherit the sources of what they add up (illustrative, imported,
+    or both), so a chart of imported data never says "illustrative" and vice versa.
+    """
+    present = set(sources.dropna())
+    shown = [s for s in SOURCES if s in present] or ["illustrative"]
+    return " + ".join(t(f"source.{s}", lang) for s in shown)
+
+
+def volume_heading(key: str, volumes: pd.DataFrame, lang: str) -> str:
+    """A volume heading tagged with what the volumes are: '(illustrative)' or '(imported)'."""
+    text = t(key, lang)
+    if any_illustrative(volumes) or volumes.empty:
+        return text
+    plain = text.replace(t("source.illustrative_tag", lang), "").rstrip()
+    if "source" in volumes and (volumes["source"] == "imported").any():
+        return plain + ("" if lang == "zh" else " ") + t("source.imported_tag", lang)
+    return plain
 
 
 def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -129,6 +151,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
         "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
         "source": zones["source"],
         "fact_id": zones["fact_id"].fillna(""),
+        "tonnes_source": sources_label(volumes["source"], lang),
     })
     return out.reset_index(drop=True)
 
@@ -142,7 +165,7 @@ def destination_totals(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.Data
     out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)
     out.insert(0, "rank", range(1, len(out) + 1))
     out["tonnes"] = out["tonnes"].astype(float).round(1)
-    out["source_label"] = t("source.illustrative", lang)
+    out["source_label"] = sources_label(volumes["source"], lang)
     return out.reset_index(drop=True)
 
 
@@ -181,7 +204,7 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     zone_names = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))  # full names
     zone_xy = {z: (float(x), float(y)) for z, x, y in
                zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
-    illus = t("source.illustrative", lang)
+    illus = sources_label(volumes["source"], lang)
     arcs = (volumes.assign(zone_id=volumes["zone_id"].fillna(""))
             .groupby(["zone_id", "destination_iso3"], as_index=False)["tonnes"].sum())
     arcs = arcs[arcs["destination_iso3"].isin(pts)]
@@ -268,6 +291,11 @@ def any_illustrative(frame: pd.DataFrame) -> bool:
     return bool((frame["source"] == "illustrative").any()) if "source" in frame else False
 
 
+def dataset_has_illustrative(ds: Dataset) -> bool:
+    """Any illustrative row in any file (the Data page shows and offers them all)."""
+    return any(any_illustrative(f) for f in downloadable_files(ds).values())
+
+
 def figures_by_platform(figures: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
     """The report's figures grouped by its four platforms, in the report's order."""
     return [(int(p), g) for p, g in figures.groupby("platform", sort=True)]
@@ -330,6 +358,7 @@ class Profile:
     note: str
     trend: pd.DataFrame
     destinations: pd.DataFrame
+    imported: bool = False
 
 
 def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) -> Profile:
@@ -350,7 +379,8 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) ->
         national=z["level"] == "national_first_batch",
         illustrative=z["source"] == "illustrative",
         source_label=t(f"source.{z['source']}", lang),
-        citation=citation(ds, str(z["fact_id"]), lang) if pd.notna(z["fact_id"]) else "",
+        citation=(citation(ds, str(z["fact_id"]), lang) if pd.notna(z["fact_id"])
+                  else import_note(z.get("import_id"), lang)),
         products=("、" if lang == "zh" else ", ").join(pnames[p] for p in z["product_list"]),
         county=str(z["county_zh" if lang == "zh" else "county_en"]),
         prefecture=str(z["prefecture_zh" if lang == "zh" else "prefecture_en"]),
@@ -358,7 +388,18 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) ->
         note=str(z["note_zh" if lang == "zh" else "note_en"]),
         trend=timeseries(own, "destination", "tonnes", yearly=True),
         destinations=dests,
+        imported=z["source"] == "imported",
     )
+
+
+def import_note(import_id: object, lang: str) -> str:
+    """'imported 2026-11-26 08:30 UTC (imp-…)': when, read from the import's id."""
+    text = "" if import_id is None or pd.isna(import_id) else str(import_id)
+    if not text.startswith("imp-") or len(text) < 20:
+        return text
+    d = text[4:19]
+    when = f"{d[0:4]}-{d[4:6]}-{d[6:8]} {d[9:11]}:{d[11:13]} UTC"
+    return t("source.imported_on", lang, when=when, id=text)
 
 
 def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
@@ -380,14 +421,16 @@ def file_inventory(ds: Dataset, lang: str) -> pd.DataFrame:
         if "source" in frame.columns:
             report = int((frame["source"] == "report").sum())
             illus = int((frame["source"] == "illustrative").sum())
+            imported = int((frame["source"] == "imported").sum())
         else:  # only facts.csv and report_figures.csv: the report's own content
-            report, illus = len(frame), 0
+            report, illus, imported = len(frame), 0, 0
         rows.append({
             t("data.file", lang): name,
             t("data.meaning", lang): spec.doc_zh if lang == "zh" else spec.doc_en,
             t("data.rows", lang): len(frame),
             t("data.report_rows", lang): report,
             t("data.illustrative_rows", lang): illus,
+            t("data.imported_rows", lang): imported,
         })
     return pd.DataFrame(rows)
 

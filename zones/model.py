@@ -15,7 +15,9 @@ import pandas as pd
 
 Kind = Literal["str", "int", "float"]
 
-SOURCES: tuple[str, ...] = ("report", "illustrative")
+# imported: rows an officer loaded through ``python -m zones import`` or the Data page (#6);
+# each carries an ``import_id`` naming the file, its SHA-256, who and when (data/imports.csv).
+SOURCES: tuple[str, ...] = ("report", "illustrative", "imported")
 LEVELS: tuple[str, ...] = ("provincial", "national_first_batch")
 CATEGORIES: tuple[str, ...] = (
     "meat", "deer", "ginseng", "fruit", "vegetables", "grain_oil", "fungi",
@@ -31,7 +33,9 @@ CATEGORY_COLORS: dict[str, str] = {
     "fungi": "#332288",
 }
 # How a row's source is drawn on maps: facts solid, illustrative rows hollow.
-SOURCE_SHAPES: dict[str, str] = {"report": "diamond", "illustrative": "circle"}
+# Imported rows are squares: neither a report fact nor made up.
+SOURCE_SHAPES: dict[str, str] = {"report": "diamond", "illustrative": "circle",
+                                 "imported": "square"}
 QUALIFIERS: tuple[str, ...] = ("exact", "more_than", "approximately")
 UNITS: tuple[str, ...] = (
     "measures", "enterprises", "consignments", "usd", "zones", "memoranda", "routes",
@@ -57,6 +61,9 @@ def last_year() -> int:
     return date.today().year + 1
 
 
+IMPORT_ID_RE = r"^imp-\d{8}t\d{6}z-[0-9a-f]{8}$"
+
+
 @dataclass(frozen=True)
 class Col:
     """One CSV column: its type, whether it may be empty, and its allowed values."""
@@ -75,6 +82,9 @@ class Col:
     list_sep: str | None = None
     doc_en: str = ""
     doc_zh: str = ""
+    # The column may be absent from the file (the bundled files predate it); when present
+    # it is checked like any other.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,14 +98,24 @@ class FileSpec:
 
     @property
     def column_names(self) -> list[str]:
+        """The columns every copy of the file has (optional ones left out)."""
+        return [c.name for c in self.columns if not c.optional]
+
+    @property
+    def all_column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
 
-_SRC = Col("source", allowed=SOURCES, doc_en="report or illustrative",
-           doc_zh="report（报告）或 illustrative（示意）")
+_SRC = Col("source", allowed=SOURCES, doc_en="report, illustrative or imported",
+           doc_zh="report（报告）、illustrative（示意）或 imported（导入）")
 _FACT = Col("fact_id", required=False, pattern=FACT_ID_RE,
             doc_en="FACTS.md id; present exactly when source=report",
             doc_zh="FACTS.md 编号；仅当 source=report 时填写")
+_IMPORT = Col("import_id", required=False, pattern=IMPORT_ID_RE, optional=True,
+              doc_en="for source=imported: the import in data/imports.csv (file, SHA-256, "
+                     "who, when); the column may be absent",
+              doc_zh="source=imported 的行：data/imports.csv 中的导入记录（文件、SHA-256、"
+                     "导入人、时间）；该列可以不存在")
 
 FILES: dict[str, FileSpec] = {
     spec.name: spec
@@ -129,6 +149,7 @@ FILES: dict[str, FileSpec] = {
                 _FACT,
                 Col("note_zh", required=False, doc_en="note in Chinese", doc_zh="中文说明"),
                 Col("note_en", required=False, doc_en="note in English", doc_zh="英文说明"),
+                _IMPORT,
             ),
             doc_en="The 16 demonstration zones", doc_zh="16 个示范区",
         ),
@@ -146,6 +167,7 @@ FILES: dict[str, FileSpec] = {
                     doc_zh="以“;”分隔的 HS 编码前缀（如 1211.20），用于识别海关数据"),
                 _SRC,
                 _FACT,
+                _IMPORT,
             ),
             doc_en="Products and their categories", doc_zh="产品及类别",
         ),
@@ -158,6 +180,7 @@ FILES: dict[str, FileSpec] = {
                 Col("name_en", unique=True, doc_en="name in English", doc_zh="英文名称"),
                 _SRC,
                 _FACT,
+                _IMPORT,
             ),
             doc_en="Every destination country that appears anywhere",
             doc_zh="出现过的所有目的地国家",
@@ -198,6 +221,7 @@ FILES: dict[str, FileSpec] = {
                     doc_en="number of consignments (批)",
                     doc_zh="批次"),
                 _SRC,
+                _IMPORT,
             ),
             key=("period", "zone_id", "product_id", "destination_iso3"),
             doc_en="Monthly export volumes", doc_zh="月度出口量",

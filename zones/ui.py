@@ -7,7 +7,10 @@ Nothing here passes data from a file or a user into HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hmac
+import os
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from zones import safe
+from zones import safe, store
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.loading import CsvSource, LoadResult, data_dir, load
@@ -24,6 +27,7 @@ from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.metrics import DIMS, MEASURES
 from zones.model import CATEGORIES, Dataset
 from zones.offline import keep_streamlit_offline
+from zones.validation import Issue
 
 # URL keys of every bound widget: the filter, the language, and page-level view options.
 KEY_LANG, KEY_PRESENT = "lang", "present"
@@ -55,16 +59,20 @@ PRINT_CSS = """
 """
 
 
-@st.cache_resource(show_spinner=False)
-def _load_cached(root: str) -> LoadResult:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_cached(root: str, fingerprint: tuple[tuple[str, int, int], ...]) -> LoadResult:
     # cache_resource, not cache_data: the dataset is read-only for every page, and
     # cache_data's copy per rerun cost ~44 ms (bench: pickle round trip of LoadResult).
+    # ``fingerprint`` (mtime + size of every file) is part of the key, so an import
+    # applied by any process is picked up by every process on its next rerun.
     return load(CsvSource(Path(root)))
 
 
 def load_data() -> LoadResult:
     """The one cached load of the data folder; every page reads through it."""
-    return _load_cached(str(data_dir()))
+    root = data_dir()
+    store.recover_if_idle(root)  # an import killed between its file swaps is rolled back
+    return _load_cached(str(root), store.data_fingerprint(root))
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,7 @@ def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
                 help=t("filter.product.help", lang) if key == KEY_PRODUCT else None,
             )
         periods = ds.periods
+        _follow_new_periods(periods)  # after an import or undo (#6)
         period = st.select_slider(t("filter.period", lang), periods,
                                   value=(periods[0], periods[-1]), key=KEY_PERIOD,
                                   bind="query-params")
@@ -474,6 +483,296 @@ def forget_unknown_url_keys(ds: Dataset, keys: list[str]) -> None:
     for key in keys:
         if key not in known and key in st.query_params:
             del st.query_params[key]
+
+
+
+# --- import (#6) ---
+# The "Update data" part of the Data page. Shown only when an admin password is configured
+# (st.secrets["zones_admin_password"] or $ZONES_ADMIN_PASSWORD) and entered; viewers never
+# get the widgets, the upload or the apply/undo buttons.
+ADMIN_SECRET = "zones_admin_password"
+ADMIN_ENV = "ZONES_ADMIN_PASSWORD"
+_FAILED_LOGINS = {"n": 0}  # process-wide: a new session does not reset the slowdown
+_KEY_ADMIN = "_import_admin"
+
+
+def _follow_new_periods(periods: list[str]) -> None:
+    """After an import adds months (or an undo removes them), a period slider left at the
+    full range follows the new full range; one pointing at months that are gone resets."""
+    full = (periods[0], periods[-1])
+    old = st.session_state.get("_period_full")
+    st.session_state["_period_full"] = full
+    current = st.session_state.get(KEY_PERIOD)
+    if old is None or tuple(old) == full or current is None:
+        return
+    if tuple(current) == tuple(old) or any(v not in periods for v in current):
+        st.session_state.pop(KEY_PERIOD, None)
+
+
+def _admin_password() -> str:
+    try:
+        secret = st.secrets.get(ADMIN_SECRET)
+    except Exception:  # no secrets.toml at all: Streamlit raises, editing is just off
+        secret = None
+    return str(secret or os.environ.get(ADMIN_ENV) or "")
+
+
+def editing_configured() -> bool:
+    return bool(_admin_password())
+
+
+def _try_login() -> None:
+    """Button callback (runs before the rerun, so no rerun can swallow the click)."""
+    given = str(st.session_state.get("_import_pw") or "")
+    st.session_state["_import_pw"] = ""
+    misses = _FAILED_LOGINS["n"]
+    if misses >= 3:  # a few wrong tries slow every next one, for every session
+        time.sleep(min(2 ** (misses - 2), 30))
+    if hmac.compare_digest(given.encode(), _admin_password().encode()):
+        _FAILED_LOGINS["n"] = 0
+        st.session_state[_KEY_ADMIN] = True
+        st.session_state.pop("_import_login_failed", None)
+    else:
+        _FAILED_LOGINS["n"] = misses + 1
+        st.session_state["_import_login_failed"] = True
+
+
+def _login(lang: str) -> bool:
+    """Password field; constant-time compare; after 3 misses each try waits longer."""
+    if st.session_state.get(_KEY_ADMIN):
+        return True
+    with st.container(border=True):
+        st.text_input(t("import.password", lang), type="password", key="_import_pw")
+        st.button(t("import.login", lang), icon=":material/lock_open:", key="import_login",
+                  on_click=_try_login)
+    if st.session_state.get("_import_login_failed"):  # kept until the next try
+        st.error(t("import.wrong_password", lang), icon=":material/lock:")
+    return False
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _template_bytes(table: str, lang: str, with_data: bool, root: str,
+                    fingerprint: tuple[tuple[str, int, int], ...]) -> bytes:
+    from zones.templates import build_template
+
+    result = load_data()
+    rows = store.read_table(Path(root), table) if with_data else None
+    assert result.dataset is not None
+    return build_template(table, lang, result.dataset, rows)
+
+
+def _issues_frame(issues: Sequence[Issue], lang: str) -> pd.DataFrame:
+    return pd.DataFrame([i.as_row(lang) for i in issues])
+
+
+def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user: str
+              ) -> store.Plan:
+    """Parse and check an upload once per (file, table, mode, data version), with progress."""
+    from zones.templates import read_upload
+
+    root = data_dir()
+    key = (store.sha256(data), name, table, mode, user, store.data_fingerprint(root))
+    cached = st.session_state.get("_import_plan")
+    if cached and cached[0] == key:
+        return cached[1]
+    lang = ctx.lang
+    bar = st.progress(0.0, text=t("import.progress.read", lang))
+    parsed = read_upload(data, name, table, ctx.ds)
+    bar.progress(0.4, text=t("import.progress.check", lang, rows=(
+        0 if parsed.frame is None else len(parsed.frame))))
+    plan = store.plan_import(parsed, mode, root, user)
+    bar.progress(1.0, text=t("import.progress.done", lang))
+    bar.empty()
+    st.session_state["_import_plan"] = (key, plan)
+    st.session_state.pop("_import_outcome", None)
+    return plan
+
+
+def _show_mapping(plan: store.Plan, lang: str) -> None:
+    parsed = plan.parsed
+    rows = [{t("import.col.header", lang): m.header, t("import.col.column", lang): m.column,
+             t("import.col.factor", lang): "" if m.factor == 1 else f"×{m.factor:g}"}
+            for m in parsed.columns]
+    rows += [{t("import.col.header", lang): h, t("import.col.column", lang):
+              t("import.ignored", lang), t("import.col.factor", lang): ""}
+             for h in parsed.unmatched]
+    st.markdown(f"**{t('import.mapping', lang)}**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="import_mapping")
+    if parsed.skipped:
+        st.caption(t("import.skipped", lang, lines=", ".join(
+            f"{s.line} ({s.reason})" for s in parsed.skipped[:50])))
+
+
+def _show_preview(plan: store.Plan, lang: str) -> None:
+    d = plan.diff
+    assert d is not None
+    st.markdown(f"**{t('import.preview', lang)}**")
+    cols = st.columns(4)
+    for col, (k, v) in zip(cols, (("import.added", d.added), ("import.changed", d.changed),
+                                  ("import.removed", d.removed),
+                                  ("import.unchanged", d.unchanged)), strict=True):
+        col.metric(t(k, lang), f"{v:,}", border=True)
+    if d.sums_before:
+        sums = pd.DataFrame([{t("import.col.measure", lang): t(f"col.{m}", lang),
+                              t("import.col.before", lang): store.fmt_sum(d.sums_before[m]),
+                              t("import.col.after", lang): store.fmt_sum(d.sums_after[m])}
+                             for m in d.sums_before])
+        st.dataframe(sums, hide_index=True, width="stretch", key="import_sums")
+    tabs = st.tabs([t("import.added", lang), t("import.changed", lang),
+                    t("import.removed", lang)])
+    for tab, frame, key in zip(tabs, (d.added_rows, d.changed_cells, d.removed_rows),
+                               ("added", "changed", "removed"), strict=True):
+        with tab:
+            if frame.empty:
+                st.caption(t("import.none", lang))
+            else:
+                st.dataframe(frame, hide_index=True, width="stretch", key=f"import_{key}")
+
+
+def import_section(ctx: Context) -> None:
+    """Data page: choose table and mode → upload → mapping + problems or preview → apply."""
+    lang = ctx.lang
+    if not editing_configured():
+        return
+    st.subheader(t("import.title", lang))
+    if not _login(lang):
+        return
+    from zones.ingest import TABLES
+
+    root = data_dir()
+    st.caption(t("import.intro", lang))
+    _show_outcome(lang)
+    for key in ("import_table", "import_mode"):  # kept across a page switch
+        if key not in st.session_state and f"_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_{key}"]
+    a, b, c = st.columns([2, 2, 2])
+    table = a.selectbox(t("import.table", lang), list(TABLES), key="import_table",
+                        format_func=lambda v: t(f"import.table.{v}", lang))
+    mode = b.radio(t("import.mode", lang), list(store.MODES), key="import_mode",
+                   format_func=lambda v: t(f"import.mode.{v}", lang))
+    st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
+    user = c.text_input(t("import.user", lang), value="admin", key="import_user",
+                        max_chars=60).strip() or "admin"
+    fp = store.data_fingerprint(root)
+    d1, d2 = st.columns(2)
+    d1.download_button(t("import.template", lang),
+                       _template_bytes(table, lang, False, str(root), fp),
+                       file_name=f"template-{table}-{lang}.xlsx", mime=_XLSX,
+                       icon=":material/download:", key="import_tpl_empty")
+    d2.download_button(t("import.template_data", lang),
+                       _template_bytes(table, lang, True, str(root), fp),
+                       file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
+                       icon=":material/download:", key="import_tpl_data")
+    nonce = st.session_state.get("_import_nonce", 0)
+    upload = st.file_uploader(
+        t("import.upload", lang, mb=store.MAX_UPLOAD_BYTES // 2**20, rows=store.MAX_ROWS),
+        type=["csv", "txt", "xlsx"], key=f"import_upload_{nonce}",
+        max_upload_size=store.MAX_UPLOAD_BYTES // 2**20)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > store.MAX_UPLOAD_BYTES:
+        st.error(t("err.upload_too_large", lang, size=f"{len(data) / 2**20:.1f} MB",
+                   limit=f"{store.MAX_UPLOAD_BYTES // 2**20} MB"))
+        return
+    plan = _plan_for(ctx, data, upload.name, table, mode, user)
+    _show_mapping(plan, lang)
+    if not plan.ok:
+        st.error(t("import.refused", lang, n=len(plan.issues)), icon=":material/block:")
+        problems = _issues_frame(plan.issues, lang)
+        st.dataframe(problems, hide_index=True, width="stretch", key="import_problems")
+        st.download_button(t("import.problems_download", lang), csv_bytes(problems),
+                           file_name="import-problems.csv", mime="text/csv",
+                           icon=":material/download:", key="import_problems_dl")
+        return
+    assert plan.diff is not None
+    if not plan.diff.any:
+        st.info(t("import.no_changes", lang), icon=":material/check:")
+        return
+    _show_preview(plan, lang)
+    st.button(t("import.apply", lang), type="primary", icon=":material/publish:",
+              key="import_apply", on_click=_apply_plan, args=(lang,))
+
+
+def _store_outcome(lang: str, action: Callable[[], str]) -> None:
+    """Run an apply/undo inside a button callback and keep its outcome for the page."""
+    try:
+        st.session_state["_import_outcome"] = ("success", action())
+    except store.Busy:
+        st.session_state["_import_outcome"] = ("busy", t("err.busy", lang))
+    except store.StoreError as exc:
+        st.session_state["_import_outcome"] = ("error", exc.issues)
+    except OSError as exc:  # read-only folder, disk full…: said plainly, nothing half-written
+        st.session_state["_import_outcome"] = ("error", [Issue(
+            str(data_dir()), None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
+
+
+def _apply_plan(lang: str) -> None:
+    cached = st.session_state.get("_import_plan")
+    if not cached:
+        return
+
+    def run() -> str:
+        entry = store.apply(cached[1])
+        st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
+        st.session_state.pop("_import_plan", None)
+        return t("import.applied", lang, entry=entry.entry_id)
+
+    _store_outcome(lang, run)
+
+
+def _show_outcome(lang: str) -> None:
+    outcome = st.session_state.get("_import_outcome")
+    if not outcome:
+        return
+    kind, payload = outcome
+    if kind == "success":
+        st.success(payload, icon=":material/check_circle:")
+    elif kind == "busy":
+        st.warning(payload, icon=":material/hourglass_top:")
+    else:
+        st.error(t("import.refused", lang, n=len(payload)), icon=":material/block:")
+        st.dataframe(_issues_frame(payload, lang), hide_index=True, width="stretch",
+                     key="import_outcome_issues")
+
+
+def undo_section(ctx: Context) -> None:
+    """Admin only: revert the last import not yet undone."""
+    lang = ctx.lang
+    if not (editing_configured() and st.session_state.get(_KEY_ADMIN)):
+        return
+    root = data_dir()
+    target = store.undo_target(root)
+    if target is None:
+        return
+    st.caption(t("import.undo_target", lang, file=target.file_name, when=target.when,
+                 user=target.user))
+    st.button(t("import.undo", lang), icon=":material/undo:", key="import_undo",
+              on_click=_undo_last, args=(lang,))
+
+
+def _undo_last(lang: str) -> None:
+    def run() -> str:
+        entry = store.undo(data_dir(), st.session_state.get("import_user") or "admin")
+        st.session_state.pop("_import_plan", None)
+        return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
+
+    _store_outcome(lang, run)
+
+
+def history_section(ctx: Context) -> None:
+    """Every import and undo of the data folder (everyone sees where the data came from)."""
+    lang = ctx.lang
+    st.subheader(t("import.history", lang))
+    frame = store.history_frame(data_dir(), lang)
+    if frame.empty:
+        st.caption(t("hist.empty", lang))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", key="import_history")
+    undo_section(ctx)
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 keep_streamlit_offline()  # see zones.offline: no own-address lookup, ever

@@ -1,0 +1,156 @@
+"""``python -m zones import | history | undo``: the Data page's import, from a shell.
+
+Same pipeline and same messages as the page (``zones.templates.read_upload`` →
+``zones.store``). Exit codes: 0 applied (or, with ``--dry-run``, valid), 1 the file or
+the data has problems or another writer is busy (nothing written), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from zones import store
+from zones.cli_validate import format_issue
+from zones.i18n import t
+from zones.ingest import TABLES
+from zones.loading import CsvSource, data_dir, load
+from zones.validation import Issue
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir or data_dir())
+
+
+def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
+    for issue in issues:
+        print(format_issue(issue, lang))
+    print(t("import.n_problems", lang, n=len(issues)), file=sys.stderr)
+
+
+def describe_plan(plan: store.Plan, lang: str) -> list[str]:
+    """The mapping, the skipped lines and the diff summary, as the page shows them."""
+    out = [t("import.mapping", lang)]
+    for m in plan.parsed.columns:
+        factor = "" if m.factor == 1 else f" ×{m.factor:g}"
+        out.append(f"  {m.header} → {m.column}{factor}")
+    for h in plan.parsed.unmatched:
+        out.append(f"  {h} → {t('import.ignored', lang)}")
+    for s in plan.parsed.skipped:
+        out.append("  " + t("import.skipped_line", lang, line=s.line, reason=s.reason))
+    d = plan.diff
+    if d is not None:
+        out.append(t("import.summary", lang, table=d.table, added=d.added, changed=d.changed,
+                     removed=d.removed, unchanged=d.unchanged))
+        for m in d.sums_before:
+            out.append("  " + t("import.sum", lang, measure=t(f"col.{m}", lang),
+                         before=store.fmt_sum(d.sums_before[m]),
+                         after=store.fmt_sum(d.sums_after[m])))
+    return out
+
+
+def run_import(args: argparse.Namespace) -> int:
+    lang, root = args.lang, _root(args)
+    path = Path(args.file)
+    if not path.is_file():
+        print(t("import.no_file", lang, path=str(path)), file=sys.stderr)
+        return 2
+    if not (root / "zones.csv").exists():
+        print(t("import.no_data_dir", lang, path=str(root)), file=sys.stderr)
+        return 2
+    size = path.stat().st_size
+    if size > store.MAX_UPLOAD_BYTES:
+        _problems([Issue(path.name, None, None, "upload_too_large",
+                         {"size": f"{size / 1e6:.1f} MB",
+                          "limit": f"{store.MAX_UPLOAD_BYTES / 1e6:.0f} MB"})], lang)
+        return 1
+    current = load(CsvSource(root))
+    if current.dataset is None:
+        _problems(current.issues, lang)
+        return 1
+    from zones.templates import read_upload
+
+    parsed = read_upload(path.read_bytes(), path.name, args.table, current.dataset,
+                         sheet=args.sheet)
+    plan = store.plan_import(parsed, args.mode, root, args.user or getpass.getuser())
+    for line in describe_plan(plan, lang):
+        print(line)
+    if not plan.ok:
+        _problems(plan.issues, lang)
+        return 1
+    if plan.diff is not None and not plan.diff.any:
+        print(t("import.no_changes", lang))
+        return 0
+    if args.dry_run:
+        print(t("import.dry_run_ok", lang))
+        return 0
+    try:
+        entry = store.apply(plan)
+    except store.Busy:
+        print(t("err.busy", lang), file=sys.stderr)
+        return 1
+    except store.StoreError as exc:
+        _problems(exc.issues, lang)
+        return 1
+    except OSError as exc:
+        _problems([Issue(str(root), None, None, "write_failed",
+                         {"detail": exc.strerror or str(exc)})], lang)
+        return 1
+    print(t("import.applied", lang, entry=entry.entry_id))
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    frame = store.history_frame(_root(args), args.lang)
+    if frame.empty:
+        print(t("hist.empty", args.lang))
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    lang = args.lang
+    try:
+        entry = store.undo(_root(args), args.user or getpass.getuser())
+    except store.Busy:
+        print(t("err.busy", lang), file=sys.stderr)
+        return 1
+    except store.StoreError as exc:
+        _problems(exc.issues, lang)
+        return 1
+    except OSError as exc:
+        _problems([Issue(str(_root(args)), None, None, "write_failed",
+                         {"detail": exc.strerror or str(exc)})], lang)
+        return 1
+    print(t("import.undone", lang, entry=entry.undoes, file=entry.file_name))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from zones.cli import add_data_dir, add_lang
+
+    p = sub.add_parser("import", help="check a CSV/XLSX against the data and apply it")
+    p.add_argument("file", help="the CSV or XLSX file to import")
+    p.add_argument("--table", required=True, choices=TABLES)
+    p.add_argument("--mode", choices=store.MODES, default="upsert",
+                   help="upsert: same key replaced, new keys added; replace: whole table")
+    p.add_argument("--sheet", default=None, help="XLSX sheet (default: the first)")
+    p.add_argument("--dry-run", action="store_true", help="check and show the diff only")
+    p.add_argument("--user", default=None, help="recorded in the history (default: login)")
+    add_data_dir(p)
+    add_lang(p)
+    p.set_defaults(func=run_import)
+
+    p = sub.add_parser("history", help="list the imports and undos of a data folder")
+    add_data_dir(p)
+    add_lang(p)
+    p.set_defaults(func=run_history)
+
+    p = sub.add_parser("undo", help="restore the data as it was before the last import")
+    p.add_argument("--user", default=None, help="recorded in the history (default: login)")
+    add_data_dir(p)
+    add_lang(p)
+    p.set_defaults(func=run_undo)
