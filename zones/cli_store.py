@@ -15,7 +15,7 @@ from pathlib import Path
 from zones import store
 from zones.cli_validate import format_issue
 from zones.i18n import t
-from zones.ingest import TABLES
+from zones.ingest import TABLES, skipped_lines
 from zones.loading import CsvSource, data_dir, load
 from zones.validation import Issue
 
@@ -39,7 +39,8 @@ def describe_plan(plan: store.Plan, lang: str) -> list[str]:
     for h in plan.parsed.unmatched:
         out.append(f"  {h} → {t('import.ignored', lang)}")
     for s in plan.parsed.skipped:
-        out.append("  " + t("import.skipped_line", lang, line=s.line, reason=s.reason))
+        out.append("  " + t("import.skipped_line", lang, line=skipped_lines(s),
+                                      reason=t(s.reason, lang)))
     d = plan.diff
     if d is not None:
         out.append(t("import.summary", lang, table=d.table, added=d.added, changed=d.changed,

@@ -1366,3 +1366,8 @@ def iter_issue_rows(parsed: Parsed, lang: str) -> Iterator[dict[str, object]]:
     for issue in parsed.issues:
         yield issue.as_row(lang)
 
+
+
+def skipped_lines(s: Skipped) -> str:
+    """``12`` or ``30–33``: the lines a skipped entry covers, as the officer counts them."""
+    return f"{s.line}–{s.end}" if s.end is not None and s.end != s.line else str(s.line)

@@ -48,6 +48,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "note_en": ("英文说明", "Note (English)"),
     "product_id": ("产品编号", "Product id"),
     "category": ("类别", "Category"),
+    "hs_codes": ("HS编码前缀", "HS code prefixes"),
     "iso3": ("国家代码", "Country code"),
     "period": ("月份", "Month"),
     "destination_iso3": ("目的国代码", "Destination code"),

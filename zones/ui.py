@@ -22,6 +22,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from zones import safe, store
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
+from zones.ingest import skipped_lines
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.metrics import DIMS, MEASURES
@@ -600,7 +601,7 @@ def _show_mapping(plan: store.Plan, lang: str) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="import_mapping")
     if parsed.skipped:
         st.caption(t("import.skipped", lang, lines=", ".join(
-            f"{s.line} ({s.reason})" for s in parsed.skipped[:50])))
+            f"{skipped_lines(s)} ({t(s.reason, lang)})" for s in parsed.skipped[:50])))
 
 
 def _show_preview(plan: store.Plan, lang: str) -> None:
