@@ -23,9 +23,14 @@ from zones.model import Dataset, GeoData
 
 # Geometry of a 16:9 slide in inches (PowerPoint's default widescreen); the PDF uses the same.
 SLIDE_W, SLIDE_H = 13.333, 7.5
-# Vega-Lite sizes (px) of the exported charts: wide enough for a projector at 2x scale.
-CHART_W, CHART_H = 940, 400
-MAP_H = 520
+# Vega-Lite sizes (px) of the exported charts. A chart is drawn about 80 px to the inch
+# of its slide box, so 16-18 px type reads as 14-16 pt on the slide; PNGs are rendered at
+# a higher scale for sharpness (``zones.brief_images.PNG_SCALE``).
+CHART_W, CHART_H = 760, 230
+MAP_W, MAP_H = 500, 330
+WORLD_W, WORLD_H = 660, 330
+INSET = 170
+KPIS_PER_SLIDE = 6
 
 
 @dataclass(frozen=True)
@@ -212,13 +217,21 @@ def _figure_slides(ds: Dataset, view: View, lang: str) -> list[Slide]:
             note = [str(fig["fact_id"]),
                     str(fig["period_note_zh" if lang == "zh" else "period_note_en"])]
             if pd.notna(fig.get("derived_from")) and fig.get("derived_from"):
-                note.append(t("overview.derived", lang, formula=fig["derived_from"]))
+                # The tile keeps the arithmetic; the full formula is in the data export.
+                formula = str(fig["derived_from"]).rsplit("= ", 1)[-1]
+                note = [note[0], t("overview.derived", lang, formula=formula)]
             kpis.append(Kpi(label, value, " · ".join(note)))
-        slides.append(Slide(
-            kind="figures", title=t(f"overview.platform.{platform}", lang),
-            subtitle=t("overview.kpis", lang), kpis=tuple(kpis),
-            footer=_footer(lang, figs["fact_id"].tolist(), False, t("banner.year", lang)),
-        ))
+        # At most six tiles a slide, so that each stays large enough to read.
+        chunks = [kpis[i:i + KPIS_PER_SLIDE] for i in range(0, len(kpis), KPIS_PER_SLIDE)]
+        ids = figs["fact_id"].tolist()
+        for i, chunk in enumerate(chunks):
+            part = t("brief.part", lang, n=i + 1, total=len(chunks)) if len(chunks) > 1 else ""
+            facts = ids[i * KPIS_PER_SLIDE:(i + 1) * KPIS_PER_SLIDE]
+            slides.append(Slide(
+                kind="figures", title=t(f"overview.platform.{platform}", lang) + part,
+                subtitle=t("overview.kpis", lang), kpis=tuple(chunk),
+                footer=_footer(lang, facts, False, t("banner.year", lang)),
+            ))
     return slides
 
 
@@ -228,7 +241,7 @@ def _zone_map_slide(ds: Dataset, view: View, lang: str) -> tuple[Slide, pd.DataF
     light = _light_geo(ds.geo)
     jilin = maps.jilin_map(light, zt, sorted(view.zones["county_adcode"]), lang,
                            height=MAP_H)
-    inset = maps.china_inset(light, lang, size=260)
+    inset = maps.china_inset(light, lang, size=INSET)
     n_report = int((zt["source"] == "report").sum())
     illus = bool(len(zt) - n_report) or bool(shown and zt["tonnes"].fillna(0).sum() > 0)
     lines = [t("brief.zones_count", lang, n=len(zt), report=n_report,
@@ -240,7 +253,7 @@ def _zone_map_slide(ds: Dataset, view: View, lang: str) -> tuple[Slide, pd.DataF
         kind="map", title=t("zones.map", lang), subtitle=t("filter.summary", lang,
                                                           summary=summary(ds, view.state, lang)),
         lines=tuple(lines),
-        figure=Figure("jilin-map", t("zones.map", lang), _spec(jilin, ds.geo, 760, MAP_H)),
+        figure=Figure("jilin-map", t("zones.map", lang), _spec(jilin, ds.geo, MAP_W, MAP_H)),
         side_figure=Figure("china-inset", t("zones.inset", lang), _spec(inset, ds.geo)),
         footer=_footer(lang, facts, illus), illustrative=illus,
     )
@@ -251,7 +264,7 @@ def _first_map_slide(ds: Dataset, view: View, lang: str
                      ) -> tuple[Slide, pd.DataFrame, pd.DataFrame]:
     arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
                                          lang)
-    world = maps.world_map(_light_geo(ds.geo), arcs, dests, firsts, lang, height=MAP_H)
+    world = maps.world_map(_light_geo(ds.geo), arcs, dests, firsts, lang, height=WORLD_H)
     cards = metrics.first_export_cards(ds, view.first_exports, lang)
     lines = [t("brief.first_line", lang, product=c.product, destination=c.destination,
                when=t("first.card", lang, year=c.year)) for c in cards.itertuples()]
@@ -261,10 +274,11 @@ def _first_map_slide(ds: Dataset, view: View, lang: str
         lines.append(t("first.zone_unknown", lang))
     illus = not arcs.empty
     slide = Slide(
-        kind="map", title=t("brief.first_map", lang), subtitle=t("dest.map.help", lang),
+        kind="map", title=t("brief.first_map", lang),
+        subtitle=t("filter.summary", lang, summary=summary(ds, view.state, lang)),
         lines=tuple(lines),
         figure=Figure("first-export-map", t("brief.first_map", lang),
-                      _spec(world, ds.geo, 760, MAP_H)),
+                      _spec(world, ds.geo, WORLD_W, WORLD_H)),
         footer=_footer(lang, ["F0", *cards["fact_id"].tolist()] if not cards.empty else [],
                        illus),
         illustrative=illus,
@@ -289,8 +303,8 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     sub = " · ".join([t(f"col.{measure}", lang), t(f"vol.by.{by}", lang),
                       t("vol.yearly" if opt.yearly else "vol.monthly", lang)])
     footer = _footer(lang, [], True)
-    rank_h = min(CHART_H, max(160, 24 * len(ranked)))
-    part_h = min(CHART_H, max(160, 24 * len(parts)))
+    rank_h = max(CHART_H, 22 * len(ranked))  # one readable row per bar
+    part_h = max(CHART_H, 22 * len(parts))
     specs = [
         ("timeseries", "vol.timeseries", charts.timeseries_chart(
             series, by, measure, opt.yearly, lang, scale, present=True), CHART_H,
@@ -304,7 +318,7 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     ]
     slides, tables = [], {}
     for name, title_key, chart, height, note, data in specs:
-        width = 760 if name == "timeseries" else 820
+        width = CHART_W if name in ("timeseries", "breakdown") else CHART_W + 100
         slides.append(Slide(
             kind="chart", title=t(title_key, lang), subtitle=sub,
             lines=(note,) if note else (),
@@ -419,9 +433,5 @@ def _first_table(cards: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def table_title(name: str, lang: str) -> str:
-    """The sheet / CSV name of a deck table, in ``lang``."""
-    keys = {"figures": "overview.kpis", "zones": "zones.table",
-            "first_exports": "overview.first_exports", "destinations": "dest.table",
-            "timeseries": "vol.timeseries", "ranking": "vol.ranking", "growth": "vol.yoy",
-            "breakdown": "vol.breakdown", "sources": "data.sources"}
-    return t(keys.get(name, name), lang)
+    """The sheet / CSV name of a deck table, in ``lang`` (short: Excel allows 31 chars)."""
+    return t(f"brief.sheet.{name}", lang)
