@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "zones.cli_validate",  # validate
     # import / history / undo (#6)
     # brief (#7)
+    "zones.cli_brief",  # brief
     # sql-load (#8)
 )
 
