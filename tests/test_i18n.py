@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zones import metrics
+from zones import brief, brief_export, metrics
 from zones.i18n import LANGS, STRINGS, fmt_number, fmt_percent, fmt_quantity, t
 from zones.model import CATEGORIES, LEVELS, QUALIFIERS, SOURCES, UNITS
 
@@ -88,7 +88,8 @@ def key_like_literals() -> set[tuple[str, str]]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 s = node.value
                 if (pat.match(s) and s.split(".")[0] in prefixes
-                        and s.rsplit(".", 1)[-1] not in FILE_SUFFIXES):
+                        and s.rsplit(".", 1)[-1] not in FILE_SUFFIXES
+                        and not (ROOT / (s.replace(".", "/") + ".py")).exists()):  # a module
                     found.add((path.name, s))
     return found
 
@@ -137,6 +138,9 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "vol.": ("monthly", "yearly"),
     "overview.platform.": ("1", "2", "3", "4"),
     "err.": tuple(sorted(error_codes())),
+    "brief.format.": brief_export.FORMATS,
+    "brief.sheet.": brief.TABLES,
+    "brief.what.": ("product", "dest", "prefecture", "zone"),
 }
 
 

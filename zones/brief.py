@@ -31,6 +31,9 @@ MAP_W, MAP_H = 500, 330
 WORLD_W, WORLD_H = 660, 330
 INSET = 170
 KPIS_PER_SLIDE = 6
+# The deck's tables (a sheet and a CSV each), plus the "sources" sheet.
+TABLES: tuple[str, ...] = ("figures", "zones", "first_exports", "destinations", "timeseries",
+                           "ranking", "growth", "breakdown", "sources")
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,8 @@ def _figure_slides(ds: Dataset, view: View, lang: str) -> list[Slide]:
             part = t("brief.part", lang, n=i + 1, total=len(chunks)) if len(chunks) > 1 else ""
             facts = ids[i * KPIS_PER_SLIDE:(i + 1) * KPIS_PER_SLIDE]
             slides.append(Slide(
-                kind="figures", title=t(f"overview.platform.{platform}", lang) + part,
+                kind="figures", title=(t(f"overview.platform.{platform}", lang)
+                                       + ("" if lang == "zh" or not part else " ") + part),
                 subtitle=t("overview.kpis", lang), kpis=tuple(chunk),
                 footer=_footer(lang, facts, False, t("banner.year", lang)),
             ))

@@ -224,7 +224,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.facts_cited": ("本简报引用的报告事实：{facts}", "Report facts cited in this briefing: {facts}"),
     "brief.sources_more": ("各文件与各列的来源见 data/SOURCES.md；每张图表背后的数据见随附的 Excel / CSV。", "Where every file and column comes from: data/SOURCES.md; the data behind every chart: the accompanying Excel / CSV."),
     "brief.generated": ("生成日期 {date} · 筛选：{summary}", "Generated {date} · filter: {summary}"),
-    "brief.part": ("（{n}/{total}）", " ({n}/{total})"),
+    "brief.part": ("（{n}/{total}）", "({n}/{total})"),
     "brief.page": ("{n} / {total}", "{n} / {total}"),
     "brief.file_prefix": ("吉林示范区简报", "Jilin-zones-briefing"),
     "brief.file_all": ("全部", "All"),
