@@ -180,6 +180,13 @@ def test_pptx_opens_16_9_with_titles_filter_footers(pptx_zh: brief_export.Export
     assert len(pictures) == len(deck.figures)
 
 
+def test_two_pptx_builds_have_the_same_slides(pptx_zh: brief_export.Export,
+                                              dataset: Dataset) -> None:
+    again = _export(dataset, GINSENG_JAPAN, "zh", "pptx")
+    assert again.filename == pptx_zh.filename
+    assert _pptx_texts(again.data) == _pptx_texts(pptx_zh.data)
+
+
 def test_pptx_type_is_large_and_east_asian_font_is_set(pptx_zh: brief_export.Export) -> None:
     prs = Presentation(io.BytesIO(pptx_zh.data))
     sizes, ea = [], set()
