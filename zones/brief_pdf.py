@@ -43,7 +43,9 @@ class _Pdf(FPDF):
         self.set_text_color(*_rgb(COLORS[op.color]))
         if op.bold:
             self.set_draw_color(*_rgb(COLORS[op.color]))
-            self.set_line_width(size * 0.03 / PT_PER_IN)
+            # fpdf2 writes the text-stroke width ("Tr … w") unscaled, i.e. in points,
+            # so it is set on the state directly rather than through set_line_width.
+            self.line_width = size * 0.03
         self.text_mode = TextMode.FILL_STROKE if op.bold else TextMode.FILL
         line_h = size * LINE / PT_PER_IN
         pad = 0.05
