@@ -143,6 +143,10 @@ def test_maps_carry_the_boundaries(dataset: Dataset) -> None:
     (FilterState(), "zh", "吉林示范区简报_全部_2026-11-24"),
     (FilterState(period=("2009-01", "2011-12")), "en",
      "Jilin-zones-briefing_2009-01-to-2011-12_2026-11-24"),
+    (FilterState(products=("ginseng", "deer_meat", "rice"), destinations=("JPN", "KOR", "USA")),
+     "en", "Jilin-zones-briefing_Ginseng-Deer-meat-venison-Rice-Japan-Republic-of-Korea-etc"
+           "_2026-11-24"),
+    (REPORT_ONLY, "zh", "吉林示范区简报_仅报告事实_2026-11-24"),
 ])
 def test_file_names_say_what_and_when(dataset: Dataset, state: FilterState, lang: str,
                                       expected: str) -> None:

@@ -165,6 +165,7 @@ def _restore_geo(node: object, geo: GeoData) -> dict:
 
 # ---------------------------------------------------------------- file names
 
+FILE_WHAT_MAX = 60
 _UNSAFE = re.compile(r"[^\w\-.]+")  # \w keeps CJK letters; drops / \ : * ? " < > | and spaces
 
 
@@ -193,7 +194,9 @@ def file_stem(ds: Dataset, f: FilterState, lang: str, date: dt.date) -> str:
         parts.append(t("brief.file_period", lang, start=f.period[0], end=f.period[1]))
     if f.report_only:
         parts.append(t("filter.facts_only_tag", lang))
-    what = safe_name("-".join(parts)) if parts else t("brief.file_all", lang)
+    what = safe_name("-".join(parts), limit=200) if parts else t("brief.file_all", lang)
+    if len(what) > FILE_WHAT_MAX:  # many values: cut at a boundary and say there is more
+        what = what[:FILE_WHAT_MAX].rsplit("-", 1)[0] + "-" + t("brief.file_more", lang)
     return "_".join([t("brief.file_prefix", lang), what, date.isoformat()])
 
 

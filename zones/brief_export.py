@@ -50,11 +50,11 @@ def filename(deck: Deck, fmt: str) -> str:
     return f"{deck.file_stem}{suffix}.{EXTENSIONS[fmt]}"
 
 
-def render_images(deck: Deck, progress: Progress = _quiet, svg: bool = False,
+def render_images(deck: Deck, progress: Progress = _quiet, files: bool = False,
                   start: float = 0.1, end: float = 0.8
                   ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """PNG (and optionally SVG) of every figure, keyed by figure name."""
-    from zones.brief_images import to_png, to_svg
+    """PNG of every figure, keyed by figure name; ``files``: image files (sharper PNG + SVG)."""
+    from zones.brief_images import FILE_SCALE, PNG_SCALE, to_png, to_svg
 
     pngs: dict[str, bytes] = {}
     svgs: dict[str, str] = {}
@@ -62,8 +62,8 @@ def render_images(deck: Deck, progress: Progress = _quiet, svg: bool = False,
     for i, fig in enumerate(figures, start=1):
         progress(start + (end - start) * (i - 1) / max(1, len(figures)),
                  t("brief.status.image", deck.lang, i=i, n=len(figures), name=fig.title))
-        pngs[fig.name] = to_png(fig.spec)
-        if svg:
+        pngs[fig.name] = to_png(fig.spec, scale=FILE_SCALE if files else PNG_SCALE)
+        if files:
             svgs[fig.name] = to_svg(fig.spec)
     return pngs, svgs
 
@@ -147,7 +147,7 @@ def render(deck: Deck, fmt: str, progress: Progress = _quiet) -> bytes:
     if fmt == "data":
         progress(0.5, t("brief.status.render", deck.lang, fmt="XLSX/CSV"))
         return data_zip(deck)
-    pngs, svgs = render_images(deck, progress, svg=fmt == "images")
+    pngs, svgs = render_images(deck, progress, files=fmt == "images")
     progress(0.85, t("brief.status.render", deck.lang, fmt=fmt.upper()))
     if fmt == "images":
         return images_zip(deck, pngs, svgs)

@@ -230,6 +230,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.file_all": ("全部", "All"),
     "brief.file_images": ("图表图片", "chart-images"),
     "brief.file_data": ("图表数据", "chart-data"),
+    "brief.file_more": ("等", "etc"),
     "brief.file_period": ("{start}至{end}", "{start}-to-{end}"),
     "brief.col.platform": ("平台", "Platform"),
     "brief.col.label": ("指标", "Figure"),
