@@ -379,6 +379,20 @@ def test_cli_bad_data_exits_1(data_copy: Path, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- in the app
 
 
+def test_isolated_export_matches_and_reports_progress(dataset: Dataset) -> None:
+    """The app renders in a worker process (so other viewers keep the GIL)."""
+    seen: list[tuple[float, str]] = []
+    out = brief_export.export_isolated(dataset, REPORT_ONLY, "en", DATE, "data",
+                                       progress=lambda f, m: seen.append((f, m)))
+    here = _export(dataset, REPORT_ONLY, "en", "data")
+    assert out.filename == here.filename
+    a, b = (zipfile.ZipFile(io.BytesIO(x.data)) for x in (out, here))
+    assert a.namelist() == b.namelist()
+    assert all(a.read(n) == b.read(n) for n in a.namelist() if n.endswith(".csv"))
+    assert seen and seen[-1][0] == 1.0
+    assert brief_export._POOL is not None  # the worker is kept for the next export
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_export_control_builds_on_click_then_offers_the_download() -> None:
     from streamlit.testing.v1 import AppTest
@@ -412,7 +426,7 @@ def test_export_failure_is_a_message_and_the_page_keeps_working(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(brief_export, "render", boom)
+    monkeypatch.setattr(brief_export, "export_isolated", boom)
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
                            default_timeout=120)
     at.run()

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import multiprocessing
+import queue as queue_mod
+import threading
 import time
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import pandas as pd
@@ -174,3 +180,77 @@ def export(ds: Dataset, state: FilterState, lang: str, date: dt.date, fmt: str,
     seconds = time.perf_counter() - t0
     progress(1.0, t("brief.status.done", lang, seconds=f"{seconds:.1f}"))
     return Export(filename(deck, fmt), data, MIME[fmt], len(deck.slides), seconds)
+
+
+# ---------------------------------------------------------------- off the server process
+# vl-convert and fontTools hold the GIL for the whole render (measured: a Python loop in
+# another thread ran at 8 % speed meanwhile), so an export in the Streamlit process would
+# stall every other viewer for seconds. The app therefore renders in one worker process,
+# started on the first export and reused; progress comes back through a queue.
+
+_POOL: ProcessPoolExecutor | None = None
+_QUEUE: multiprocessing.queues.Queue | None = None  # type: ignore[name-defined]
+_POOL_LOCK = threading.Lock()
+_CALLS = itertools.count(1)
+_worker_queue: multiprocessing.queues.Queue | None = None  # type: ignore[name-defined]
+
+
+def _worker_init(progress_queue: multiprocessing.queues.Queue) -> None:  # type: ignore[name-defined]
+    global _worker_queue
+    _worker_queue = progress_queue
+
+
+def _worker_export(call: int, args: tuple) -> Export:
+    def progress(fraction: float, message: str) -> None:
+        if _worker_queue is not None:
+            _worker_queue.put((call, fraction, message))
+
+    return export(*args, progress=progress)
+
+
+def _pool() -> tuple[ProcessPoolExecutor, multiprocessing.queues.Queue]:  # type: ignore[name-defined]
+    global _POOL, _QUEUE
+    with _POOL_LOCK:
+        if _POOL is None or _QUEUE is None:
+            ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
+            _QUEUE = ctx.Queue()
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=ctx,
+                                        initializer=_worker_init, initargs=(_QUEUE,))
+        return _POOL, _QUEUE
+
+
+def _reset_pool() -> None:
+    global _POOL, _QUEUE
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+        _POOL, _QUEUE = None, None
+
+
+def export_isolated(ds: Dataset, state: FilterState, lang: str, date: dt.date, fmt: str,
+                    options: BriefOptions | None = None, progress: Progress = _quiet,
+                    poll: float = 0.1) -> Export:
+    """``export`` in the worker process; the caller's thread only relays progress.
+
+    Falls back to rendering here if no worker process can be started at all.
+    """
+    try:
+        pool, progress_queue = _pool()
+        call = next(_CALLS)
+        future = pool.submit(_worker_export, call, (ds, state, lang, date, fmt, options))
+    except (OSError, RuntimeError, BrokenProcessPool):
+        _reset_pool()
+        return export(ds, state, lang, date, fmt, options, progress)
+    while True:
+        try:
+            who, fraction, message = progress_queue.get(timeout=poll)
+            if who == call:
+                progress(fraction, message)
+        except queue_mod.Empty:
+            if future.done():
+                break
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        _reset_pool()  # the worker died (e.g. out of memory): start afresh next time
+        raise

@@ -439,7 +439,7 @@ def _request_briefing() -> None:
 
 def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.date,
                     request: tuple) -> None:
-    from zones.brief_export import export
+    from zones.brief_export import export_isolated
     from zones.brief_images import FontMissing
 
     lang = ctx.lang
@@ -450,7 +450,7 @@ def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.dat
             bar.progress(min(1.0, max(0.0, fraction)), text=message)
 
         try:
-            out = export(ctx.ds, ctx.state, lang, today, fmt, options, progress)
+            out = export_isolated(ctx.ds, ctx.state, lang, today, fmt, options, progress)
         except FontMissing as exc:
             detail = str(exc)
         except Exception as exc:  # a failed export must leave the page working
