@@ -283,6 +283,14 @@ def test_svg_names_the_cjk_font_and_keeps_the_text(dataset: Dataset) -> None:
     assert f'font-family="{cjk_font().family}"' in svg
 
 
+def test_the_image_exporter_never_fetches_anything() -> None:
+    """Offline: a spec that points at a URL fails instead of making a request."""
+    spec = {"data": {"url": "https://example.com/x.csv"}, "mark": "point",
+            "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    with pytest.raises(Exception, match="not allowed"):
+        to_svg(spec)
+
+
 def test_no_cjk_font_fails_with_a_bilingual_message(tmp_path: Path) -> None:
     with pytest.raises(FontMissing) as info:
         find_cjk_font([(str(tmp_path), "Nope", "nope.ttc", "nope.ttc", 0)])
