@@ -203,8 +203,8 @@ def file_stem(ds: Dataset, f: FilterState, lang: str, date: dt.date) -> str:
 # ---------------------------------------------------------------- slides
 
 
-def _title_slide(ds: Dataset, view: View, lang: str, date: dt.date, text: str,
-                 illustrative: bool) -> Slide:
+def _title_slide(view: View, lang: str, date: dt.date, text: str, illustrative: bool
+                 ) -> Slide:
     lines = [t("filter.summary", lang, summary=text)]
     lines.append(t("banner.illustrative" if illustrative else "banner.facts_only", lang)
                  if illustrative or view.state.report_only else "")
@@ -337,7 +337,7 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     return slides, tables
 
 
-def _sources_slide(ds: Dataset, lang: str, date: dt.date, text: str, facts: list[str],
+def _sources_slide(lang: str, date: dt.date, text: str, facts: list[str],
                    illustrative: bool, report_only: bool) -> Slide:
     ids = sorted(dict.fromkeys(facts), key=_fact_order)
     lines = [
@@ -400,8 +400,8 @@ def build_deck(ds: Dataset, state: FilterState, lang: str, date: dt.date,
     if not cards.empty:
         facts += ["F0", *cards["fact_id"].tolist()]
     facts = [f for f in facts if f]
-    slides = [_title_slide(ds, view, lang, date, text, illustrative), *body,
-              _sources_slide(ds, lang, date, text, facts, illustrative, state.report_only)]
+    slides = [_title_slide(view, lang, date, text, illustrative), *body,
+              _sources_slide(lang, date, text, facts, illustrative, state.report_only)]
     badge = t("source.illustrative", lang)
     slides = [replace(s, badge=badge) if s.illustrative else s for s in slides]
 
