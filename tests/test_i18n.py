@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zones import metrics
+from zones import brief, brief_export, metrics
 from zones.i18n import (
     LANGS,
     STRINGS,
@@ -156,6 +156,9 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "import.mode.": ("upsert", "replace"),
     "hist.action.": ("import", "undo"),
     "tpl.format.": ("str", "int", "float"),
+    "brief.format.": brief_export.FORMATS,
+    "brief.sheet.": brief.TABLES,
+    "brief.what.": ("product", "dest", "prefecture", "zone"),
 }
 
 

@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli_validate",  # validate
     "cli_store",  # import / history / undo (#6)
     # brief (#7)
+    "zones.cli_brief",  # brief
     # sql-load (#8)
     "cli_serve",  # serve: streamlit run app.py, offline from the start (#10)
 )

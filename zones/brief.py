@@ -1,0 +1,444 @@
+"""The briefing deck as data: slides, their texts, charts and source footers (#7).
+
+``build_deck`` turns (Dataset, FilterState, language, date, options) into a ``Deck`` that the
+PPTX and PDF renderers, the image and data exports and the tests all read. It is pure: no
+Streamlit, no clock (the date is passed in), no session state — so the same filter gives
+the same slides and numbers on every machine and every run. Every figure comes from
+``zones.metrics`` and every word from ``zones.i18n``, exactly as the pages show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+import altair as alt
+import pandas as pd
+
+from zones import charts, maps, metrics
+from zones.filters import FilterState, View, apply_filters, summary
+from zones.i18n import name_col, t
+from zones.model import Dataset, GeoData
+
+# Geometry of a 16:9 slide in inches (PowerPoint's default widescreen); the PDF uses the same.
+SLIDE_W, SLIDE_H = 13.333, 7.5
+# Vega-Lite sizes (px) of the exported charts. A chart is drawn about 80 px to the inch
+# of its slide box, so 16-18 px type reads as 14-16 pt on the slide; PNGs are rendered at
+# a higher scale for sharpness (``zones.brief_images.PNG_SCALE``).
+CHART_W, CHART_H = 760, 230
+MAP_W, MAP_H = 500, 330
+WORLD_W, WORLD_H = 660, 330
+INSET = 170
+KPIS_PER_SLIDE = 6
+# The deck's tables (a sheet and a CSV each), plus the "sources" sheet.
+TABLES: tuple[str, ...] = ("figures", "zones", "first_exports", "destinations", "timeseries",
+                           "ranking", "growth", "breakdown", "sources")
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    """The volume charts' view options, as chosen on the volumes page."""
+
+    by: str = "product"
+    measure: str = "tonnes"
+    yearly: bool = True
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    note: str  # where it comes from: fact id, period, "derived"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart or map: its Vega-Lite spec (data inline) and a file-name stem."""
+
+    name: str
+    title: str
+    spec: dict
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: str  # title | figures | map | chart | text | sources
+    title: str
+    subtitle: str = ""
+    lines: tuple[str, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    figure: Figure | None = None
+    side_figure: Figure | None = None  # the China inset next to the Jilin map
+    footer: str = ""
+    illustrative: bool = False
+    badge: str = ""  # the visible "illustrative" tag, in the deck's language
+
+    def texts(self) -> list[str]:
+        """Every text on the slide, in reading order (what tests and determinism compare)."""
+        out = [self.title, self.subtitle, *self.lines]
+        for k in self.kpis:
+            out += [k.label, k.value, k.note]
+        out += [self.badge, self.footer]
+        return [s for s in out if s]
+
+
+@dataclass(frozen=True)
+class Deck:
+    lang: str
+    date: dt.date
+    title: str
+    filter_text: str
+    slides: tuple[Slide, ...]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    table_sources: dict[str, str] = field(default_factory=dict)
+    facts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    file_stem: str = ""
+
+    @property
+    def figures(self) -> list[Figure]:
+        out: list[Figure] = []
+        for s in self.slides:
+            out += [f for f in (s.figure, s.side_figure) if f is not None]
+        return out
+
+    @property
+    def illustrative(self) -> bool:
+        return any(s.illustrative for s in self.slides)
+
+
+def _footer(lang: str, facts: list[str], illustrative: bool, extra: str = "") -> str:
+    parts: list[str] = []
+    ids = sorted(dict.fromkeys(f for f in facts if f), key=_fact_order)
+    if ids:
+        parts.append(t("brief.footer.report", lang, facts=", ".join(ids)))
+    if illustrative:
+        parts.append(t("brief.footer.illustrative", lang))
+    if extra:
+        parts.append(extra)
+    return " · ".join(parts)
+
+
+_FACT_LETTERS = "CZFEB"  # the report's order: platform 1 (C), 2 (Z, F), 3 (E), 4 (B)
+
+
+def _fact_order(fact_id: str) -> tuple[int, int]:
+    letter = _FACT_LETTERS.find(fact_id[:1])
+    return (letter if letter >= 0 else 99, int(fact_id[1:]) if fact_id[1:].isdigit() else 0)
+
+
+def _spec(chart: alt.TopLevelMixin, geo: GeoData, width: int | None = None,
+          height: int | None = None) -> dict:
+    """The chart's Vega-Lite dict at export size, with the boundary features put back."""
+    props = ({"width": width} if width else {}) | ({"height": height} if height else {})
+    spec = (chart.properties(**props) if props else chart).to_dict()
+    return _restore_geo(spec, geo)
+
+
+_GEO_LAYERS = ("province", "prefectures", "counties", "china", "china_maritime", "world")
+_PLACEHOLDER = "__brief_geo_layer__"
+
+
+def _light_geo(geo: GeoData) -> GeoData:
+    """``geo`` with each layer's features replaced by a one-item marker.
+
+    Altair deep-copies and validates every inline value several times; with ~800 kB of
+    boundaries that cost ~3 s per deck. The charts are built on markers and the features
+    are put back into the finished dict (``_restore_geo``), which takes milliseconds.
+    """
+    return replace(geo, **{name: {"type": "FeatureCollection",
+                                  "features": [{_PLACEHOLDER: name}]}
+                           for name in _GEO_LAYERS})
+
+
+def _restore_geo(node: object, geo: GeoData) -> dict:
+    if isinstance(node, dict):
+        values = node.get("values")
+        if (isinstance(values, list) and len(values) == 1 and isinstance(values[0], dict)
+                and _PLACEHOLDER in values[0]):
+            return {**node, "values": getattr(geo, values[0][_PLACEHOLDER])["features"]}
+        return {k: _restore_geo(v, geo) for k, v in node.items()}  # type: ignore[misc]
+    if isinstance(node, list):
+        return [_restore_geo(v, geo) for v in node]  # type: ignore[return-value]
+    return node  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- file names
+
+FILE_WHAT_MAX = 60
+_UNSAFE = re.compile(r"[^\w\-.]+")  # \w keeps CJK letters; drops / \ : * ? " < > | and spaces
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A file-name part that is valid on Windows, macOS and Linux and never hidden."""
+    out = _UNSAFE.sub("-", text).strip("-.")
+    out = re.sub(r"-{2,}", "-", out)
+    return out[:limit].rstrip("-.")
+
+
+def file_stem(ds: Dataset, f: FilterState, lang: str, date: dt.date) -> str:
+    """``吉林示范区简报_人参-日本_2026-11-24``: what (the filter) and when."""
+    nc = name_col(lang)
+    parts: list[str] = []
+    lookups = (
+        (ds.products, "product_id", nc, f.products),
+        (ds.destinations, "iso3", nc, f.destinations),
+        (ds.counties.drop_duplicates("prefecture_adcode"), "prefecture_adcode",
+         "prefecture_zh" if lang == "zh" else "prefecture_en", f.prefectures),
+        (ds.zones, "zone_id", "short_zh" if lang == "zh" else "short_en", f.zones),
+    )
+    for frame, key, col, ids in lookups:
+        names = dict(zip(frame[key].astype(str), frame[col].astype(str), strict=True))
+        parts += [names.get(i, i) for i in ids]
+    if f.period:
+        parts.append(t("brief.file_period", lang, start=f.period[0], end=f.period[1]))
+    if f.report_only:
+        parts.append(t("filter.facts_only_tag", lang))
+    what = safe_name("-".join(parts), limit=200) if parts else t("brief.file_all", lang)
+    if len(what) > FILE_WHAT_MAX:  # many values: cut at a boundary and say there is more
+        what = what[:FILE_WHAT_MAX].rsplit("-", 1)[0] + "-" + t("brief.file_more", lang)
+    return "_".join([t("brief.file_prefix", lang), what, date.isoformat()])
+
+
+# ---------------------------------------------------------------- slides
+
+
+def _title_slide(view: View, lang: str, date: dt.date, text: str, illustrative: bool
+                 ) -> Slide:
+    lines = [t("filter.summary", lang, summary=text)]
+    lines.append(t("banner.illustrative" if illustrative else "banner.facts_only", lang)
+                 if illustrative or view.state.report_only else "")
+    return Slide(kind="title", title=t("app.title", lang),
+                 subtitle=t("brief.subtitle", lang, date=date.isoformat()),
+                 lines=tuple(x for x in lines if x),
+                 footer=t("app.source_line", lang), illustrative=illustrative)
+
+
+def _figure_slides(ds: Dataset, view: View, lang: str) -> list[Slide]:
+    slides = []
+    for platform, figs in metrics.figures_by_platform(view.figures):
+        kpis = []
+        for (label, value, _), fig in zip(metrics.figure_kpis(ds, figs, lang),
+                                          figs.to_dict("records"), strict=True):
+            note = [str(fig["fact_id"]),
+                    str(fig["period_note_zh" if lang == "zh" else "period_note_en"])]
+            if pd.notna(fig.get("derived_from")) and fig.get("derived_from"):
+                # The tile keeps the arithmetic; the full formula is in the data export.
+                formula = str(fig["derived_from"]).rsplit("= ", 1)[-1]
+                note = [note[0], t("overview.derived", lang, formula=formula)]
+            kpis.append(Kpi(label, value, " · ".join(note)))
+        # At most six tiles a slide, so that each stays large enough to read.
+        chunks = [kpis[i:i + KPIS_PER_SLIDE] for i in range(0, len(kpis), KPIS_PER_SLIDE)]
+        ids = figs["fact_id"].tolist()
+        for i, chunk in enumerate(chunks):
+            part = t("brief.part", lang, n=i + 1, total=len(chunks)) if len(chunks) > 1 else ""
+            facts = ids[i * KPIS_PER_SLIDE:(i + 1) * KPIS_PER_SLIDE]
+            slides.append(Slide(
+                kind="figures", title=(t(f"overview.platform.{platform}", lang)
+                                       + ("" if lang == "zh" or not part else " ") + part),
+                subtitle=t("overview.kpis", lang), kpis=tuple(chunk),
+                footer=_footer(lang, facts, False, t("banner.year", lang)),
+            ))
+    return slides
+
+
+def _zone_map_slide(ds: Dataset, view: View, lang: str) -> tuple[Slide, pd.DataFrame]:
+    shown = not view.state.report_only
+    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang, volumes_shown=shown)
+    light = _light_geo(ds.geo)
+    jilin = maps.jilin_map(light, zt, sorted(view.zones["county_adcode"]), lang,
+                           height=MAP_H)
+    inset = maps.china_inset(light, lang, size=INSET)
+    n_report = int((zt["source"] == "report").sum())
+    illus = bool(len(zt) - n_report) or bool(shown and zt["tonnes"].fillna(0).sum() > 0)
+    lines = [t("brief.zones_count", lang, n=len(zt), report=n_report,
+               illustrative=len(zt) - n_report)]
+    if zt.empty:
+        lines.append(t(metrics.why_no_zone(view), lang))
+    facts = [*zt["fact_id"].tolist(), "Z1"]
+    slide = Slide(
+        kind="map", title=t("zones.map", lang), subtitle=t("filter.summary", lang,
+                                                          summary=summary(ds, view.state, lang)),
+        lines=tuple(lines),
+        figure=Figure("jilin-map", t("zones.map", lang), _spec(jilin, ds.geo, MAP_W, MAP_H)),
+        side_figure=Figure("china-inset", t("zones.inset", lang), _spec(inset, ds.geo)),
+        footer=_footer(lang, facts, illus), illustrative=illus,
+    )
+    return slide, zt
+
+
+def _first_map_slide(ds: Dataset, view: View, lang: str
+                     ) -> tuple[Slide, pd.DataFrame, pd.DataFrame]:
+    arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
+                                         lang)
+    world = maps.world_map(_light_geo(ds.geo), arcs, dests, firsts, lang, height=WORLD_H)
+    cards = metrics.first_export_cards(ds, view.first_exports, lang)
+    lines = [t("brief.first_line", lang, product=c.product, destination=c.destination,
+               when=t("first.card", lang, year=c.year)) for c in cards.itertuples()]
+    if cards.empty:
+        lines.append(t("brief.no_first", lang))
+    else:
+        lines.append(t("first.zone_unknown", lang))
+    illus = not arcs.empty
+    slide = Slide(
+        kind="map", title=t("brief.first_map", lang),
+        subtitle=t("filter.summary", lang, summary=summary(ds, view.state, lang)),
+        lines=tuple(lines),
+        figure=Figure("first-export-map", t("brief.first_map", lang),
+                      _spec(world, ds.geo, WORLD_W, WORLD_H)),
+        footer=_footer(lang, ["F0", *cards["fact_id"].tolist()] if not cards.empty else [],
+                       illus),
+        illustrative=illus,
+    )
+    return slide, cards, dests
+
+
+def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
+                   ) -> tuple[list[Slide], dict[str, pd.DataFrame]]:
+    labeled = metrics.label_volumes(ds, view.volumes, lang)
+    if labeled.empty:
+        key = "empty.facts_only_volumes" if view.state.report_only else "empty.hint"
+        return [Slide(kind="text", title=t("page.volumes", lang),
+                      subtitle=t("empty.title", lang), lines=(t(key, lang),),
+                      footer=_footer(lang, [], False, t("app.source_line", lang)))], {}
+    by, measure = opt.by, opt.measure
+    scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
+    series = metrics.timeseries(labeled, by, measure, opt.yearly)
+    ranked = metrics.ranking(labeled, by, measure)
+    growth = metrics.yoy(labeled, measure)
+    parts = metrics.breakdown(labeled, measure)
+    sub = " · ".join([t(f"col.{measure}", lang), t(f"vol.by.{by}", lang),
+                      t("vol.yearly" if opt.yearly else "vol.monthly", lang)])
+    footer = _footer(lang, [], True)
+    rank_h = max(CHART_H, 22 * len(ranked))  # one readable row per bar
+    part_h = max(CHART_H, 22 * len(parts))
+    specs = [
+        ("timeseries", "vol.timeseries", charts.timeseries_chart(
+            series, by, measure, opt.yearly, lang, scale, present=True), CHART_H,
+         t("vol.prelaunch", lang), series),
+        ("ranking", "vol.ranking", charts.ranking_chart(
+            ranked, by, measure, lang, scale, present=True), rank_h, "", ranked),
+        ("growth", "vol.yoy", charts.yoy_chart(growth, measure, lang, present=True), CHART_H,
+         t("vol.yoy.note", lang), growth),
+        ("breakdown", "vol.breakdown", charts.breakdown_chart(
+            parts, measure, lang, present=True), part_h, "", parts),
+    ]
+    slides, tables = [], {}
+    for name, title_key, chart, height, note, data in specs:
+        width = CHART_W if name in ("timeseries", "breakdown") else CHART_W + 100
+        slides.append(Slide(
+            kind="chart", title=t(title_key, lang), subtitle=sub,
+            lines=(note,) if note else (),
+            figure=Figure(f"{name}-{by}-{measure}" if name in ("timeseries", "ranking")
+                          else f"{name}-{measure}", t(title_key, lang),
+                          _spec(chart, ds.geo, width, height)),
+            footer=footer, illustrative=True))
+        tables[name] = metrics.display_table(data, lang)
+    return slides, tables
+
+
+def _sources_slide(lang: str, date: dt.date, text: str, facts: list[str],
+                   illustrative: bool, report_only: bool) -> Slide:
+    ids = sorted(dict.fromkeys(facts), key=_fact_order)
+    lines = [
+        t("app.source_line", lang),
+        t("banner.year", lang),
+        t("banner.illustrative", lang) if illustrative else
+        t("banner.facts_only", lang) if report_only else "",
+        t("brief.facts_cited", lang, facts=", ".join(ids)),
+        t("brief.sources_more", lang),
+        t("brief.generated", lang, date=date.isoformat(), summary=text),
+    ]
+    return Slide(kind="sources", title=t("data.sources", lang),
+                 lines=tuple(x for x in lines if x),
+                 footer=_footer(lang, ids, illustrative), illustrative=illustrative)
+
+
+def _figures_table(ds: Dataset, figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    kpis = metrics.figure_kpis(ds, figures, lang)
+    return pd.DataFrame({
+        t("brief.col.platform", lang): [t(f"overview.platform.{p}", lang)
+                                        for p in figures["platform"]],
+        t("col.fact_id", lang): figures["fact_id"].tolist(),
+        t("brief.col.label", lang): [k[0] for k in kpis],
+        t("brief.col.shown", lang): [k[1] for k in kpis],
+        t("col.value", lang): figures["value"].tolist(),
+        t("brief.col.unit", lang): figures["unit"].tolist(),
+        t("brief.col.qualifier", lang): figures["qualifier"].tolist(),
+        t("brief.col.period", lang): figures[
+            "period_note_zh" if lang == "zh" else "period_note_en"].tolist(),
+        t("brief.col.derived", lang): figures["derived_from"].fillna("").tolist(),
+        t("col.source", lang): t("source.report", lang),
+    })
+
+
+def _facts_table(ds: Dataset, ids: list[str], lang: str) -> pd.DataFrame:
+    sub = ds.facts[ds.facts["fact_id"].isin(ids)].copy()
+    sub["_o"] = sub["fact_id"].map(_fact_order)
+    sub = sub.sort_values("_o")
+    sec, text = ("section_zh", "text_zh") if lang == "zh" else ("section_en", "text_en")
+    return pd.DataFrame({
+        t("col.fact_id", lang): sub["fact_id"].tolist(),
+        t("brief.col.section", lang): sub[sec].tolist(),
+        t("brief.col.fact", lang): sub[text].tolist(),
+    })
+
+
+def build_deck(ds: Dataset, state: FilterState, lang: str, date: dt.date,
+               options: BriefOptions | None = None) -> Deck:
+    """The briefing of the view ``state`` selects, in ``lang``, dated ``date``."""
+    opt = options or BriefOptions()
+    view = apply_filters(ds, state)
+    text = summary(ds, state, lang)
+    figure_slides = _figure_slides(ds, view, lang)
+    zone_slide, zt = _zone_map_slide(ds, view, lang)
+    first_slide, cards, dests = _first_map_slide(ds, view, lang)
+    vol_slides, vol_tables = _volume_slides(ds, view, lang, opt)
+    body = [*figure_slides, zone_slide, first_slide, *vol_slides]
+    illustrative = any(s.illustrative for s in body)
+    facts = [*view.figures["fact_id"].tolist(), *zt["fact_id"].tolist(), "Z1"]
+    if not cards.empty:
+        facts += ["F0", *cards["fact_id"].tolist()]
+    facts = [f for f in facts if f]
+    slides = [_title_slide(view, lang, date, text, illustrative), *body,
+              _sources_slide(lang, date, text, facts, illustrative, state.report_only)]
+    badge = t("source.illustrative", lang)
+    slides = [replace(s, badge=badge) if s.illustrative else s for s in slides]
+
+    zone_drop = ("lon", "lat", "category") + (("tonnes",) if state.report_only else ())
+    tables: dict[str, pd.DataFrame] = {
+        "figures": _figures_table(ds, view.figures, lang),
+        "zones": metrics.display_table(zt, lang, drop=zone_drop,
+                                       illustrative_measures=metrics.any_illustrative(
+                                           view.volumes)),
+        "first_exports": _first_table(cards, lang),
+        "destinations": metrics.display_table(dests, lang),
+        **vol_tables,
+    }
+    sources = {
+        "figures": t("brief.footer.report", lang, facts=", ".join(
+            sorted(dict.fromkeys(view.figures["fact_id"]), key=_fact_order))),
+        "zones": _footer(lang, [*zt["fact_id"].tolist(), "Z1"], zone_slide.illustrative),
+        "first_exports": first_slide.footer if not cards.empty else t("brief.no_first", lang),
+        "destinations": _footer(lang, [], not dests.empty),
+        **{k: _footer(lang, [], True) for k in vol_tables},
+    }
+    return Deck(lang=lang, date=date, title=t("app.title", lang), filter_text=text,
+                slides=tuple(slides), tables=tables, table_sources=sources,
+                facts=_facts_table(ds, facts, lang),
+                file_stem=file_stem(ds, state, lang, date))
+
+
+def _first_table(cards: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col.product", lang): cards["product"].tolist(),
+        t("col.destination", lang): cards["destination"].tolist(),
+        t("col.year", lang): [t("first.card", lang, year=y) for y in cards["year"]],
+        t("col.fact_id", lang): cards["fact_id"].tolist(),
+        t("col.source", lang): t("source.report", lang),
+    })
+
+
+def table_title(name: str, lang: str) -> str:
+    """The sheet / CSV name of a deck table, in ``lang`` (short: Excel allows 31 chars)."""
+    return t(f"brief.sheet.{name}", lang)
