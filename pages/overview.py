@@ -43,8 +43,9 @@ with left:
                         volumes_shown=not ctx.state.report_only)
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
-    st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                                   height=460), width="stretch")
+    st.vega_lite_chart(maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]),
+                                           lang, height=460, geometry=ctx.geometry),
+                       width="stretch")
 with right:
     st.subheader(t("overview.volume", lang))
     labeled = metrics.label_volumes(ds, view.volumes, lang)

@@ -30,13 +30,15 @@ with map_col:
     st.caption(t("zones.map.help", lang))
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
-    st.altair_chart(
-        maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang),
+    st.vega_lite_chart(
+        maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
+                            geometry=ctx.geometry),
         width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
         selection_mode=maps.ZONE_SELECTION,
     )
 with side_col:
-    st.altair_chart(maps.china_inset(ds.geo, lang), width="content")
+    st.vega_lite_chart(maps.china_inset_spec(ds.geo, lang, geometry=ctx.geometry),
+                       width="content")
     st.metric(t("zones.shown", lang), len(zt))
 
 st.subheader(t("zones.table", lang))

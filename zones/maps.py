@@ -7,13 +7,17 @@ handed to Altair as plain values (a GeoDataFrame would hit Streamlit's Arrow pat
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 from shapely.geometry import shape
 
-from zones.charts import category_scale
+from zones.geoassets import Geometry, layer_url
 from zones.i18n import t
-from zones.model import SOURCE_SHAPES, GeoData
+from zones.model import CATEGORIES, CATEGORY_COLORS, SOURCE_SHAPES, GeoData
 
 LAND = "#F3F1EC"
 BORDER = "#B9B4AA"
@@ -23,7 +27,15 @@ ZONE_SELECTION = "zone"
 DEST_SELECTION = "dest"
 
 
-def _features(layer: dict) -> alt.Data:
+def _features(layer: dict, key: str, geometry: Geometry = "inline") -> alt.Data:
+    """A boundary layer: by URL (served once, cached by the browser) or inlined.
+
+    ``inline`` makes a self-contained spec (server-side rendering, tests); the pages
+    use ``url`` when the served files match the loaded layers (zones.geoassets).
+    """
+    if geometry == "url":
+        return alt.Data(url=layer_url(key), format=alt.DataFormat(type="json",
+                                                                  property="features"))
     return alt.Data(values=layer.get("features", []))
 
 
@@ -48,31 +60,59 @@ def source_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:
                      range=[SOURCE_SHAPES[s] for s in sources])
 
 
+def highlight_table(highlight: list[str]) -> pd.DataFrame:
+    """The county codes to highlight, as a table (a rerun changes data, not the spec)."""
+    return pd.DataFrame({"adcode": sorted(str(c) for c in highlight)}, dtype="string")
+
+
 def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
-              height: int = 540) -> alt.LayerChart:
+              height: int = 540, geometry: Geometry = "inline") -> alt.LayerChart:
     """County shapes faint, zone counties highlighted, zone markers by category and source."""
+    return _jilin_map(geo, zone_marks(zones), highlight_table(highlight), lang, height,
+                      geometry)
+
+
+def zone_marks(zones: pd.DataFrame) -> pd.DataFrame:
+    """``zones`` (metrics.zone_totals) plus each marker's colour and shape, legend order."""
+    cats = {c: i for i, c in enumerate(CATEGORIES)}
+    sources = {s: i for i, s in enumerate(SOURCE_SHAPES)}
+    return zones.assign(category_color=zones["category"].map(CATEGORY_COLORS),
+                        category_order=zones["category"].map(cats),
+                        source_shape=zones["source"].map(SOURCE_SHAPES),
+                        source_order=zones["source"].map(sources))
+
+
+def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
+               height: int, geometry: Geometry) -> alt.LayerChart:
     county_name = "properties.name_zh" if lang == "zh" else "properties.name_en"
     pref_name = "properties.prefecture_zh" if lang == "zh" else "properties.prefecture_en"
-    counties = alt.Chart(_features(geo.counties)).mark_geoshape(
-        stroke=BORDER, strokeWidth=0.5,
-    ).transform_calculate(
-        hl=f"indexof({sorted(highlight)!r}, datum.properties.adcode) >= 0",
-    ).encode(
-        color=alt.condition("datum.hl", alt.value(HIGHLIGHT), alt.value(LAND)),
-        tooltip=[alt.Tooltip(f"{county_name}:N", title=t("col.county", lang)),
-                 alt.Tooltip(f"{pref_name}:N", title=t("col.prefecture", lang))],
-    )
-    prefectures = alt.Chart(_features(geo.prefectures)).mark_geoshape(
+    county_tips = [alt.Tooltip(f"{county_name}:N", title=t("col.county", lang)),
+                   alt.Tooltip(f"{pref_name}:N", title=t("col.prefecture", lang))]
+    county_shapes = _features(geo.counties, "counties", geometry)
+    counties = alt.Chart(county_shapes).mark_geoshape(
+        fill=LAND, stroke=BORDER, strokeWidth=0.5).encode(tooltip=county_tips)
+    # Zone counties drawn over them: rows of ``lit`` joined to their shapes in the browser.
+    highlighted = alt.Chart(lit).mark_geoshape(
+        fill=HIGHLIGHT, stroke=BORDER, strokeWidth=0.5,
+    ).transform_lookup(
+        lookup="adcode", from_=alt.LookupData(data=county_shapes, key="properties.adcode",
+                                              fields=["type", "geometry", "properties"]),
+    ).encode(tooltip=county_tips)
+    prefectures = alt.Chart(_features(geo.prefectures, "prefectures", geometry)).mark_geoshape(
         fill=None, stroke="#8A857B", strokeWidth=1.1)
     sel = alt.selection_point(name=ZONE_SELECTION, fields=["zone_id"], on="click")
+    # Colours and shapes ride in the rows (model.py's palette), so the legends list only
+    # what is drawn while the spec stays the same from one filter to the next.
     points = alt.Chart(zones).mark_point(filled=True, stroke="#222", strokeWidth=1,
                                          opacity=0.92).encode(
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("category_label:N", title=t("col.category", lang),
-                        scale=category_scale(lang, set(zones["category"]) or None),
+                        scale=alt.Scale(range=alt.FieldRange(field="category_color")),
+                        sort=alt.EncodingSortField(field="category_order", op="min"),
                         legend=alt.Legend(orient="right")),
         shape=alt.Shape("source_label:N", title=t("source.title", lang),
-                        scale=source_scale(lang, set(zones["source"]) or None),
+                        scale=alt.Scale(range=alt.FieldRange(field="source_shape")),
+                        sort=alt.EncodingSortField(field="source_order", op="min"),
                         legend=alt.Legend(orient="right", symbolFillColor="#777",
                                           labelLimit=260)),
         size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · "
@@ -92,34 +132,36 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
             alt.Tooltip("fact_id:N", title=t("col.fact_id", lang)),
         ],
     ).add_params(sel)
-    return alt.layer(counties, prefectures, points).project("mercator").properties(
+    return alt.layer(counties, highlighted, prefectures, points).project("mercator").properties(
         height=height).configure_view(stroke=None)
 
 
-def china_inset(geo: GeoData, lang: str, size: int = 240) -> alt.LayerChart:
+def china_inset(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "inline"
+                ) -> alt.LayerChart:
     """China (with the South China Sea lines) and Jilin in it."""
-    china = alt.Chart(_features(geo.china)).mark_geoshape(fill=LAND, stroke="#6E6A62",
-                                                          strokeWidth=0.6)
-    sea = alt.Chart(_features(geo.china_maritime)).mark_geoshape(
+    china = alt.Chart(_features(geo.china, "china", geometry)).mark_geoshape(
+        fill=LAND, stroke="#6E6A62", strokeWidth=0.6)
+    sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
         filled=False, stroke="#6E6A62", strokeWidth=0.8)
-    jilin = alt.Chart(_features(geo.province)).mark_geoshape(fill=FIRST_COLOR, stroke=None)
+    jilin = alt.Chart(_features(geo.province, "province", geometry)).mark_geoshape(
+        fill=FIRST_COLOR, stroke=None)
     return alt.layer(china, sea, jilin).project("conicEqualArea", rotate=[-105, 0, 0],
                                                  parallels=[25, 47]).properties(
         width=size, height=size, title=t("zones.inset", lang)).configure_view(stroke=None)
 
 
 def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.DataFrame,
-              lang: str, height: int = 520) -> alt.LayerChart:
+              lang: str, height: int = 520, geometry: Geometry = "inline") -> alt.LayerChart:
     """Pacific-centred world map with lines from zones (or Jilin) to destinations."""
     name = "properties.name_zh" if lang == "zh" else "properties.name_en"
-    land = alt.Chart(_features(geo.world)).mark_geoshape(
+    land = alt.Chart(_features(geo.world, "world", geometry)).mark_geoshape(
         stroke="#FFFFFF", strokeWidth=0.4,
     ).encode(
         color=alt.condition("datum.properties.iso3 == 'CHN'", alt.value("#E6DFD0"),
                             alt.value("#ECEAE6")),
         tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))],
     )
-    sea = alt.Chart(_features(geo.china_maritime)).mark_geoshape(
+    sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
         filled=False, stroke="#6E6A62", strokeWidth=0.6)
     layers: list[alt.Chart] = [land, sea]
     if not arcs.empty:
@@ -162,3 +204,98 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
             ).encode(longitude="dest_lon:Q", latitude="dest_lat:Q", text="label:N"))
     return alt.layer(*layers).project("equalEarth", rotate=[-150, 0, 0]).properties(
         height=height).configure_view(stroke=None).configure_legend(orient="bottom")
+
+
+# --- Specs sent per rerun (issue 8) -------------------------------------------------------
+# Building and validating an Altair chart costs 50–200 ms per map, and none of it depends
+# on the filter except the small data tables. So each map's Vega-Lite spec is built once
+# per process (per language, size, geometry and the few data-dependent legend choices),
+# with its tables as named datasets; a rerun only copies that template and attaches the
+# filtered tables. The builders above stay the one definition of each map: the template
+# is their output. If a builder starts reading more from its data, extend the key below.
+
+_TEMPLATES: OrderedDict[tuple, tuple[object, str]] = OrderedDict()
+_TEMPLATE_LIMIT = 64
+# Altair's default theme; Streamlit drops it too (it sizes charts to their container).
+_THEME_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
+
+
+def _name_frames(chart: alt.TopLevelMixin, frames: dict[str, pd.DataFrame]) -> None:
+    """Point every layer drawn from one of ``frames`` at a named dataset instead."""
+    names = {id(frame): name for name, frame in frames.items()}
+
+    def visit(node: object) -> None:
+        data = getattr(node, "data", alt.Undefined)
+        if isinstance(data, pd.DataFrame):
+            if id(data) not in names:
+                raise ValueError("a map layer draws from a table the template does not name")
+            node.data = alt.NamedData(name=names[id(data)])  # type: ignore[attr-defined]
+        for sub in getattr(node, "layer", None) or []:
+            visit(sub)
+
+    visit(chart)
+
+
+def _template(key: tuple, geo: GeoData, build: Callable[[], alt.TopLevelMixin],
+              frames: dict[str, pd.DataFrame]) -> str:
+    """The spec of ``build()`` as JSON, with ``frames`` as named datasets; memoised."""
+    hit = _TEMPLATES.get(key)
+    if hit is not None:
+        _TEMPLATES.move_to_end(key)
+        return hit[1]
+    chart = build()
+    _name_frames(chart, frames)
+    spec = chart.to_dict()  # validated once, here
+    view = spec.get("config", {}).get("view", {})
+    for k, v in _THEME_VIEW.items():
+        if view.get(k) == v:
+            del view[k]
+    if view == {} and "view" in spec.get("config", {}):
+        del spec["config"]["view"]
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+    _TEMPLATES[key] = (geo, text)  # keeps ``geo`` alive, so its id is not reused
+    while len(_TEMPLATES) > _TEMPLATE_LIMIT:
+        _TEMPLATES.popitem(last=False)
+    return text
+
+
+def _fill(text: str, frames: dict[str, pd.DataFrame]) -> dict:
+    spec = json.loads(text)
+    spec["datasets"] = {**spec.get("datasets", {}), **frames}
+    return spec
+
+
+def _geo_key(geo: GeoData, geometry: Geometry) -> int | None:
+    return id(geo) if geometry == "inline" else None  # URLs do not depend on the layers
+
+
+def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
+                   height: int = 540, geometry: Geometry = "url") -> dict:
+    """``jilin_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun.
+
+    Tables are DataFrames under ``datasets`` (Streamlit sends them as Arrow).
+    """
+    sized = bool(zones["tonnes"].fillna(0).sum() > 0)
+    key = ("jilin", _geo_key(geo, geometry), lang, height, geometry, sized)
+    frames = {"zones": zone_marks(zones), "highlight": highlight_table(highlight)}
+    text = _template(key, geo, lambda: _jilin_map(geo, frames["zones"], frames["highlight"],
+                                                  lang, height, geometry), frames)
+    return _fill(text, frames)
+
+
+def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
+                   firsts: pd.DataFrame, lang: str, height: int = 520,
+                   geometry: Geometry = "url") -> dict:
+    """``world_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun."""
+    frames = {"arcs": arcs, "dests": dests, "firsts": firsts}
+    key = ("world", _geo_key(geo, geometry), lang, height, geometry, arcs.empty, firsts.empty)
+    text = _template(key, geo, lambda: world_map(geo, arcs, dests, firsts, lang, height,
+                                                 geometry), frames)
+    return _fill(text, frames)
+
+
+def china_inset_spec(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "url"
+                     ) -> dict:
+    """``china_inset`` as a Vega-Lite dict; it has no per-rerun data at all."""
+    key = ("inset", _geo_key(geo, geometry), lang, size, geometry)
+    return _fill(_template(key, geo, lambda: china_inset(geo, lang, size, geometry), {}), {})

@@ -18,11 +18,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones import safe
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
+from zones.geoassets import Geometry, served_geometry
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.metrics import DIMS, MEASURES
-from zones.model import CATEGORIES, Dataset
+from zones.model import CATEGORIES, Dataset, GeoData
 
 # URL keys of every bound widget: the filter, the language, and page-level view options.
 KEY_LANG, KEY_PRESENT = "lang", "present"
@@ -75,6 +76,7 @@ class Context:
     state: FilterState
     view: View
     present: bool
+    geometry: Geometry = "inline"  # "url": maps reference the served boundary files
 
 
 def current_lang() -> str:
@@ -251,7 +253,7 @@ def context() -> Context | None:
     ds = result.dataset
     lang, state, present = sidebar(ds)
     return Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
-                   present=present)
+                   present=present, geometry=map_geometry(ds.geo))
 
 
 def show_errors(result: LoadResult, lang: str) -> None:
@@ -370,3 +372,18 @@ def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
         for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
                                                    strict=False):
             col.metric(label, value, help=help_text, border=True)
+
+
+# --- issue 8: maps sent once ------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _served_geometry(root: str, geo_id: int, _geo: GeoData) -> Geometry:
+    return served_geometry({k: getattr(_geo, k) for k in ("province", "prefectures",
+                                                          "counties", "china",
+                                                          "china_maritime", "world")})
+
+
+def map_geometry(geo: GeoData) -> Geometry:
+    """``url`` when static/geo/ serves exactly the loaded boundaries (checked once)."""
+    return _served_geometry(str(data_dir()), id(geo), geo)
