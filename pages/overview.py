@@ -55,5 +55,5 @@ with right:
     else:
         data = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
         scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
-        st.altair_chart(charts.timeseries_chart(data, "product", "tonnes", True, lang, scale,
-                                                ctx.present), width="stretch")
+        st.vega_lite_chart(charts.timeseries_spec(data, "product", "tonnes", True, lang,
+                                                  scale, ctx.present), width="stretch")

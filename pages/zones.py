@@ -82,7 +82,7 @@ else:
             scale = charts.color_scale("destination", profile.trend, {})
             with left:
                 st.markdown(f"**{t('zones.trend', lang)}**")
-                st.altair_chart(charts.timeseries_chart(
+                st.vega_lite_chart(charts.timeseries_spec(
                     profile.trend, "destination", "tonnes", True, lang, scale, ctx.present),
                     width="stretch")
             with right:

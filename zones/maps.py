@@ -7,10 +7,6 @@ handed to Altair as plain values (a GeoDataFrame would hit Streamlit's Arrow pat
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
-from collections.abc import Callable
-
 import altair as alt
 import pandas as pd
 from shapely.geometry import shape
@@ -18,6 +14,7 @@ from shapely.geometry import shape
 from zones.geoassets import Geometry, layer_url
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS, SOURCE_SHAPES, GeoData
+from zones.specs import fill, template
 
 LAND = "#F3F1EC"
 BORDER = "#B9B4AA"
@@ -207,62 +204,10 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
 
 
 # --- Specs sent per rerun (issue 8) -------------------------------------------------------
-# Building and validating an Altair chart costs 50–200 ms per map, and none of it depends
-# on the filter except the small data tables. So each map's Vega-Lite spec is built once
-# per process (per language, size, geometry and the few data-dependent legend choices),
-# with its tables as named datasets; a rerun only copies that template and attaches the
-# filtered tables. The builders above stay the one definition of each map: the template
-# is their output. If a builder starts reading more from its data, extend the key below.
-
-_TEMPLATES: OrderedDict[tuple, tuple[object, str]] = OrderedDict()
-_TEMPLATE_LIMIT = 64
-# Altair's default theme; Streamlit drops it too (it sizes charts to their container).
-_THEME_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
-
-
-def _name_frames(chart: alt.TopLevelMixin, frames: dict[str, pd.DataFrame]) -> None:
-    """Point every layer drawn from one of ``frames`` at a named dataset instead."""
-    names = {id(frame): name for name, frame in frames.items()}
-
-    def visit(node: object) -> None:
-        data = getattr(node, "data", alt.Undefined)
-        if isinstance(data, pd.DataFrame):
-            if id(data) not in names:
-                raise ValueError("a map layer draws from a table the template does not name")
-            node.data = alt.NamedData(name=names[id(data)])  # type: ignore[attr-defined]
-        for sub in getattr(node, "layer", None) or []:
-            visit(sub)
-
-    visit(chart)
-
-
-def _template(key: tuple, geo: GeoData, build: Callable[[], alt.TopLevelMixin],
-              frames: dict[str, pd.DataFrame]) -> str:
-    """The spec of ``build()`` as JSON, with ``frames`` as named datasets; memoised."""
-    hit = _TEMPLATES.get(key)
-    if hit is not None:
-        _TEMPLATES.move_to_end(key)
-        return hit[1]
-    chart = build()
-    _name_frames(chart, frames)
-    spec = chart.to_dict()  # validated once, here
-    view = spec.get("config", {}).get("view", {})
-    for k, v in _THEME_VIEW.items():
-        if view.get(k) == v:
-            del view[k]
-    if view == {} and "view" in spec.get("config", {}):
-        del spec["config"]["view"]
-    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
-    _TEMPLATES[key] = (geo, text)  # keeps ``geo`` alive, so its id is not reused
-    while len(_TEMPLATES) > _TEMPLATE_LIMIT:
-        _TEMPLATES.popitem(last=False)
-    return text
-
-
-def _fill(text: str, frames: dict[str, pd.DataFrame]) -> dict:
-    spec = json.loads(text)
-    spec["datasets"] = {**spec.get("datasets", {}), **frames}
-    return spec
+# Building and validating an Altair map costs 50–200 ms, and only its small tables depend
+# on the filter. So each map's spec is built once per process (zones.specs) per language,
+# size, geometry and data-dependent choice; a rerun copies it and attaches the tables.
+# If a builder starts reading more from its data, extend the key below.
 
 
 def _geo_key(geo: GeoData, geometry: Geometry) -> int | None:
@@ -278,9 +223,9 @@ def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang
     sized = bool(zones["tonnes"].fillna(0).sum() > 0)
     key = ("jilin", _geo_key(geo, geometry), lang, height, geometry, sized)
     frames = {"zones": zone_marks(zones), "highlight": highlight_table(highlight)}
-    text = _template(key, geo, lambda: _jilin_map(geo, frames["zones"], frames["highlight"],
-                                                  lang, height, geometry), frames)
-    return _fill(text, frames)
+    text = template(key, lambda: _jilin_map(geo, frames["zones"], frames["highlight"], lang,
+                                            height, geometry), frames, geo)
+    return fill(text, frames)
 
 
 def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
@@ -289,13 +234,13 @@ def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
     """``world_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun."""
     frames = {"arcs": arcs, "dests": dests, "firsts": firsts}
     key = ("world", _geo_key(geo, geometry), lang, height, geometry, arcs.empty, firsts.empty)
-    text = _template(key, geo, lambda: world_map(geo, arcs, dests, firsts, lang, height,
-                                                 geometry), frames)
-    return _fill(text, frames)
+    text = template(key, lambda: world_map(geo, arcs, dests, firsts, lang, height, geometry),
+                    frames, geo)
+    return fill(text, frames)
 
 
 def china_inset_spec(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "url"
                      ) -> dict:
     """``china_inset`` as a Vega-Lite dict; it has no per-rerun data at all."""
     key = ("inset", _geo_key(geo, geometry), lang, size, geometry)
-    return _fill(_template(key, geo, lambda: china_inset(geo, lang, size, geometry), {}), {})
+    return fill(template(key, lambda: china_inset(geo, lang, size, geometry), {}, geo), {})

@@ -144,13 +144,27 @@ def first_export_cards(ds: Dataset, first: pd.DataFrame, lang: str) -> pd.DataFr
 
 def citation(ds: Dataset, fact_id: str, lang: str) -> str:
     """The hover text of a figure: fact id, report section and the fact's wording."""
-    row = ds.facts[ds.facts["fact_id"] == fact_id]
-    if row.empty:
+    r = _facts_by_id(ds.facts).get(fact_id)
+    if r is None:
         return fact_id
-    r = row.iloc[0]
     sec, text = (r["section_zh"], r["text_zh"]) if lang == "zh" else (r["section_en"],
                                                                        r["text_en"])
     return t("overview.cite", lang, fact_id=fact_id, section=sec, text=text)
+
+
+_FACT_INDEX: dict[int, tuple[pd.DataFrame, dict[str, dict]]] = {}
+
+
+def _facts_by_id(facts: pd.DataFrame) -> dict[str, dict]:
+    """fact_id → row, built once per facts table (the overview cites ~30 facts per rerun)."""
+    hit = _FACT_INDEX.get(id(facts))
+    if hit is None or hit[0] is not facts:
+        rows = facts.drop_duplicates("fact_id").to_dict("records")
+        hit = (facts, {str(r["fact_id"]): r for r in rows})
+        if len(_FACT_INDEX) > 8:
+            _FACT_INDEX.clear()
+        _FACT_INDEX[id(facts)] = hit
+    return hit[1]
 
 
 def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.DataFrame,
