@@ -12,6 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
+from zones.columnar import derive, plain
 from zones.filters import View
 from zones.i18n import fmt_percent, fmt_quantity, name_col, t
 from zones.model import FILES, Dataset, product_colors
@@ -25,16 +26,21 @@ DIMS: tuple[str, ...] = ("product", "destination", "zone")
 def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Attach display names (and category) in ``lang``; unattributed zones get a label."""
     nc = name_col(lang)
-    prod = ds.products[["product_id", nc, "category"]].rename(columns={nc: "product"})
-    dest = ds.destinations[["iso3", nc]].rename(
-        columns={"iso3": "destination_iso3", nc: "destination"})
-    zone = ds.zones[["zone_id", nc]].rename(columns={nc: "zone"})
-    out = (volumes.merge(prod, on="product_id", how="left")
-           .merge(dest, on="destination_iso3", how="left")
-           .merge(zone, on="zone_id", how="left"))
-    out["zone"] = out["zone"].fillna(t("unknown_zone", lang))
-    out["year"] = out["period"].str[:4]
-    out["source_label"] = out["source"].map(lambda s: t(f"source.{s}", lang))
+    pname = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
+    pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
+    dname = dict(zip(ds.destinations["iso3"], ds.destinations[nc], strict=True))
+    zname = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))
+    # Lookups, not merges: per category on the categorical engine (zones/columnar.py).
+    out = volumes.assign(
+        product=derive(volumes["product_id"], pname.get),
+        category=derive(volumes["product_id"], pcat.get),
+        destination=derive(volumes["destination_iso3"], dname.get),
+        zone=derive(volumes["zone_id"], lambda z: zname.get(z, t("unknown_zone", lang)),
+                    na=t("unknown_zone", lang)),
+        year=derive(volumes["period"], lambda p: str(p)[:4]),
+        source_label=derive(volumes["source"], lambda s: t(f"source.{s}", lang)),
+    )
+    out.index = pd.RangeIndex(len(out))
     return out
 
 
@@ -44,8 +50,8 @@ def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
     step = "year" if yearly else "period"
     if labeled.empty:
         return pd.DataFrame(columns=[step, by, measure, "source_label"])
-    out = (labeled.groupby([step, by, "source_label"], as_index=False)[measure].sum()
-           .sort_values([step, by]))
+    out = plain(labeled.groupby([step, by, "source_label"], as_index=False, observed=True)[
+        measure].sum()).sort_values([step, by])
     out[measure] = out[measure].astype(float).round(1)
     return out.reset_index(drop=True)
 
@@ -54,8 +60,8 @@ def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     """Totals per ``by`` value, largest first, with share and rank."""
     if labeled.empty:
         return pd.DataFrame(columns=["rank", by, measure, "share", "source_label"])
-    out = (labeled.groupby([by, "source_label"], as_index=False)[measure].sum()
-           .sort_values(measure, ascending=False).reset_index(drop=True))
+    out = (plain(labeled.groupby([by, "source_label"], as_index=False, observed=True)[
+        measure].sum()).sort_values(measure, ascending=False).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
     out[measure] = out[measure].astype(float).round(1)
@@ -67,7 +73,8 @@ def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """Yearly total and growth over the previous year (first year: no growth)."""
     if labeled.empty:
         return pd.DataFrame(columns=["year", measure, "growth", "source_label"])
-    out = labeled.groupby(["year", "source_label"], as_index=False)[measure].sum()
+    out = plain(labeled.groupby(["year", "source_label"], as_index=False, observed=True)[
+        measure].sum())
     out = out.sort_values("year").reset_index(drop=True)
     out[measure] = out[measure].astype(float)
     out["growth"] = (out[measure] / out[measure].shift(1) - 1).round(4)
@@ -79,8 +86,9 @@ def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """Category → product totals with shares, for the product breakdown chart."""
     if labeled.empty:
         return pd.DataFrame(columns=["category", "product", measure, "share", "source_label"])
-    out = (labeled.groupby(["category", "product", "source_label"], as_index=False)[measure]
-           .sum().sort_values(measure, ascending=False).reset_index(drop=True))
+    out = (plain(labeled.groupby(["category", "product", "source_label"], as_index=False,
+                                 observed=True)[measure].sum())
+           .sort_values(measure, ascending=False).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
     out[measure] = out[measure].astype(float).round(1)
@@ -95,7 +103,8 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     report gives no volume, and a 0 would read as "exported nothing".
     """
     nc = name_col(lang)
-    tonnes = volumes.groupby("zone_id")["tonnes"].sum()
+    tonnes = volumes.groupby("zone_id", observed=True)["tonnes"].sum()
+    tonnes.index = tonnes.index.astype(str)
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
     pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
     out = pd.DataFrame({
@@ -122,7 +131,8 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
 def destination_totals(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per destination: tonnes, value and consignments under the filter, ranked."""
     nc = name_col(lang)
-    agg = volumes.groupby("destination_iso3", as_index=False)[list(MEASURES)].sum()
+    agg = plain(volumes.groupby("destination_iso3", as_index=False, observed=True)[
+        list(MEASURES)].sum())
     out = ds.destinations[["iso3", nc]].rename(columns={nc: "destination"}).merge(
         agg, left_on="iso3", right_on="destination_iso3", how="inner")
     out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)
@@ -182,8 +192,9 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     zone_xy = {z: (float(x), float(y)) for z, x, y in
                zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
     illus = t("source.illustrative", lang)
-    arcs = (volumes.assign(zone_id=volumes["zone_id"].fillna(""))
-            .groupby(["zone_id", "destination_iso3"], as_index=False)["tonnes"].sum())
+    arcs = plain(volumes.groupby(["zone_id", "destination_iso3"], as_index=False, dropna=False,
+                                 observed=True)["tonnes"].sum())
+    arcs["zone_id"] = arcs["zone_id"].fillna("")  # no zone: drawn from Jilin as a whole
     arcs = arcs[arcs["destination_iso3"].isin(pts)]
     arcs = pd.DataFrame({
         "origin": [zone_names.get(z, t("unknown_zone", lang)) for z in arcs["zone_id"]],

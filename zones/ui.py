@@ -8,7 +8,7 @@ Nothing here passes data from a file or a user into HTML.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones import safe
+from zones.columnar import compact
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
 from zones.geoassets import Geometry, served_geometry
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
@@ -59,7 +60,9 @@ PRINT_CSS = """
 def _load_cached(root: str) -> LoadResult:
     # cache_resource, not cache_data: the dataset is read-only for every page, and
     # cache_data's copy per rerun cost ~44 ms (bench: pickle round trip of LoadResult).
-    return load(CsvSource(Path(root)))
+    result = load(CsvSource(Path(root)))
+    # Categorical ids for fast filters and group-bys at 1 M rows (issue 8, zones/columnar.py).
+    return replace(result, dataset=compact(result.dataset)) if result.dataset else result
 
 
 def load_data() -> LoadResult:
