@@ -273,6 +273,14 @@ def load_test(sessions: int, seconds: float, data_dir: str | None = None) -> dic
     stats: dict[str, list] = {"errors": [], "actions": []}
     rss: list[tuple[float, float]] = []
     with Server(env=env) as app:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:  # one visit first: the server loads its data once
+            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = b.new_page(viewport=VIEWPORT)
+            page.goto(app.url, timeout=900_000)
+            _wait_rendered(page, CHARTS["overview"], 900_000)
+            b.close()
         stop = threading.Event()
         t_start = time.time()
 

@@ -65,6 +65,8 @@ def filter_volumes(volumes: pd.DataFrame, f: FilterState, zone_ids: set[str] | N
     """Volumes under the filter. ``zone_ids`` restricts to zones when a zone filter is set."""
     if f.report_only:
         return volumes.iloc[0:0]
+    if not (f.period or f.products or f.destinations or zone_ids is not None):
+        return volumes  # no copy of a million rows for "everything" (frames are read-only)
     mask = pd.Series(True, index=volumes.index)
     if f.period:
         mask &= period_mask(volumes["period"], f.period[0], f.period[1])

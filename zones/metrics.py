@@ -31,15 +31,16 @@ def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame
     dname = dict(zip(ds.destinations["iso3"], ds.destinations[nc], strict=True))
     zname = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))
     # Lookups, not merges: per category on the categorical engine (zones/columnar.py).
-    out = volumes.assign(
-        product=derive(volumes["product_id"], pname.get),
-        category=derive(volumes["product_id"], pcat.get),
-        destination=derive(volumes["destination_iso3"], dname.get),
-        zone=derive(volumes["zone_id"], lambda z: zname.get(z, t("unknown_zone", lang)),
+    labels = pd.DataFrame({
+        "product": derive(volumes["product_id"], pname.get),
+        "category": derive(volumes["product_id"], pcat.get),
+        "destination": derive(volumes["destination_iso3"], dname.get),
+        "zone": derive(volumes["zone_id"], lambda z: zname.get(z, t("unknown_zone", lang)),
                     na=t("unknown_zone", lang)),
-        year=derive(volumes["period"], lambda p: str(p)[:4]),
-        source_label=derive(volumes["source"], lambda s: t(f"source.{s}", lang)),
-    )
+        "year": derive(volumes["period"], lambda p: str(p)[:4]),
+        "source_label": derive(volumes["source"], lambda s: t(f"source.{s}", lang)),
+    }, index=volumes.index)
+    out = pd.concat([volumes, labels], axis=1, copy=False)  # no copy of the rows' columns
     out.index = pd.RangeIndex(len(out))
     return out
 

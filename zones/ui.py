@@ -105,7 +105,7 @@ def _labels(df: pd.DataFrame, key: str, zh: str, en: str) -> dict[str, str]:
             for k, a, b in zip(df[key], df[zh], df[en], strict=True)}
 
 
-def _options(ds: Dataset) -> dict[str, dict[str, str]]:
+def _build_options(ds: Dataset) -> dict[str, dict[str, str]]:
     """Option id → label for every multi-choice filter, in display order."""
     order = {c: i for i, c in enumerate(CATEGORIES)}
     prods = ds.products.assign(o=ds.products["category"].map(order)).sort_values(
@@ -390,3 +390,15 @@ def _served_geometry(root: str, geo_id: int, _geo: GeoData) -> Geometry:
 def map_geometry(geo: GeoData) -> Geometry:
     """``url`` when static/geo/ serves exactly the loaded boundaries (checked once)."""
     return _served_geometry(str(data_dir()), id(geo), geo)
+
+
+_OPTIONS: dict[int, tuple[Dataset, dict[str, dict[str, str]]]] = {}
+
+
+def _options(ds: Dataset) -> dict[str, dict[str, str]]:
+    """``_build_options`` once per loaded dataset, not on every rerun (~10 ms each)."""
+    hit = _OPTIONS.get(id(ds))
+    if hit is None or hit[0] is not ds:
+        _OPTIONS.clear()  # one dataset at a time; a reload replaces it
+        hit = _OPTIONS[id(ds)] = (ds, _build_options(ds))
+    return hit[1]
