@@ -5,7 +5,8 @@ Usage: ``python bench/reruns.py APP_DIR REPEAT [PAGE …]`` → JSON on stdout:
 measurement can be taken of another checkout (``bench/run.py --baseline DIR``). Each
 change alternates between two values, so every timed run is a real filter change; the
 script thread's CPU time is recorded next to wall time (the machine is shared).
-Data folder: $ZONES_DATA_DIR as the app reads it.
+Data folder: $ZONES_DATA_DIR as the app reads it; $BENCH_KINDS (comma-separated) limits
+the kinds of change.
 """
 
 from __future__ import annotations
@@ -73,8 +74,11 @@ def measure(app_dir: str, repeat: int, pages: list[str]) -> dict[str, dict[str, 
         if page == "pages/volumes.py":
             changes["page option"] = lambda i, at=at: at.segmented_control(
                 key="by").set_value("destination" if i % 2 == 0 else "product")
+        only = [k for k in os.environ.get("BENCH_KINDS", "").split(",") if k]
         out[page] = {}
         for kind, change in changes.items():
+            if only and kind not in only:
+                continue
             times = []  # the first change of a kind may build a template: kept, it counts
             for i in range(repeat):
                 change(i)

@@ -54,8 +54,8 @@ def ok(value: float, target: float) -> str:
 
 
 def reruns(app_dir: Path, repeat: int, data_dir: str | None = None,
-           pages: list[str] | None = None) -> dict[str, dict[str, list]]:
-    env = {**os.environ}
+           pages: list[str] | None = None, kinds: str = "") -> dict[str, dict[str, list]]:
+    env = {**os.environ, "BENCH_KINDS": kinds}
     if data_dir:
         env["ZONES_DATA_DIR"] = data_dir
     cmd = [sys.executable, str(ROOT / "bench" / "reruns.py"), str(app_dir), str(repeat),
@@ -65,17 +65,22 @@ def reruns(app_dir: Path, repeat: int, data_dir: str | None = None,
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def load_in_child(data_dir: str) -> tuple[float, float]:
-    """(seconds, peak RSS MB) of loading and validating a data folder, in a fresh process."""
+def load_in_child(data_dir: str) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of loading, validating and compacting a data folder.
+
+    In a fresh process, as the app does it once per data folder (zones/ui.py).
+    """
     code = ("import sys,time,resource; sys.path.insert(0, sys.argv[1]);"
             "from pathlib import Path; from zones.loading import CsvSource, load;"
-            "t=time.perf_counter(); r=load(CsvSource(Path(sys.argv[2]))); "
-            "assert r.ok, r.issues[:3]; print(time.perf_counter()-t, "
+            "from zones.columnar import compact;"
+            "t=time.perf_counter(); c=time.process_time(); r=load(CsvSource(Path(sys.argv[2])));"
+            "assert r.ok, r.issues[:3]; ds=compact(r.dataset);"
+            "print(time.perf_counter()-t, time.process_time()-c,"
             "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)")
     out = subprocess.run([sys.executable, "-c", code, str(ROOT), data_dir], check=True,
                          capture_output=True, text=True, timeout=3600)
-    seconds, rss = out.stdout.split()
-    return float(seconds), float(rss)
+    wall, cpu, rss = out.stdout.split()
+    return float(wall), float(cpu), float(rss)
 
 
 def ensure_data(rows: int) -> str:
@@ -166,12 +171,13 @@ def section_scale(rows: list[dict[str, Any]]) -> list[str]:
              "another branch). Rerun = median CPU ms of product / destination changes on "
              "each page. Render = /volumes fully rendered, first visit (includes the load) "
              "and a warm visit.", "",
-             f"| rows | load s (≤ {TARGET_LOAD_S}) | peak RSS MB (≤ {TARGET_RSS_MB}) | "
+             f"| rows | load s, wall / CPU (≤ {TARGET_LOAD_S}) | peak RSS MB (≤ {TARGET_RSS_MB}) | "
              "rerun median CPU ms (p95) | rerun target | first render s | warm render s |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
         target = TARGET_RERUN_1M_MS if r["rows"] >= 1_000_000 else TARGET_RERUN_MS
-        lines.append(f"| {r['rows']:,} | {r['load_s']:.1f} | {r['rss_mb']:.0f} | "
+        lines.append(f"| {r['rows']:,} | {r['load_s']:.1f} / {r['load_cpu']:.1f} | "
+                     f"{r['rss_mb']:.0f} | "
                      f"{r['rerun_ms']:.0f} ({r['rerun_p95']:.0f}) | ≤ {target}: "
                      f"{ok(r['rerun_ms'], target)} | {r['first_s']:.1f} | {r['warm_s']:.1f} |")
     return [*lines, ""]
@@ -215,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     q = args.quick
-    repeat = 4 if q else 10
+    repeat = 4 if q else 8
     sizes = [int(s) for s in (args.sizes or ("10000" if q else "10000,100000,1000000")
                               ).split(",")]
     started = time.time()
@@ -234,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     if "reruns" not in skip:
         log("reruns")
         mine = reruns(ROOT, repeat)
-        base = reruns(args.baseline, max(2, repeat // 3)) if args.baseline else None
+        base = (reruns(args.baseline, 2, pages=["overview", "zones", "destinations", "volumes"],
+                       kinds="product,destination,facts only") if args.baseline else None)
         out += section_reruns(mine, base)
         if args.baseline:
             out.insert(-1, f"- baseline for 'before': `{args.baseline}`")
@@ -249,9 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             log(f"scale {n}")
             data = ensure_data(n)
-            load_s, rss_mb = load_in_child(data)
-            res = reruns(ROOT, 2 if n >= 1_000_000 else 3, data,
-                         ["overview", "zones", "destinations", "volumes"])
+            load_s, load_cpu, rss_mb = load_in_child(data)
+            res = reruns(ROOT, 3, data, ["overview", "zones", "destinations", "volumes"],
+                         "product,destination")
             cpu = [r[1] for kinds in res.values() for k, runs in kinds.items()
                    if k in ("product", "destination") for r in runs]
             with browser.Server(env={"ZONES_DATA_DIR": data}) as server:
@@ -263,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                     first = browser._timed_visit(ctx, f"{server.url}/volumes", 4)[1]
                     warm = browser._timed_visit(ctx, f"{server.url}/volumes", 4)[1]
                     b.close()
-            rows.append({"rows": n, "load_s": load_s, "rss_mb": rss_mb, "rerun_ms": med(cpu),
+            rows.append({"rows": n, "load_s": load_s, "load_cpu": load_cpu, "rss_mb": rss_mb,
+                         "rerun_ms": med(cpu),
                          "rerun_p95": p95(cpu), "first_s": first, "warm_s": warm})
         out += section_scale(rows)
     if "load" not in skip:

@@ -64,3 +64,24 @@ def test_period_mask(kind: str) -> None:
     periods = pd.Series(["2008-01", "2009-06", "2010-12", "2012-01"], dtype=kind)
     assert period_mask(periods, "2009-01", "2010-12").tolist() == [False, True, True, False]
     assert period_mask(periods, "2013-01", "2014-12").tolist() == [False] * 4
+
+
+def test_whole_table_aggregates_are_memoised_and_equal(dataset: Dataset,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import zones.columnar as columnar
+
+    monkeypatch.setattr(columnar, "BIG", 0)  # treat the bundled table as a big one
+    fast = compact(dataset)
+    assert columnar.is_full(fast.volumes)
+    view = apply_filters(fast, FilterState())
+    assert view.volumes is fast.volumes  # no filter: no copy
+    first = metrics.label_volumes(fast, view.volumes, "en")
+    assert metrics.label_volumes(fast, view.volumes, "en") is first  # labelled once
+    series = metrics.timeseries(first, "product", "tonnes", True)
+    assert metrics.timeseries(first, "product", "tonnes", True) is series
+    plain_labeled = metrics.label_volumes(dataset, dataset.volumes, "en")
+    same(series, metrics.timeseries(plain_labeled, "product", "tonnes", True))
+    same(metrics.ranking(first, "zone", "value_usd"),
+         metrics.ranking(plain_labeled, "zone", "value_usd"))
+    filtered = apply_filters(fast, FilterState(products=("rice",))).volumes
+    assert not columnar.is_full(filtered)  # a filtered slice is computed, not kept

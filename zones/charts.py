@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from zones.columnar import memo, plain
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS
 from zones.specs import fill, template, token_scale
@@ -28,7 +29,8 @@ def _measure_title(measure: str, lang: str) -> str:
 def color_scale(by: str, labeled: pd.DataFrame, product_colors: dict[str, str]) -> alt.Scale:
     """Products keep their category colour family; other dimensions use a CVD-safe scheme."""
     if by == "product" and "product_id" in labeled.columns:
-        pairs = (labeled[["product", "product_id"]].drop_duplicates().sort_values("product"))
+        pairs = memo(labeled, ("product_pairs",), lambda: plain(
+            labeled[["product", "product_id"]].drop_duplicates()).sort_values("product"))
         return alt.Scale(domain=pairs["product"].tolist(),
                          range=[product_colors[p] for p in pairs["product_id"]])
     return alt.Scale(scheme="tableau10")

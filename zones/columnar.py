@@ -10,13 +10,16 @@ give the same tables for either form (tests/test_columnar.py).
 from __future__ import annotations
 
 import dataclasses
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from zones.model import Dataset
 
+T = TypeVar("T")
 ID_COLUMNS = ("zone_id", "product_id", "destination_iso3", "source")
 
 
@@ -36,7 +39,7 @@ def compact_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
 
 
 def compact(ds: Dataset) -> Dataset:
-    return dataclasses.replace(ds, volumes=compact_volumes(ds.volumes))
+    return dataclasses.replace(ds, volumes=mark_full(compact_volumes(ds.volumes)))
 
 
 def is_categorical(col: pd.Series) -> bool:
@@ -74,3 +77,38 @@ def period_mask(periods: pd.Series, start: str, end: str) -> pd.Series:
     cats = np.asarray(periods.cat.categories, dtype=object)
     inside = np.append((cats >= start) & (cats <= end), False)
     return pd.Series(inside[periods.cat.codes.to_numpy()], index=periods.index)
+
+
+# Pre-aggregated results for the whole table ("no filter" is the commonest view and, at
+# 1 M rows, the costliest): computed once per table and kept while the table lives.
+_MEMO: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
+_MEMO_LIMIT = 128
+_FULL_TABLES: set[int] = set()
+BIG = 50_000  # rows; below this a rerun recomputes (cheaper than holding results)
+
+
+def mark_full(frame: pd.DataFrame) -> pd.DataFrame:
+    """Declare ``frame`` a whole (unfiltered) table, whose aggregates may be memoised."""
+    if len(frame) >= BIG:
+        _FULL_TABLES.add(id(frame))
+    return frame
+
+
+def is_full(frame: pd.DataFrame) -> bool:
+    return id(frame) in _FULL_TABLES
+
+
+def memo(frame: pd.DataFrame, key: tuple, fn: Callable[[], T]) -> T:
+    """``fn()``, once per whole table ``frame`` and ``key``; computed as is otherwise."""
+    if id(frame) not in _FULL_TABLES:
+        return fn()
+    k = (id(frame), *key)
+    hit = _MEMO.get(k)
+    if hit is not None and hit[0] is frame:
+        _MEMO.move_to_end(k)
+        return hit[1]  # type: ignore[return-value]
+    result = fn()
+    _MEMO[k] = (frame, result)  # holds ``frame``: its id is not reused while cached
+    while len(_MEMO) > _MEMO_LIMIT:
+        _MEMO.popitem(last=False)
+    return result

@@ -12,7 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-from zones.columnar import derive, plain
+from zones.columnar import derive, is_full, mark_full, memo, plain
 from zones.filters import View
 from zones.i18n import fmt_percent, fmt_quantity, name_col, t
 from zones.model import FILES, Dataset, product_colors
@@ -25,6 +25,13 @@ DIMS: tuple[str, ...] = ("product", "destination", "zone")
 
 def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Attach display names (and category) in ``lang``; unattributed zones get a label."""
+    if is_full(volumes):  # the whole table: labelled once per language (zones/columnar.py)
+        return memo(volumes, ("label", lang), lambda: mark_full(
+            _label_volumes(ds, volumes, lang)))
+    return _label_volumes(ds, volumes, lang)
+
+
+def _label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     nc = name_col(lang)
     pname = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
     pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
@@ -48,6 +55,12 @@ def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame
 def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
                ) -> pd.DataFrame:
     """Sum of ``measure`` per time step and ``by`` value."""
+    return memo(labeled, ("timeseries", by, measure, yearly),
+                lambda: _timeseries(labeled, by, measure, yearly))
+
+
+def _timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
+                ) -> pd.DataFrame:
     step = "year" if yearly else "period"
     if labeled.empty:
         return pd.DataFrame(columns=[step, by, measure, "source_label"])
@@ -59,6 +72,10 @@ def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
 
 def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     """Totals per ``by`` value, largest first, with share and rank."""
+    return memo(labeled, ("ranking", by, measure), lambda: _ranking(labeled, by, measure))
+
+
+def _ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["rank", by, measure, "share", "source_label"])
     out = (plain(labeled.groupby([by, "source_label"], as_index=False, observed=True)[
@@ -72,6 +89,10 @@ def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
 
 def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """Yearly total and growth over the previous year (first year: no growth)."""
+    return memo(labeled, ("yoy", measure), lambda: _yoy(labeled, measure))
+
+
+def _yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["year", measure, "growth", "source_label"])
     out = plain(labeled.groupby(["year", "source_label"], as_index=False, observed=True)[
@@ -85,6 +106,10 @@ def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
 
 def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """Category → product totals with shares, for the product breakdown chart."""
+    return memo(labeled, ("breakdown", measure), lambda: _breakdown(labeled, measure))
+
+
+def _breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["category", "product", measure, "share", "source_label"])
     out = (plain(labeled.groupby(["category", "product", "source_label"], as_index=False,
@@ -104,8 +129,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     report gives no volume, and a 0 would read as "exported nothing".
     """
     nc = name_col(lang)
-    tonnes = volumes.groupby("zone_id", observed=True)["tonnes"].sum()
-    tonnes.index = tonnes.index.astype(str)
+    tonnes = memo(volumes, ("zone_tonnes",), lambda: _zone_tonnes(volumes))
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
     pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
     out = pd.DataFrame({
@@ -132,8 +156,8 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
 def destination_totals(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per destination: tonnes, value and consignments under the filter, ranked."""
     nc = name_col(lang)
-    agg = plain(volumes.groupby("destination_iso3", as_index=False, observed=True)[
-        list(MEASURES)].sum())
+    agg = memo(volumes, ("dest_totals",), lambda: plain(volumes.groupby(
+        "destination_iso3", as_index=False, observed=True)[list(MEASURES)].sum()))
     out = ds.destinations[["iso3", nc]].rename(columns={nc: "destination"}).merge(
         agg, left_on="iso3", right_on="destination_iso3", how="inner")
     out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)
@@ -193,9 +217,7 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     zone_xy = {z: (float(x), float(y)) for z, x, y in
                zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
     illus = t("source.illustrative", lang)
-    arcs = plain(volumes.groupby(["zone_id", "destination_iso3"], as_index=False, dropna=False,
-                                 observed=True)["tonnes"].sum())
-    arcs["zone_id"] = arcs["zone_id"].fillna("")  # no zone: drawn from Jilin as a whole
+    arcs = memo(volumes, ("arcs",), lambda: _arc_tonnes(volumes))
     arcs = arcs[arcs["destination_iso3"].isin(pts)]
     arcs = pd.DataFrame({
         "origin": [zone_names.get(z, t("unknown_zone", lang)) for z in arcs["zone_id"]],
@@ -224,6 +246,19 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     })
     firsts["label_dy"] = _label_offsets(firsts)
     return arcs.reset_index(drop=True), dests.reset_index(drop=True), firsts
+
+
+def _zone_tonnes(volumes: pd.DataFrame) -> pd.Series:
+    tonnes = volumes.groupby("zone_id", observed=True)["tonnes"].sum()
+    tonnes.index = tonnes.index.astype(str)
+    return tonnes
+
+
+def _arc_tonnes(volumes: pd.DataFrame) -> pd.DataFrame:
+    arcs = plain(volumes.groupby(["zone_id", "destination_iso3"], as_index=False, dropna=False,
+                                 observed=True)["tonnes"].sum())
+    arcs["zone_id"] = arcs["zone_id"].fillna("")  # no zone: drawn from Jilin as a whole
+    return arcs
 
 
 def _label_offsets(points: pd.DataFrame, near_deg: float = 15.0) -> list[int]:
