@@ -19,7 +19,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from zones import safe
 from zones.columnar import compact
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
-from zones.geoassets import Geometry, served_geometry
+from zones.geoassets import LAYER_FILES, Geometry, served_geometry
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
@@ -382,9 +382,7 @@ def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _served_geometry(root: str, geo_id: int, _geo: GeoData) -> Geometry:
-    return served_geometry({k: getattr(_geo, k) for k in ("province", "prefectures",
-                                                          "counties", "china",
-                                                          "china_maritime", "world")})
+    return served_geometry({key: getattr(_geo, key) for key in LAYER_FILES})
 
 
 def map_geometry(geo: GeoData) -> Geometry:
