@@ -259,7 +259,8 @@ async def _session(browser: Any, url: str, deadline: float, seed: int,
                 if await page.get_by_text("发生意外错误").count():
                     stats["errors"].append("app error shown")
             except PwTimeout as exc:
-                stats["errors"].append(f"timeout in {action}: {str(exc)[:80]}")
+                first_line = str(exc).splitlines()[0][:80] if str(exc) else "timeout"
+                stats["errors"].append(f"timeout in {action}: {first_line}")
             await page.wait_for_timeout(rnd.randint(200, 1200))  # a person reading
     finally:
         await context.close()
