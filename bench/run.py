@@ -1,142 +1,296 @@
-"""Benchmarks quoted in issue notes: start-up, data load, filtering, page render.
+"""Benchmarks of issue 8's targets, written to ``bench/RESULTS.md`` as figure vs target.
 
-Run from the repo root: ``python bench/run.py`` (add ``--browser`` to also time the first
-render of each page in Chromium). Prints a Markdown table and writes it to
-``bench/results.md``. Numbers are medians over ``--repeat`` runs on this machine.
+One command, from the repo root (needs requirements-dev.txt and Debian's chromium)::
+
+    .venv/bin/python bench/run.py            # everything, ~30-40 min on 2 busy cores
+    .venv/bin/python bench/run.py --quick    # a short run (~5 min): fewer repeats,
+                                             # 10 k rows only, 4 sessions for 60 s
+
+``--baseline DIR`` also times the reruns of another checkout (e.g. ``git worktree add
+/tmp/base <commit>``) in the same run, for before/after ratios. The machine is shared, so
+every ratio compares figures measured side by side in this run; reported figures are
+medians (and p95) over repeats. Server time is the script thread's CPU time (other
+processes on the machine do not inflate it); wall time is reported next to it.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
-import socket
+import platform
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from zones.filters import FilterState, apply_filters  # noqa: E402
-from zones.loading import CsvSource, load  # noqa: E402
+import browser  # noqa: E402
 
-
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+PAGES = ["overview", "zones", "destinations", "volumes", "data"]
+MAP_PAGES = ["overview", "zones", "destinations"]
+TARGET_RERUN_MS, TARGET_RERUN_1M_MS = 100, 300
+TARGET_BYTES = 60_000
+TARGET_WARM, TARGET_COLD = 1.5, 1.3
+TARGET_LOAD_S, TARGET_RSS_MB = 10, 500
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))] if xs else float("nan")
 
 
-def _start_server(port: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+def med(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
 
 
-def _wait_healthy(port: int, timeout: float = 60) -> float:
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < timeout:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.read().strip() == b"ok":
-                    return time.perf_counter() - t0
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("server did not become healthy")
+def ok(value: float, target: float) -> str:
+    return "met" if value <= target else "**missed**"
 
 
-def startup_seconds(repeat: int) -> float:
-    """Wall time from `streamlit run app.py` to a healthy server."""
-    times = []
-    for _ in range(repeat):
-        port = _free_port()
-        proc = _start_server(port)
-        try:
-            times.append(_wait_healthy(port))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-    return statistics.median(times)
+def reruns(app_dir: Path, repeat: int, data_dir: str | None = None,
+           pages: list[str] | None = None, kinds: str = "") -> dict[str, dict[str, list]]:
+    env = {**os.environ, "BENCH_KINDS": kinds}
+    if data_dir:
+        env["ZONES_DATA_DIR"] = data_dir
+    cmd = [sys.executable, str(ROOT / "bench" / "reruns.py"), str(app_dir), str(repeat),
+           *[f"pages/{p}.py" for p in pages or PAGES]]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True,
+                         timeout=7200)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def browser_first_render(pages: list[str]) -> dict[str, float]:
-    """Seconds from navigation to the page title and its charts being drawn, in Chromium."""
-    from playwright.sync_api import sync_playwright
+def load_in_child(data_dir: str) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of loading, validating and compacting a data folder.
 
-    port = _free_port()
-    proc = _start_server(port)
-    out: dict[str, float] = {}
-    try:
-        _wait_healthy(port)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            for path in pages:
-                page = browser.new_page(viewport={"width": 1600, "height": 1000})
-                t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/{path}")
-                page.wait_for_selector("h1", timeout=60000)
-                page.wait_for_function(
-                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                    timeout=60000)
-                out[path or "overview"] = time.perf_counter() - t0
-                page.close()
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    return out
+    In a fresh process, as the app does it once per data folder (zones/ui.py).
+    """
+    code = ("import sys,time,resource; sys.path.insert(0, sys.argv[1]);"
+            "from pathlib import Path; from zones.loading import CsvSource, load;"
+            "from zones.columnar import compact;"
+            "t=time.perf_counter(); c=time.process_time(); r=load(CsvSource(Path(sys.argv[2])));"
+            "assert r.ok, r.issues[:3]; ds=compact(r.dataset);"
+            "print(time.perf_counter()-t, time.process_time()-c,"
+            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT), data_dir], check=True,
+                         capture_output=True, text=True, timeout=3600)
+    wall, cpu, rss = out.stdout.split()
+    return float(wall), float(cpu), float(rss)
+
+
+def ensure_data(rows: int) -> str:
+    out = Path(f"/tmp/zones-bench-data-{rows}")
+    stamp = out / ".rows"
+    if not (stamp.exists() and stamp.read_text() == str(rows)):
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_large.py"),
+                        "--rows", str(rows), "--out", str(out)], check=True, timeout=3600,
+                       capture_output=True)
+        stamp.write_text(str(rows))
+    return str(out)
+
+
+def section_reruns(res: dict[str, dict[str, list]], base: dict | None) -> list[str]:
+    lines = ["## Server time of a rerun after a filter change (bundled data)", "",
+             f"Target: median ≤ {TARGET_RERUN_MS} ms on every page. AppTest drives the real "
+             "app in-process; the time is the script run (`ScriptRunner._run_script`), CPU "
+             "time of the script thread, wall time in brackets.", ""]
+    head = "| page | change | median CPU ms (wall) | p95 CPU ms (wall) |"
+    if base:
+        head += " before: median CPU ms | ratio |"
+    lines += [head, "|" + "---|" * (head.count("|") - 1)]
+    for page, kinds in res.items():
+        for kind, runs in kinds.items():
+            cpu, wall = [r[1] for r in runs], [r[0] for r in runs]
+            row = (f"| {page.split('/')[-1][:-3]} | {kind} | {med(cpu):.0f} ({med(wall):.0f}) "
+                   f"| {p95(cpu):.0f} ({p95(wall):.0f}) |")
+            if base and page in base and kind in base[page]:
+                b = med([r[1] for r in base[page][kind]])
+                row += f" {b:.0f} | {b / med(cpu):.0f}× faster |"
+            elif base:
+                row += " – | – |"
+            lines.append(row)
+    lines += ["", "| page | median CPU ms, all changes | p95 | target | verdict |",
+              "|---|---|---|---|---|"]
+    for page, kinds in res.items():
+        cpu = [r[1] for runs in kinds.values() for r in runs]
+        lines.append(f"| {page.split('/')[-1][:-3]} | {med(cpu):.0f} | {p95(cpu):.0f} | "
+                     f"≤ {TARGET_RERUN_MS} | {ok(med(cpu), TARGET_RERUN_MS)} |")
+    return [*lines, ""]
+
+
+def section_bytes(res: dict[str, dict[str, float]]) -> list[str]:
+    lines = ["## Bytes sent per rerun", "",
+             f"Target: ≤ {TARGET_BYTES // 1000} KB per rerun on the map pages. Websocket "
+             "frames received by Chromium after toggling \"report facts only\" (median of "
+             "the repeats), and the bytes of any other HTTP response meanwhile (the boundary "
+             "files must not travel again).", "",
+             "| page | median bytes | max | other HTTP bytes | verdict |", "|---|---|---|---|---|"]
+    for page, r in res.items():
+        verdict = ok(r["median_bytes"], TARGET_BYTES) if page in MAP_PAGES else "–"
+        lines.append(f"| {page} | {r['median_bytes'] / 1000:.1f} KB | "
+                     f"{r['max_bytes'] / 1000:.1f} KB | {r['other_http_bytes'] / 1000:.1f} KB "
+                     f"| {verdict} |")
+    return [*lines, ""]
+
+
+def section_render(res: dict[str, Any]) -> list[str]:
+    warm = res["warm"]
+    bare = med(warm["bare"])
+    lines = ["## Page fully rendered, against a bare one-chart page (same run)", "",
+             f"Fully rendered = script done and every chart drawn (Vega marks, map shapes). "
+             f"Warm: servers and browser cache warm. Target ≤ {TARGET_WARM}× the bare page.",
+             "", "| page | median s | ratio to bare | verdict |", "|---|---|---|---|",
+             f"| bare page | {bare:.2f} | 1.00 | – |"]
+    for page in PAGES:
+        if page in warm:
+            r = med(warm[page]) / bare
+            lines.append(f"| {page} | {med(warm[page]):.2f} | {r:.2f}× | "
+                         f"{ok(r, TARGET_WARM)} |")
+    cold = res["cold"]
+    if cold.get("bare"):
+        fb, fa = med([c[0] for c in cold["bare"]]), med([c[0] for c in cold["overview"]])
+        rb, ra = med([c[1] for c in cold["bare"]]), med([c[1] for c in cold["overview"]])
+        lines += ["", f"Cold: the first visit to a freshly started server (median of "
+                  f"{len(cold['bare'])}). Target: first paint ≤ {TARGET_COLD}× the bare page.",
+                  "", "| | bare page | overview | ratio | verdict |", "|---|---|---|---|---|",
+                  f"| first paint (title shown) | {fb:.2f} s | {fa:.2f} s | {fa / fb:.2f}× | "
+                  f"{ok(fa / fb, TARGET_COLD)} |",
+                  f"| fully rendered | {rb:.2f} s | {ra:.2f} s | {ra / rb:.2f}× | – |"]
+    return [*lines, ""]
+
+
+def section_scale(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Export rows: 10 k / 100 k / 1 M", "",
+             "`scripts/generate_large.py` data (same schema, valid ids). Load = read + "
+             "validate in a fresh process (this branch's loader; issue 10's loader work is on "
+             "another branch). Rerun = median CPU ms of product / destination changes on "
+             "each page. Render = /volumes fully rendered, first visit (includes the load) "
+             "and a warm visit.", "",
+             f"| rows | load s, wall / CPU (≤ {TARGET_LOAD_S}) | peak RSS MB (≤ {TARGET_RSS_MB}) | "
+             "rerun median CPU ms (p95) | rerun target | first render s | warm render s |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        target = TARGET_RERUN_1M_MS if r["rows"] >= 1_000_000 else TARGET_RERUN_MS
+        lines.append(f"| {r['rows']:,} | {r['load_s']:.1f} / {r['load_cpu']:.1f} | "
+                     f"{r['rss_mb']:.0f} | "
+                     f"{r['rerun_ms']:.0f} ({r['rerun_p95']:.0f}) | ≤ {target}: "
+                     f"{ok(r['rerun_ms'], target)} | {r['first_s']:.1f} | {r['warm_s']:.1f} |")
+    return [*lines, ""]
+
+
+def section_load(res: dict[str, Any]) -> list[str]:
+    runs = res["server_runs"]
+    cpu, wall = [r["cpu_ms"] for r in runs], [r["wall_ms"] for r in runs]
+    rss = [m for _, m in res["rss"]]
+    half = len(rss) // 2
+    lines = ["## Load test", "",
+             f"{res['sessions']} Chromium pages (one Streamlit session each) clicking "
+             f"through filters and pages for {res['seconds']:.0f} s against one server on "
+             "127.0.0.1, with a 0.2-1.2 s pause per action (a person reading).", "",
+             "| measure | value | target |", "|---|---|---|",
+             f"| errors (exceptions, JS errors, timeouts) | {len(res['errors'])} | 0 |",
+             f"| actions completed | {len(res['actions'])} | – |",
+             f"| client time per action, median / p95 | {med(res['actions']):.2f} s / "
+             f"{p95(res['actions']):.2f} s | – |",
+             f"| server reruns | {len(runs)} | – |",
+             f"| server time per rerun, CPU median / p95 | {med(cpu):.0f} / {p95(cpu):.0f} ms "
+             "| p95 reported |",
+             f"| server time per rerun, wall median / p95 | {med(wall):.0f} / {p95(wall):.0f} "
+             "ms | – |",
+             f"| server RSS start / max / end | {rss[0]:.0f} / {max(rss):.0f} / {rss[-1]:.0f} "
+             "MB | bounded |" if rss else "| server RSS | – | bounded |",
+             f"| RSS max, first half vs second half | {max(rss[:half] or [0]):.0f} / "
+             f"{max(rss[half:] or [0]):.0f} MB | no growth |" if rss else ""]
+    if res["errors"]:
+        lines += ["", "Errors (first 10): " + "; ".join(res["errors"][:10])]
+    return [*lines, ""]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--browser", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="a short run (~5 min)")
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare reruns")
+    parser.add_argument("--sizes", help="export rows, comma-separated (default 10k,100k,1M)")
+    parser.add_argument("--skip", default="", help="comma-separated: reruns,bytes,render,"
+                        "scale,load")
     args = parser.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    q = args.quick
+    repeat = 4 if q else 8
+    sizes = [int(s) for s in (args.sizes or ("10000" if q else "10000,100000,1000000")
+                              ).split(",")]
+    started = time.time()
+    out = ["# Benchmark results (issue 8)", "",
+           f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; mode: "
+           f"{'quick' if q else 'full'}; command: `python bench/run.py"
+           f"{' --quick' if q else ''}`",
+           f"- machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB; "
+           f"load average at start {os.getloadavg()[0]:.1f} (shared with other sessions); "
+           f"Python {sys.version.split()[0]}; Chromium {chromium_version()}", ""]
 
-    result = load(CsvSource())
-    assert result.dataset is not None, result.issues
-    ds = result.dataset
-    narrow = FilterState(products=("ginseng", "rice"), destinations=("JPN", "KOR"),
-                         period=("2009-01", "2011-12"))
-    load_ms = _median_ms(lambda: load(CsvSource()), args.repeat)
-    rows = [
-        ("load + validate all data (cold, uncached)", f"{load_ms:.0f} ms"),
-        ("apply_filters: no filter",
-         f"{_median_ms(lambda: apply_filters(ds, FilterState()), 50):.2f} ms"),
-        ("apply_filters: product + destination + period",
-         f"{_median_ms(lambda: apply_filters(ds, narrow), 50):.2f} ms"),
-        ("`streamlit run app.py` until healthy", f"{startup_seconds(min(args.repeat, 3)):.2f} s"),
-    ]
-    if args.browser:
-        pages = ["", "zones", "destinations", "volumes", "data"]
-        for page, sec in browser_first_render(pages).items():
-            rows.append((f"first render in Chromium: {page}", f"{sec:.2f} s"))
-    sizes = sorted((ROOT / "data" / "geo").glob("*.geojson"))
-    rows += [(f"size of data/geo/{p.name}", f"{p.stat().st_size / 1024:.0f} KB") for p in sizes]
-    table = "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
-    header = (f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; "
-              f"median of {args.repeat}.\n\n")
-    (ROOT / "bench" / "results.md").write_text(header + table + "\n", encoding="utf-8")
-    print(header + table)
+    def log(msg: str) -> None:
+        print(f"[{time.time() - started:6.0f} s] {msg}", file=sys.stderr, flush=True)
+
+    if "reruns" not in skip:
+        log("reruns")
+        mine = reruns(ROOT, repeat)
+        base = (reruns(args.baseline, 2, pages=["overview", "zones", "destinations", "volumes"],
+                       kinds="product,destination,facts only") if args.baseline else None)
+        out += section_reruns(mine, base)
+        if args.baseline:
+            out.insert(-1, f"- baseline for 'before': `{args.baseline}`")
+    if "bytes" not in skip:
+        log("bytes")
+        out += section_bytes(browser.rerun_bytes(PAGES, 3 if q else 6))
+    if "render" not in skip:
+        log("render")
+        out += section_render(browser.render(PAGES, 3 if q else 7, 2 if q else 3))
+    if "scale" not in skip:
+        rows = []
+        for n in sizes:
+            log(f"scale {n}")
+            data = ensure_data(n)
+            load_s, load_cpu, rss_mb = load_in_child(data)
+            res = reruns(ROOT, 3, data, ["overview", "zones", "destinations", "volumes"],
+                         "product,destination")
+            cpu = [r[1] for kinds in res.values() for k, runs in kinds.items()
+                   if k in ("product", "destination") for r in runs]
+            with browser.Server(env={"ZONES_DATA_DIR": data}) as server:
+                from playwright.sync_api import sync_playwright
+
+                with sync_playwright() as p:
+                    b = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.ARGS)
+                    ctx = b.new_context(viewport=browser.VIEWPORT)
+                    first = browser._timed_visit(ctx, f"{server.url}/volumes", 4)[1]
+                    warm = browser._timed_visit(ctx, f"{server.url}/volumes", 4)[1]
+                    b.close()
+            rows.append({"rows": n, "load_s": load_s, "load_cpu": load_cpu, "rss_mb": rss_mb,
+                         "rerun_ms": med(cpu),
+                         "rerun_p95": p95(cpu), "first_s": first, "warm_s": warm})
+        out += section_scale(rows)
+    if "load" not in skip:
+        log("load test")
+        out += section_load(browser.load_test(4 if q else 20, 60 if q else 300))
+    out += [f"Total benchmark time: {(time.time() - started) / 60:.1f} min.", ""]
+    text = "\n".join(out)
+    (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(text)
     return 0
+
+
+def chromium_version() -> str:
+    try:
+        out = subprocess.run([browser.CHROMIUM, "--version"], capture_output=True, text=True,
+                             timeout=30)
+        return out.stdout.strip().split()[-1]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "?"
 
 
 if __name__ == "__main__":

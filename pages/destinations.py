@@ -25,9 +25,10 @@ st.subheader(t("dest.map", lang))
 st.caption(t("dest.map.help", lang))
 if arcs.empty and firsts.empty:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
-st.altair_chart(maps.world_map(ds.geo, arcs, dests, firsts, lang), width="stretch",
-                key="dest_map", on_select=select_destination_from_event("dest_map"),
-                selection_mode=maps.DEST_SELECTION)
+st.vega_lite_chart(maps.world_map_spec(ds.geo, arcs, dests, firsts, lang,
+                                      geometry=ctx.geometry), width="stretch",
+                   key="dest_map", on_select=select_destination_from_event("dest_map"),
+                   selection_mode=maps.DEST_SELECTION)
 
 st.subheader(t("dest.table", lang))
 if dests.empty:

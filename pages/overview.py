@@ -37,8 +37,9 @@ with left:
                              volumes_shown=not ctx.state.report_only)
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
-    st.altair_chart(maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                                   height=500, width_hint=420), width="stretch")
+    st.vega_lite_chart(maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]),
+                                           lang, height=500, geometry=ctx.geometry,
+                                           width_hint=420), width="stretch")
     st.caption(t("zones.assumption", lang))  # the map counts Dehui among the 16
 with right:
     st.subheader(t("overview.first_exports", lang))
@@ -55,8 +56,8 @@ if labeled.empty:
 else:
     data = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
     scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
-    st.altair_chart(charts.timeseries_chart(data, "product", "tonnes", True, lang, scale,
-                                            ctx.present), width="stretch")
+    st.vega_lite_chart(charts.timeseries_spec(data, "product", "tonnes", True, lang, scale,
+                                              ctx.present), width="stretch")
 
 st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))

@@ -36,8 +36,8 @@ if labeled.empty:
 yearly = step == "yearly"
 scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
 series = metrics.timeseries(labeled, by, measure, yearly)
-st.altair_chart(charts.timeseries_chart(series, by, measure, yearly, lang, scale, ctx.present),
-                width="stretch")
+st.vega_lite_chart(charts.timeseries_spec(series, by, measure, yearly, lang, scale,
+                                          ctx.present), width="stretch")
 if view.shows_illustrative:
     st.caption(t("vol.prelaunch", lang))
 with st.expander(t("vol.data", lang)):
@@ -47,14 +47,14 @@ with st.expander(t("vol.data", lang)):
 left, right = st.columns(2)
 with left:
     ranked = metrics.ranking(labeled, by, measure)
-    st.altair_chart(charts.ranking_chart(ranked, by, measure, lang, scale, ctx.present),
-                    width="stretch")
+    st.vega_lite_chart(charts.ranking_spec(ranked, by, measure, lang, scale, ctx.present),
+                       width="stretch")
     with st.expander(t("vol.data", lang)):
         table_with_download(metrics.display_table(ranked, lang), f"ranking-{by}-{measure}",
                             lang, "ranking")
 with right:
     growth = metrics.yoy(labeled, measure)
-    st.altair_chart(charts.yoy_chart(growth, measure, lang, ctx.present), width="stretch")
+    st.vega_lite_chart(charts.yoy_spec(growth, measure, lang, ctx.present), width="stretch")
     st.caption(t("vol.yoy.note", lang))
     with st.expander(t("vol.data", lang)):
         table_with_download(metrics.display_table(growth, lang), f"growth-{measure}", lang,

@@ -32,13 +32,15 @@ with map_col:
     st.caption(t("zones.assumption", lang))
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
-    st.altair_chart(
-        maps.jilin_map(ds.geo, zt, sorted(view.zones["county_adcode"]), lang),
+    st.vega_lite_chart(
+        maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
+                            geometry=ctx.geometry),
         width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
         selection_mode=maps.ZONE_SELECTION,
     )
 with side_col:
-    st.altair_chart(maps.china_inset(ds.geo, lang), width="content")
+    st.vega_lite_chart(maps.china_inset_spec(ds.geo, lang, geometry=ctx.geometry),
+                       width="content")
     st.metric(t("zones.shown", lang), len(zt))
 
 st.subheader(t("zones.table", lang))
@@ -86,7 +88,7 @@ else:
             scale = charts.color_scale("destination", profile.trend, {})
             with left:
                 st.markdown(f"**{metrics.volume_heading('zones.trend', view.volumes, lang)}**")
-                st.altair_chart(charts.timeseries_chart(
+                st.vega_lite_chart(charts.timeseries_spec(
                     profile.trend, "destination", "tonnes", True, lang, scale, ctx.present),
                     width="stretch")
             with right:

@@ -10,7 +10,7 @@ import pytest
 from zones import labels, maps, metrics
 from zones.filters import FilterState, apply_filters
 from zones.i18n import t
-from zones.model import CATEGORIES, CATEGORY_COLORS, Dataset
+from zones.model import CATEGORIES, CATEGORY_COLORS, SOURCE_SHAPES, Dataset
 
 LANGS = ["zh", "en"]
 
@@ -21,6 +21,12 @@ def marks(spec: dict[str, Any]) -> list[str]:
 
 def params(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in spec.get("params", [])}
+
+
+def values(spec: dict[str, Any], layer: dict[str, Any]) -> list[Any]:
+    """A layer's inline rows, whether Altair left them in place or named them."""
+    data = layer["data"]
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
 
 
 def tooltip_fields(layer: dict[str, Any]) -> list[str]:
@@ -43,21 +49,21 @@ def world_spec(ds: Dataset, state: FilterState, lang: str) -> dict[str, Any]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_jilin_map(dataset: Dataset, lang: str) -> None:
     spec = jilin_spec(dataset, FilterState(), lang)
-    assert marks(spec)[:3] == ["geoshape", "geoshape", "point"]
-    assert set(marks(spec)[3:]) == {"text"}  # prefecture and zone names (#9)
+    assert marks(spec) == ["geoshape", "geoshape", "geoshape", "point", "text", "text"]
     assert spec["projection"]["type"] == "mercator"
-    counties, prefectures, points = spec["layer"][:3]
-    assert len(counties["data"]["values"]) == len(dataset.geo.counties["features"])
-    assert len(prefectures["data"]["values"]) == len(dataset.geo.prefectures["features"])
+    counties, highlighted, prefectures, points = spec["layer"][:4]
+    assert len(values(spec, counties)) == len(
+        dataset.geo.counties["features"])
+    assert len(values(spec, prefectures)) == len(
+        dataset.geo.prefectures["features"])
+    assert highlighted["transform"][0]["from"]["key"] == "properties.adcode"
     enc = points["encoding"]
     assert enc["longitude"]["field"] == "lon"
     assert enc["latitude"]["field"] == "lat"
     assert enc["color"]["field"] == "category_label"
-    assert enc["color"]["scale"]["domain"] == [t(f"cat.{c}", lang) for c in CATEGORIES]
-    assert enc["color"]["scale"]["range"] == [CATEGORY_COLORS[c] for c in CATEGORIES]
+    assert enc["color"]["scale"]["range"] == {"field": "category_color"}
     assert enc["shape"]["field"] == "source_label"
-    assert enc["shape"]["scale"]["domain"] == [t("source.report", lang),
-                                               t("source.illustrative", lang)]
+    assert enc["shape"]["scale"]["range"] == {"field": "source_shape"}
     assert {"source_label", "fact_id", "name"} <= set(tooltip_fields(points))
     assert t("source.illustrative", lang) in enc["size"]["title"]
     sel = params(spec)
@@ -66,20 +72,25 @@ def test_jilin_map(dataset: Dataset, lang: str) -> None:
     assert enc["strokeWidth"]["condition"]["param"] == "zone"
     rows = spec["datasets"][points["data"]["name"]]
     assert len(rows) == 16
+    # The legend lists only what is drawn, in the one palette (zones/model.py).
+    for row in rows:
+        assert row["category_color"] == CATEGORY_COLORS[row["category"]]
+        assert row["category_order"] == CATEGORIES.index(row["category"])
+        assert row["source_shape"] == SOURCE_SHAPES[row["source"]]
 
 
 def test_jilin_map_highlights_the_zone_counties(dataset: Dataset) -> None:
     spec = jilin_spec(dataset, FilterState(products=("ginseng",)), "en")
-    calc = spec["layer"][0]["transform"][0]["calculate"]
-    for adcode in ("220621", "220582", "220622"):
-        assert adcode in calc
-    assert "220183" not in calc  # Dehui makes poultry, not ginseng
+    lit = {r["adcode"] for r in spec["datasets"][spec["layer"][1]["data"]["name"]]}
+    assert {"220621", "220582", "220622"} <= lit
+    assert "220183" not in lit  # Dehui makes poultry, not ginseng
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_jilin_map_county_names_follow_the_language(dataset: Dataset, lang: str) -> None:
     spec = jilin_spec(dataset, FilterState(), lang)
     assert tooltip_fields(spec["layer"][0])[0] == f"properties.name_{lang}"
+    assert tooltip_fields(spec["layer"][1])[0] == f"properties.name_{lang}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -87,13 +98,12 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
     spec = world_spec(dataset, FilterState(), lang)
     assert spec["projection"]["type"] == "equalEarth"
     assert spec["projection"]["rotate"][0] == -150  # Pacific-centred
-    assert marks(spec)[:5] == ["geoshape", "geoshape", "rule", "rule", "circle"]
-    assert set(marks(spec)[5:]) == {"text"}  # country and first-route names (#9)
+    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "circle", "text", "text"]
     land, sea, arcs, firsts, dests = spec["layer"][:5]
     texts = spec["layer"][5:]
-    assert len(land["data"]["values"]) == len(dataset.geo.world["features"])
-    assert sea["data"]["values"] == dataset.geo.china_maritime["features"]
-    assert len(sea["data"]["values"]) > 0
+    assert values(spec, land) == dataset.geo.world["features"]
+    assert values(spec, sea) == dataset.geo.china_maritime["features"]
+    assert len(values(spec, sea)) > 0
     assert sea["mark"]["filled"] is False
     assert "source_label" in tooltip_fields(arcs)
     assert t("source.illustrative", lang) in arcs["encoding"]["strokeWidth"]["title"]
@@ -125,7 +135,7 @@ def test_world_map_report_only_has_only_first_routes(dataset: Dataset) -> None:
 def test_maps_of_empty_data_are_valid_specs(dataset: Dataset, state: FilterState,
                                             lang: str) -> None:
     jilin = jilin_spec(dataset, state, lang)  # to_dict validates the spec
-    assert marks(jilin)[:3] == ["geoshape", "geoshape", "point"]
+    assert marks(jilin) == ["geoshape", "geoshape", "geoshape", "point", "text", "text"]
     assert "zone" in params(jilin)
     world = world_spec(dataset, state, lang)
     assert marks(world)[:2] == ["geoshape", "geoshape"]
@@ -136,7 +146,7 @@ def test_maps_of_empty_data_are_valid_specs(dataset: Dataset, state: FilterState
 def test_china_inset_has_the_maritime_lines(dataset: Dataset, lang: str) -> None:
     spec = maps.china_inset(dataset.geo, lang).to_dict()
     assert marks(spec) == ["geoshape", "geoshape", "geoshape"]
-    assert spec["layer"][1]["data"]["values"] == dataset.geo.china_maritime["features"]
+    assert values(spec, spec["layer"][1]) == dataset.geo.china_maritime["features"]
     assert spec["title"] == t("zones.inset", lang)
     assert spec["projection"]["type"] == "conicEqualArea"
 

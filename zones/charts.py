@@ -9,8 +9,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from zones.columnar import memo, plain
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS
+from zones.specs import fill, template, token_scale
 
 FONT_SIZES = {"normal": (12, 16), "present": (18, 24)}
 
@@ -32,7 +34,8 @@ def _measure_title(measure: str, lang: str) -> str:
 def color_scale(by: str, labeled: pd.DataFrame, product_colors: dict[str, str]) -> alt.Scale:
     """Products keep their category colour family; other dimensions use a CVD-safe scheme."""
     if by == "product" and "product_id" in labeled.columns:
-        pairs = (labeled[["product", "product_id"]].drop_duplicates().sort_values("product"))
+        pairs = memo(labeled, ("product_pairs",), lambda: plain(
+            labeled[["product", "product_id"]].drop_duplicates()).sort_values("product"))
         return alt.Scale(domain=pairs["product"].tolist(),
                          range=[product_colors[p] for p in pairs["product_id"]])
     return alt.Scale(scheme="tableau10")
@@ -112,7 +115,8 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
 
 def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
                     ) -> alt.Chart:
-    data = data.assign(category_label=data["category"].map(lambda c: t(f"cat.{c}", lang)))
+    if "category_label" not in data.columns:  # breakdown_spec adds it before the template
+        data = _with_category_label(data, lang)
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("product:N", sort="-x", title=t("col.product", lang),
                 axis=y_axis(category=True, labelOverlap=False, labelLimit=240)),
@@ -174,3 +178,44 @@ def _sized(chart: alt.TopLevelMixin, present: bool) -> alt.TopLevelMixin:
     return chart.configure_axis(labelFontSize=label, titleFontSize=label).configure_legend(
         labelFontSize=label, titleFontSize=label).configure_title(
         fontSize=title, subtitleFontSize=label)
+
+
+# --- issue 8: specs built once per process, tables attached per rerun (zones.specs) -------
+_SCALE = "__scale__"
+
+
+def _with_category_label(data: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return data.assign(category_label=data["category"].map(lambda c: t(f"cat.{c}", lang)))
+
+
+def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
+                    scale: alt.Scale, present: bool = False) -> dict:
+    """``timeseries_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``."""
+    key = ("timeseries", by, measure, yearly, lang, present)
+    text = template(key, lambda: timeseries_chart(data, by, measure, yearly, lang,
+                                                  token_scale(_SCALE), present), {"data": data})
+    return fill(text, {"data": data}, {_SCALE: scale})
+
+
+def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
+                 present: bool = False) -> dict:
+    """``ranking_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
+    key = ("ranking", by, measure, lang, present, len(data))
+    text = template(key, lambda: ranking_chart(data, by, measure, lang, token_scale(_SCALE),
+                                               present), {"data": data})
+    return fill(text, {"data": data}, {_SCALE: scale})
+
+
+def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
+    """``yoy_chart`` as a Vega-Lite dict."""
+    text = template(("yoy", measure, lang, present),
+                    lambda: yoy_chart(data, measure, lang, present), {"data": data})
+    return fill(text, {"data": data})
+
+
+def breakdown_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
+    """``breakdown_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
+    data = _with_category_label(data, lang)
+    text = template(("breakdown", measure, lang, present, len(data)),
+                    lambda: breakdown_chart(data, measure, lang, present), {"data": data})
+    return fill(text, {"data": data})

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from zones.columnar import period_mask
 from zones.i18n import name_col, t
 from zones.model import Dataset
 
@@ -66,9 +67,11 @@ def filter_volumes(volumes: pd.DataFrame, f: FilterState, zone_ids: set[str] | N
     """Volumes under the filter. ``zone_ids`` restricts to zones when a zone filter is set."""
     if f.report_only:
         return volumes.iloc[0:0]
+    if not (f.period or f.products or f.destinations or zone_ids is not None):
+        return volumes  # no copy of a million rows for "everything" (frames are read-only)
     mask = pd.Series(True, index=volumes.index)
     if f.period:
-        mask &= (volumes["period"] >= f.period[0]) & (volumes["period"] <= f.period[1])
+        mask &= period_mask(volumes["period"], f.period[0], f.period[1])
     if f.products:
         mask &= volumes["product_id"].isin(f.products)
     if f.destinations:
@@ -84,7 +87,7 @@ def apply_filters(ds: Dataset, f: FilterState) -> View:
     volumes = filter_volumes(ds.volumes, f, restrict)
     if f.destinations:
         # A zone "exports to" a destination only through the (illustrative) volumes.
-        zones = zones[zones["zone_id"].isin(set(volumes["zone_id"].dropna()))]
+        zones = zones[zones["zone_id"].isin(set(volumes["zone_id"].dropna().unique()))]
     first = ds.first_exports
     if f.products:
         first = first[first["product_id"].isin(f.products)]

@@ -158,11 +158,17 @@ def label_frame(lonlat: Sequence[tuple[float, float]], texts: Sequence[str],
     for (lon, lat), (x, y), text, (name, lx, ly, align, baseline, box) in zip(
             lonlat, pts, texts, placed, strict=True):
         llon, llat = to_lonlat(project, lon, lat, lx - x, ly - y)
+        # The local scale (pixels per degree; y down, so negative for latitude) lets a
+        # renderer move from the anchor to the box centre without the projection.
+        e = 0.01
+        px_lon = (project(lon + e, lat)[0] - x) / e
+        px_lat = (project(lon, lat + e)[1] - y) / e
         rows.append({"text": text, "label_lon": llon, "label_lat": llat, "align": align,
                      "baseline": baseline, "position": name, "x0": box.x0, "y0": box.y0,
-                     "x1": box.x1, "y1": box.y1})
+                     "x1": box.x1, "y1": box.y1, "px_per_lon": px_lon, "px_per_lat": px_lat})
     frame = pd.DataFrame(rows, columns=["text", "label_lon", "label_lat", "align", "baseline",
-                                        "position", "x0", "y0", "x1", "y1"])
+                                        "position", "x0", "y0", "x1", "y1", "px_per_lon",
+                                        "px_per_lat"])
     for key, values in (extra or {}).items():
         frame[key] = list(values)
     return frame

@@ -12,9 +12,10 @@ import pandas as pd
 from shapely.geometry import shape
 
 from zones import labels as lb
-from zones.charts import category_scale
+from zones.geoassets import Geometry, layer_url
 from zones.i18n import t
-from zones.model import SOURCE_SHAPES, GeoData
+from zones.model import CATEGORIES, CATEGORY_COLORS, SOURCE_SHAPES, GeoData
+from zones.specs import fill, template
 
 LAND = "#F3F1EC"
 BORDER = "#B9B4AA"
@@ -24,7 +25,15 @@ ZONE_SELECTION = "zone"
 DEST_SELECTION = "dest"
 
 
-def _features(layer: dict) -> alt.Data:
+def _features(layer: dict, key: str, geometry: Geometry = "inline") -> alt.Data:
+    """A boundary layer: by URL (served once, cached by the browser) or inlined.
+
+    ``inline`` makes a self-contained spec (server-side rendering, tests); the pages
+    use ``url`` when the served files match the loaded layers (zones.geoassets).
+    """
+    if geometry == "url":
+        return alt.Data(url=layer_url(key), format=alt.DataFormat(type="json",
+                                                                  property="features"))
     return alt.Data(values=layer.get("features", []))
 
 
@@ -49,31 +58,62 @@ def source_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:
                      range=[SOURCE_SHAPES[s] for s in sources])
 
 
+def highlight_table(highlight: list[str]) -> pd.DataFrame:
+    """The county codes to highlight, as a table (a rerun changes data, not the spec)."""
+    return pd.DataFrame({"adcode": sorted(str(c) for c in highlight)}, dtype="string")
+
+
 def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
-              height: int = 540, width_hint: int = 700) -> alt.LayerChart:
-    """County shapes faint, zone counties highlighted, zone markers by category and source."""
+              height: int = 540, width_hint: int = 700, geometry: Geometry = "inline"
+              ) -> alt.LayerChart:
+    """County shapes faint, zone counties highlighted, zone markers by category and source,
+    prefecture and zone names placed without collisions."""
+    return _jilin_map(geo, zone_marks(zones), highlight_table(highlight), lang, height,
+                      geometry, jilin_label_tables(geo, zones, lang, height, width_hint))
+
+
+def zone_marks(zones: pd.DataFrame) -> pd.DataFrame:
+    """``zones`` (metrics.zone_totals) plus each marker's colour and shape, legend order."""
+    cats = {c: i for i, c in enumerate(CATEGORIES)}
+    sources = {s: i for i, s in enumerate(SOURCE_SHAPES)}
+    return zones.assign(category_color=zones["category"].map(CATEGORY_COLORS),
+                        category_order=zones["category"].map(cats),
+                        source_shape=zones["source"].map(SOURCE_SHAPES),
+                        source_order=zones["source"].map(sources))
+
+
+def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
+               height: int, geometry: Geometry,
+               labels: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> alt.LayerChart:
     county_name = "properties.name_zh" if lang == "zh" else "properties.name_en"
     pref_name = "properties.prefecture_zh" if lang == "zh" else "properties.prefecture_en"
-    counties = alt.Chart(_features(geo.counties)).mark_geoshape(
-        stroke=BORDER, strokeWidth=0.5,
-    ).transform_calculate(
-        hl=f"indexof({sorted(highlight)!r}, datum.properties.adcode) >= 0",
-    ).encode(
-        color=alt.condition("datum.hl", alt.value(HIGHLIGHT), alt.value(LAND)),
-        tooltip=[alt.Tooltip(f"{county_name}:N", title=t("col.county", lang)),
-                 alt.Tooltip(f"{pref_name}:N", title=t("col.prefecture", lang))],
-    )
-    prefectures = alt.Chart(_features(geo.prefectures)).mark_geoshape(
+    county_tips = [alt.Tooltip(f"{county_name}:N", title=t("col.county", lang)),
+                   alt.Tooltip(f"{pref_name}:N", title=t("col.prefecture", lang))]
+    county_shapes = _features(geo.counties, "counties", geometry)
+    counties = alt.Chart(county_shapes).mark_geoshape(
+        fill=LAND, stroke=BORDER, strokeWidth=0.5).encode(tooltip=county_tips)
+    # Zone counties drawn over them: rows of ``lit`` joined to their shapes in the browser.
+    highlighted = alt.Chart(lit).mark_geoshape(
+        fill=HIGHLIGHT, stroke=BORDER, strokeWidth=0.5,
+    ).transform_lookup(
+        lookup="adcode", from_=alt.LookupData(data=county_shapes, key="properties.adcode",
+                                              fields=["type", "geometry", "properties"]),
+    ).encode(tooltip=county_tips)
+    prefectures = alt.Chart(_features(geo.prefectures, "prefectures", geometry)).mark_geoshape(
         fill=None, stroke="#8A857B", strokeWidth=1.1)
     sel = alt.selection_point(name=ZONE_SELECTION, fields=["zone_id"], on="click")
+    # Colours and shapes ride in the rows (model.py's palette), so the legends list only
+    # what is drawn while the spec stays the same from one filter to the next.
     points = alt.Chart(zones).mark_point(filled=True, stroke="#222", strokeWidth=1,
                                          opacity=0.92).encode(
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("category_label:N", title=t("col.category", lang),
-                        scale=category_scale(lang, set(zones["category"]) or None),
+                        scale=alt.Scale(range=alt.FieldRange(field="category_color")),
+                        sort=alt.EncodingSortField(field="category_order", op="min"),
                         legend=alt.Legend(orient="right")),
         shape=alt.Shape("source_label:N", title=t("source.title", lang),
-                        scale=source_scale(lang, set(zones["source"]) or None),
+                        scale=alt.Scale(range=alt.FieldRange(field="source_shape")),
+                        sort=alt.EncodingSortField(field="source_order", op="min"),
                         legend=alt.Legend(orient="right", symbolFillColor="#777",
                                           labelLimit=260)),
         size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · " + (
@@ -94,35 +134,39 @@ def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str
             alt.Tooltip("fact_id:N", title=t("col.fact_id", lang)),
         ],
     ).add_params(sel)
-    label_layers = _jilin_label_layers(geo, zones, lang, height, width_hint)
-    return alt.layer(counties, prefectures, points, *label_layers).project(
+    label_layers = _jilin_label_layers(*labels) if labels is not None else []
+    return alt.layer(counties, highlighted, prefectures, points, *label_layers).project(
         "mercator").properties(height=height).configure_view(stroke=None)
 
 
-def china_inset(geo: GeoData, lang: str, size: int = 240) -> alt.LayerChart:
+def china_inset(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "inline"
+                ) -> alt.LayerChart:
     """China (with the South China Sea lines) and Jilin in it."""
-    china = alt.Chart(_features(geo.china)).mark_geoshape(fill=LAND, stroke="#6E6A62",
-                                                          strokeWidth=0.6)
-    sea = alt.Chart(_features(geo.china_maritime)).mark_geoshape(
+    china = alt.Chart(_features(geo.china, "china", geometry)).mark_geoshape(
+        fill=LAND, stroke="#6E6A62", strokeWidth=0.6)
+    sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
         filled=False, stroke="#6E6A62", strokeWidth=0.8)
-    jilin = alt.Chart(_features(geo.province)).mark_geoshape(fill=FIRST_COLOR, stroke=None)
+    jilin = alt.Chart(_features(geo.province, "province", geometry)).mark_geoshape(
+        fill=FIRST_COLOR, stroke=None)
     return alt.layer(china, sea, jilin).project("conicEqualArea", rotate=[-105, 0, 0],
                                                  parallels=[25, 47]).properties(
         width=size, height=size, title=t("zones.inset", lang)).configure_view(stroke=None)
 
 
 def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.DataFrame,
-              lang: str, height: int = 520) -> alt.LayerChart:
-    """Pacific-centred world map with lines from zones (or Jilin) to destinations."""
+              lang: str, height: int = 520, geometry: Geometry = "inline",
+              labels: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> alt.LayerChart:
+    """Pacific-centred world map with lines from zones (or Jilin) to destinations,
+    country names and the first routes labelled."""
     name = "properties.name_zh" if lang == "zh" else "properties.name_en"
-    land = alt.Chart(_features(geo.world)).mark_geoshape(
+    land = alt.Chart(_features(geo.world, "world", geometry)).mark_geoshape(
         stroke="#FFFFFF", strokeWidth=0.4,
     ).encode(
         color=alt.condition("datum.properties.iso3 == 'CHN'", alt.value("#E6DFD0"),
                             alt.value("#ECEAE6")),
         tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))],
     )
-    sea = alt.Chart(_features(geo.china_maritime)).mark_geoshape(
+    sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
         filled=False, stroke="#6E6A62", strokeWidth=0.6)
     layers: list[alt.Chart] = [land, sea]
     if not arcs.empty:
@@ -155,7 +199,9 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
                  alt.Tooltip("tonnes:Q", title=t("col.tonnes", lang), format=",.1f"),
                  alt.Tooltip("source_label:N", title=t("col.source", lang))],
     ).add_params(sel))
-    layers += _world_label_layers(geo, dests, firsts, lang, height)  # last: nothing hides them
+    if labels is None:
+        labels = world_label_tables(geo, dests, firsts, lang, height)
+    layers += _world_label_layers(*labels)  # last: nothing hides them
     return alt.layer(*layers).project("equalEarth", rotate=[-150, 0, 0]).properties(
         height=height).configure_view(stroke=None).configure_legend(orient="bottom")
 
@@ -167,15 +213,42 @@ WORLD_LABEL_FONT = 12
 FIRST_LABEL_FONT = 13
 
 
-def _text_layers(frame: pd.DataFrame, **mark: object) -> list[alt.Chart]:
-    """One text layer per alignment in use (Vega-Lite cannot encode align per datum)."""
-    out = []
-    for (align, baseline), _ in frame.groupby(["align", "baseline"], sort=True):
-        out.append(alt.Chart(frame).transform_filter(
-            f"datum.align == '{align}' && datum.baseline == '{baseline}'").mark_text(
-            align=align, baseline=baseline, **mark).encode(
-            longitude="label_lon:Q", latitude="label_lat:Q", text="text:N"))
-    return out
+LABEL_COLUMNS = ["text", "centre_lon", "centre_lat", "source"]
+
+
+def _label_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Placed labels as the small table a text layer draws: each label's centre.
+
+    The placement (zones.labels) chooses an anchor and alignment per label; Vega-Lite
+    cannot encode alignment per datum, so each label is drawn centred on the centre of
+    the box that was placed. One text layer per kind of label then suffices, and the
+    spec stays the same from one filter to the next (only this table changes).
+    """
+    out = pd.DataFrame({c: pd.Series(dtype="string" if c in ("text", "source") else "float")
+                        for c in LABEL_COLUMNS})
+    if frame.empty:
+        return out
+    width = frame["x1"] - frame["x0"]
+    height = frame["y1"] - frame["y0"]
+    dx = {"left": 0.5, "center": 0.0, "right": -0.5}
+    dy = {"top": 0.5, "middle": 0.0, "bottom": -0.5}
+    # Offsets in pixels from the anchor to the box centre, turned into degrees with the
+    # local scale the anchor was placed with (kept by label_frame as px_per_lon/lat).
+    off_x = frame["align"].map(dx) * width
+    off_y = frame["baseline"].map(dy) * height
+    out = pd.DataFrame({
+        "text": frame["text"].astype("string"),
+        "centre_lon": frame["label_lon"] + off_x / frame["px_per_lon"],
+        "centre_lat": frame["label_lat"] + off_y / frame["px_per_lat"],
+        "source": (frame["source"] if "source" in frame else pd.Series("", index=frame.index)
+                   ).astype("string"),
+    })
+    return out.reset_index(drop=True)
+
+
+def _text_layer(table: pd.DataFrame, **mark: object) -> alt.Chart:
+    return alt.Chart(table).mark_text(align="center", baseline="middle", **mark).encode(
+        longitude="centre_lon:Q", latitude="centre_lat:Q", text="text:N")
 
 
 def _jilin_scale(geo: GeoData, height: int, width_hint: int, size_legend: bool = True
@@ -261,19 +334,19 @@ def jilin_labels(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540
     return prefs.iloc[keep].reset_index(drop=True), zl
 
 
-def _jilin_label_layers(geo: GeoData, zones: pd.DataFrame, lang: str, height: int,
-                        width_hint: int) -> list[alt.Chart]:
-    if zones.empty:
-        prefs, _ = jilin_labels(geo, zones.iloc[0:0], lang, height, width_hint)
-        return _text_layers(prefs, fontSize=JILIN_LABEL_FONT + 1, color="#8A857B",
-                            fontStyle="italic")
+def jilin_label_tables(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540,
+                       width_hint: int = 700) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The prefecture and zone name tables the Jilin map draws (per rerun: data only)."""
     prefs, zl = jilin_labels(geo, zones, lang, height, width_hint)
-    zone_layers = [layer.encode(color=alt.condition("datum.source == 'report'",
-                                                    alt.value("#111111"),
-                                                    alt.value("#3F3F3F")))
-                   for layer in _text_layers(zl, fontSize=JILIN_LABEL_FONT, fontWeight=600)]
-    return [*_text_layers(prefs, fontSize=JILIN_LABEL_FONT + 1, color="#8A857B",
-                          fontStyle="italic"), *zone_layers]
+    return _label_table(prefs), _label_table(zl)
+
+
+def _jilin_label_layers(prefs: pd.DataFrame, zl: pd.DataFrame) -> list[alt.Chart]:
+    zone_layer = _text_layer(zl, fontSize=JILIN_LABEL_FONT, fontWeight=600).encode(
+        color=alt.condition("datum.source == 'report'", alt.value("#111111"),
+                            alt.value("#3F3F3F")))
+    return [_text_layer(prefs, fontSize=JILIN_LABEL_FONT + 1, color="#8A857B",
+                        fontStyle="italic"), zone_layer]
 
 
 def world_labels(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: str,
@@ -313,8 +386,67 @@ def world_labels(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: 
     return fl, cl
 
 
-def _world_label_layers(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: str,
-                        height: int) -> list[alt.Chart]:
+def world_label_tables(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: str,
+                       height: int = 520) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Country names and first-route labels as the world map draws them."""
     fl, cl = world_labels(geo, dests, firsts, lang, height)
-    return [*_text_layers(cl, fontSize=WORLD_LABEL_FONT, color="#3A3A3A"),
-            *_text_layers(fl, fontSize=FIRST_LABEL_FONT, color=FIRST_COLOR, fontWeight="bold")]
+    return _label_table(cl), _label_table(fl)
+
+
+def _world_label_layers(countries: pd.DataFrame, firsts: pd.DataFrame) -> list[alt.Chart]:
+    return [_text_layer(countries, fontSize=WORLD_LABEL_FONT, color="#3A3A3A"),
+            _text_layer(firsts, fontSize=FIRST_LABEL_FONT, color=FIRST_COLOR,
+                        fontWeight="bold")]
+
+
+# --- Specs sent per rerun (issue 8) -------------------------------------------------------
+# Building and validating an Altair map costs 50–200 ms, and only its small tables depend
+# on the filter. So each map's spec is built once per process (zones.specs) per language,
+# size, geometry and data-dependent choice; a rerun copies it and attaches the tables.
+# If a builder starts reading more from its data, extend the key below.
+
+
+def _geo_key(geo: GeoData, geometry: Geometry) -> int | None:
+    return id(geo) if geometry == "inline" else None  # URLs do not depend on the layers
+
+
+def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
+                   height: int = 540, geometry: Geometry = "url", width_hint: int = 700
+                   ) -> dict:
+    """``jilin_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun.
+
+    Tables are DataFrames under ``datasets`` (Streamlit sends them as Arrow); the name
+    labels are tables too, so a filter change never changes the spec itself.
+    """
+    sized = bool(zones["tonnes"].fillna(0).sum() > 0)
+    tonnes_source = (str(zones["tonnes_source"].iloc[0])
+                     if "tonnes_source" in zones and len(zones) else "")  # size legend title
+    key = ("jilin", _geo_key(geo, geometry), lang, height, geometry, sized, tonnes_source)
+    prefs, zl = jilin_label_tables(geo, zones, lang, height, width_hint)
+    frames = {"zones": zone_marks(zones), "highlight": highlight_table(highlight),
+              "pref_labels": prefs, "zone_labels": zl}
+    text = template(key, lambda: _jilin_map(geo, frames["zones"], frames["highlight"], lang,
+                                            height, geometry, (prefs, zl)), frames, geo)
+    return fill(text, frames)
+
+
+def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
+                   firsts: pd.DataFrame, lang: str, height: int = 520,
+                   geometry: Geometry = "url") -> dict:
+    """``world_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun."""
+    countries, first_labels = world_label_tables(geo, dests, firsts, lang, height)
+    frames = {"arcs": arcs, "dests": dests, "firsts": firsts, "country_labels": countries,
+              "first_labels": first_labels}
+    arcs_source = str(arcs["source_label"].iloc[0]) if len(arcs) else ""  # legend title
+    key = ("world", _geo_key(geo, geometry), lang, height, geometry, arcs.empty, firsts.empty,
+           arcs_source)
+    text = template(key, lambda: world_map(geo, arcs, dests, firsts, lang, height, geometry,
+                                           (countries, first_labels)), frames, geo)
+    return fill(text, frames)
+
+
+def china_inset_spec(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "url"
+                     ) -> dict:
+    """``china_inset`` as a Vega-Lite dict; it has no per-rerun data at all."""
+    key = ("inset", _geo_key(geo, geometry), lang, size, geometry)
+    return fill(template(key, lambda: china_inset(geo, lang, size, geometry), {}, geo), {})

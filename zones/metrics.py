@@ -12,6 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
+from zones.columnar import derive, is_full, mark_full, memo, plain
 from zones.filters import View
 from zones.i18n import fmt_percent, fmt_quantity, name_col, t
 from zones.model import FILES, SOURCES, Dataset, product_colors
@@ -46,38 +47,61 @@ def volume_heading(key: str, volumes: pd.DataFrame, lang: str) -> str:
 
 def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Attach display names (and category) in ``lang``; unattributed zones get a label."""
+    if is_full(volumes):  # the whole table: labelled once per language (zones/columnar.py)
+        return memo(volumes, ("label", lang), lambda: mark_full(
+            _label_volumes(ds, volumes, lang)))
+    return _label_volumes(ds, volumes, lang)
+
+
+def _label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     nc = name_col(lang)
-    prod = ds.products[["product_id", nc, "category"]].rename(columns={nc: "product"})
-    dest = ds.destinations[["iso3", nc]].rename(
-        columns={"iso3": "destination_iso3", nc: "destination"})
-    zone = ds.zones[["zone_id", nc]].rename(columns={nc: "zone"})
-    out = (volumes.merge(prod, on="product_id", how="left")
-           .merge(dest, on="destination_iso3", how="left")
-           .merge(zone, on="zone_id", how="left"))
-    out["zone"] = out["zone"].fillna(t("unknown_zone", lang))
-    out["year"] = out["period"].str[:4]
-    out["source_label"] = out["source"].map(lambda s: t(f"source.{s}", lang))
+    pname = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
+    pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
+    dname = dict(zip(ds.destinations["iso3"], ds.destinations[nc], strict=True))
+    zname = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))
+    # Lookups, not merges: per category on the categorical engine (zones/columnar.py).
+    labels = pd.DataFrame({
+        "product": derive(volumes["product_id"], pname.get),
+        "category": derive(volumes["product_id"], pcat.get),
+        "destination": derive(volumes["destination_iso3"], dname.get),
+        "zone": derive(volumes["zone_id"], lambda z: zname.get(z, t("unknown_zone", lang)),
+                    na=t("unknown_zone", lang)),
+        "year": derive(volumes["period"], lambda p: str(p)[:4]),
+        "source_label": derive(volumes["source"], lambda s: t(f"source.{s}", lang)),
+    }, index=volumes.index)
+    out = pd.concat([volumes, labels], axis=1, copy=False)  # no copy of the rows' columns
+    out.index = pd.RangeIndex(len(out))
     return out
 
 
 def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
                ) -> pd.DataFrame:
     """Sum of ``measure`` per time step and ``by`` value."""
+    return memo(labeled, ("timeseries", by, measure, yearly),
+                lambda: _timeseries(labeled, by, measure, yearly))
+
+
+def _timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
+                ) -> pd.DataFrame:
     step = "year" if yearly else "period"
     if labeled.empty:
         return pd.DataFrame(columns=[step, by, measure, "source_label"])
-    out = (labeled.groupby([step, by, "source_label"], as_index=False)[measure].sum()
-           .sort_values([step, by]))
+    out = plain(labeled.groupby([step, by, "source_label"], as_index=False, observed=True)[
+        measure].sum()).sort_values([step, by])
     out[measure] = out[measure].astype(float).round(1)
     return out.reset_index(drop=True)
 
 
 def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     """Totals per ``by`` value, largest first, with share and rank."""
+    return memo(labeled, ("ranking", by, measure), lambda: _ranking(labeled, by, measure))
+
+
+def _ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["rank", by, measure, "share", "source_label"])
-    out = (labeled.groupby([by, "source_label"], as_index=False)[measure].sum()
-           .sort_values(measure, ascending=False).reset_index(drop=True))
+    out = (plain(labeled.groupby([by, "source_label"], as_index=False, observed=True)[
+        measure].sum()).sort_values(measure, ascending=False).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
     out[measure] = out[measure].astype(float).round(1)
@@ -87,9 +111,14 @@ def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
 
 def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """Yearly total and growth over the previous year (first year: no growth)."""
+    return memo(labeled, ("yoy", measure), lambda: _yoy(labeled, measure))
+
+
+def _yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["year", measure, "growth", "source_label"])
-    out = labeled.groupby(["year", "source_label"], as_index=False)[measure].sum()
+    out = plain(labeled.groupby(["year", "source_label"], as_index=False, observed=True)[
+        measure].sum())
     out = out.sort_values("year").reset_index(drop=True)
     out[measure] = out[measure].astype(float)
     out["growth"] = (out[measure] / out[measure].shift(1) - 1).round(4)
@@ -99,10 +128,15 @@ def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
 
 def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """Category → product totals with shares, for the product breakdown chart."""
+    return memo(labeled, ("breakdown", measure), lambda: _breakdown(labeled, measure))
+
+
+def _breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["category", "product", measure, "share", "source_label"])
-    out = (labeled.groupby(["category", "product", "source_label"], as_index=False)[measure]
-           .sum().sort_values(measure, ascending=False).reset_index(drop=True))
+    out = (plain(labeled.groupby(["category", "product", "source_label"], as_index=False,
+                                 observed=True)[measure].sum())
+           .sort_values(measure, ascending=False).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
     out[measure] = out[measure].astype(float).round(1)
@@ -130,7 +164,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     report gives no volume, and a 0 would read as "exported nothing".
     """
     nc = name_col(lang)
-    tonnes = volumes.groupby("zone_id")["tonnes"].sum()
+    tonnes = memo(volumes, ("zone_tonnes",), lambda: _zone_tonnes(volumes))
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
     pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
     out = pd.DataFrame({
@@ -159,7 +193,8 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
 def destination_totals(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per destination: tonnes, value and consignments under the filter, ranked."""
     nc = name_col(lang)
-    agg = volumes.groupby("destination_iso3", as_index=False)[list(MEASURES)].sum()
+    agg = memo(volumes, ("dest_totals",), lambda: plain(volumes.groupby(
+        "destination_iso3", as_index=False, observed=True)[list(MEASURES)].sum()))
     out = ds.destinations[["iso3", nc]].rename(columns={nc: "destination"}).merge(
         agg, left_on="iso3", right_on="destination_iso3", how="inner")
     out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)
@@ -181,13 +216,27 @@ def first_export_cards(ds: Dataset, first: pd.DataFrame, lang: str) -> pd.DataFr
 
 def citation(ds: Dataset, fact_id: str, lang: str) -> str:
     """The hover text of a figure: fact id, report section and the fact's wording."""
-    row = ds.facts[ds.facts["fact_id"] == fact_id]
-    if row.empty:
+    r = _facts_by_id(ds.facts).get(fact_id)
+    if r is None:
         return fact_id
-    r = row.iloc[0]
     sec, text = (r["section_zh"], r["text_zh"]) if lang == "zh" else (r["section_en"],
                                                                        r["text_en"])
     return t("overview.cite", lang, fact_id=fact_id, section=sec, text=text)
+
+
+_FACT_INDEX: dict[int, tuple[pd.DataFrame, dict[str, dict]]] = {}
+
+
+def _facts_by_id(facts: pd.DataFrame) -> dict[str, dict]:
+    """fact_id → row, built once per facts table (the overview cites ~30 facts per rerun)."""
+    hit = _FACT_INDEX.get(id(facts))
+    if hit is None or hit[0] is not facts:
+        rows = facts.drop_duplicates("fact_id").to_dict("records")
+        hit = (facts, {str(r["fact_id"]): r for r in rows})
+        if len(_FACT_INDEX) > 8:
+            _FACT_INDEX.clear()
+        _FACT_INDEX[id(facts)] = hit
+    return hit[1]
 
 
 def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.DataFrame,
@@ -205,8 +254,7 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     zone_xy = {z: (float(x), float(y)) for z, x, y in
                zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
     illus = sources_label(volumes["source"], lang)
-    arcs = (volumes.assign(zone_id=volumes["zone_id"].fillna(""))
-            .groupby(["zone_id", "destination_iso3"], as_index=False)["tonnes"].sum())
+    arcs = memo(volumes, ("arcs",), lambda: _arc_tonnes(volumes))
     arcs = arcs[arcs["destination_iso3"].isin(pts)]
     arcs = pd.DataFrame({
         "origin": [zone_names.get(z, t("unknown_zone", lang)) for z in arcs["zone_id"]],
@@ -236,6 +284,19 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     })
     firsts["label_dy"] = _label_offsets(firsts)
     return arcs.reset_index(drop=True), dests.reset_index(drop=True), firsts
+
+
+def _zone_tonnes(volumes: pd.DataFrame) -> pd.Series:
+    tonnes = volumes.groupby("zone_id", observed=True)["tonnes"].sum()
+    tonnes.index = tonnes.index.astype(str)
+    return tonnes
+
+
+def _arc_tonnes(volumes: pd.DataFrame) -> pd.DataFrame:
+    arcs = plain(volumes.groupby(["zone_id", "destination_iso3"], as_index=False, dropna=False,
+                                 observed=True)["tonnes"].sum())
+    arcs["zone_id"] = arcs["zone_id"].fillna("")  # no zone: drawn from Jilin as a whole
+    return arcs
 
 
 def _label_offsets(points: pd.DataFrame, near_deg: float = 15.0) -> list[int]:

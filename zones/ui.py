@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -24,13 +24,15 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from zones import safe, store
 from zones.brief import BriefOptions
 from zones.brief_export import FORMATS
+from zones.columnar import compact
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
+from zones.geoassets import LAYER_FILES, Geometry, served_geometry
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.ingest import skipped_lines
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.metrics import DIMS, MEASURES
-from zones.model import CATEGORIES, Dataset
+from zones.model import CATEGORIES, Dataset, GeoData
 from zones.offline import keep_streamlit_offline
 from zones.validation import Issue
 
@@ -70,7 +72,9 @@ def _load_cached(root: str, fingerprint: tuple[tuple[str, int, int], ...]) -> Lo
     # cache_data's copy per rerun cost ~44 ms (bench: pickle round trip of LoadResult).
     # ``fingerprint`` (mtime + size of every file) is part of the key, so an import
     # applied by any process is picked up by every process on its next rerun.
-    return load(CsvSource(Path(root)))
+    result = load(CsvSource(Path(root)))
+    # Categorical ids for fast filters and group-bys at 1 M rows (issue 8, zones/columnar.py).
+    return replace(result, dataset=compact(result.dataset)) if result.dataset else result
 
 
 def load_data() -> LoadResult:
@@ -89,6 +93,7 @@ class Context:
     state: FilterState
     view: View
     present: bool
+    geometry: Geometry = "inline"  # "url": maps reference the served boundary files
 
 
 def current_lang() -> str:
@@ -114,7 +119,7 @@ def _labels(df: pd.DataFrame, key: str, zh: str, en: str) -> dict[str, str]:
             for k, a, b in zip(df[key], df[zh], df[en], strict=True)}
 
 
-def _options(ds: Dataset) -> dict[str, dict[str, str]]:
+def _build_options(ds: Dataset) -> dict[str, dict[str, str]]:
     """Option id → label for every multi-choice filter, in display order."""
     order = {c: i for i, c in enumerate(CATEGORIES)}
     prods = ds.products.assign(o=ds.products["category"].map(order)).sort_values(
@@ -268,7 +273,7 @@ def context() -> Context | None:
     ds = result.dataset
     lang, state, present = sidebar(ds)
     ctx = Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
-                  present=present)
+                  present=present, geometry=map_geometry(ds.geo))
     briefing_export(ctx)
     return ctx
 
@@ -873,6 +878,32 @@ def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.dat
         status.update(label=t("brief.status.failed", lang), state="error", expanded=True)
         st.error(safe.plain(t("brief.err.failed", lang, detail=detail), limit=1200),
                  icon=":material/error:")
+
+
+
+# --- issue 8: maps sent once ------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _served_geometry(root: str, geo_id: int, _geo: GeoData) -> Geometry:
+    return served_geometry({key: getattr(_geo, key) for key in LAYER_FILES})
+
+
+def map_geometry(geo: GeoData) -> Geometry:
+    """``url`` when static/geo/ serves exactly the loaded boundaries (checked once)."""
+    return _served_geometry(str(data_dir()), id(geo), geo)
+
+
+_OPTIONS: dict[int, tuple[Dataset, dict[str, dict[str, str]]]] = {}
+
+
+def _options(ds: Dataset) -> dict[str, dict[str, str]]:
+    """``_build_options`` once per loaded dataset, not on every rerun (~10 ms each)."""
+    hit = _OPTIONS.get(id(ds))
+    if hit is None or hit[0] is not ds:
+        _OPTIONS.clear()  # one dataset at a time; a reload replaces it
+        hit = _OPTIONS[id(ds)] = (ds, _build_options(ds))
+    return hit[1]
 
 
 keep_streamlit_offline()  # see zones.offline: no own-address lookup, ever

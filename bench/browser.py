@@ -1,0 +1,312 @@
+"""Browser-side benchmarks (Chromium via Playwright, 127.0.0.1 only).
+
+- ``render``: time until a page is fully rendered (script done, every chart drawn),
+  warm (server and browser caches warm) and cold (a freshly started server), each next
+  to the bare one-chart page (bench/bare_app.py) measured in the same run.
+- ``rerun_bytes``: websocket bytes the server sends per filter change on a page, and
+  whether any other HTTP response carried bytes meanwhile (the geometry must not).
+- ``load_test``: N pages (one Streamlit session each) clicking through filters and pages
+  for a fixed time against one server; errors, client-side time per action, server RSS
+  over time. Bounded in count and time; stops by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1600, "height": 1000}
+# path → number of Vega charts drawn with no filter (as tests/browser/test_browser.py).
+CHARTS = {"overview": 2, "zones": 2, "destinations": 1, "volumes": 4, "data": 0}
+IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')
+    && !!document.querySelector('[data-testid="stMain"] h1');
+}"""
+# Every chart drawn: n Vega views, each with marks, and every geoshape layer with paths.
+DRAWN_JS = """(n) => {
+  const views = [...document.querySelectorAll('[data-testid="stMain"] .vega-embed')];
+  if (views.length < n) return false;
+  return views.every(v => v.querySelector('svg .role-mark')
+    && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """``streamlit run`` on 127.0.0.1 with every script run timed (bench/timed_server.py)."""
+
+    app: str = "app.py"
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path = ROOT
+    port: int = 0
+    log: Path = Path()
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 900) -> Server:
+        self.port = free_port()
+        self.log = Path(f"/tmp/zones-bench-server-{self.port}.jsonl")
+        self.log.unlink(missing_ok=True)
+        cmd = [sys.executable, str(ROOT / "bench" / "timed_server.py"), str(self.log), self.app,
+               "--server.port", str(self.port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+        self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL,
+                                     env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise TimeoutError("server did not become healthy")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rss_mb(self) -> float:
+        assert self.proc is not None
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def runs(self, since: float = 0.0) -> list[dict[str, float]]:
+        if not self.log.exists():
+            return []
+        rows = [json.loads(x) for x in self.log.read_text().splitlines() if x.strip()]
+        return [r for r in rows if r["t"] >= since]
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.unlink(missing_ok=True)
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _wait_rendered(page: Any, charts: int, timeout_ms: int = 300_000) -> None:
+    page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=25)
+    page.wait_for_function(DRAWN_JS, arg=charts, timeout=timeout_ms, polling=25)
+
+
+def _timed_visit(context: Any, url: str, charts: int) -> tuple[float, float]:
+    """(seconds to the first chart or title painted, seconds to fully rendered)."""
+    page = context.new_page()
+    try:
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=300_000)
+        first = time.perf_counter() - t0
+        _wait_rendered(page, charts)
+        return first, time.perf_counter() - t0
+    finally:
+        page.close()
+
+
+def render(pages: list[str], repeat: int, cold_repeat: int) -> dict[str, Any]:
+    """Warm and cold render times of each page and of the bare page, same run."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, Any] = {"warm": {}, "cold": {}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            with Server() as app, Server(app="bench/bare_app.py") as bare:
+                context = browser.new_context(viewport=VIEWPORT)
+                _timed_visit(context, bare.url, 1)  # warm both servers and the HTTP cache
+                for path in pages:
+                    _timed_visit(context, f"{app.url}/{path}", CHARTS[path])
+                warm: dict[str, list[float]] = {path: [] for path in ["bare", *pages]}
+                for _ in range(repeat):  # interleaved, so drift hits all alike
+                    warm["bare"].append(_timed_visit(context, bare.url, 1)[1])
+                    for path in pages:
+                        warm[path].append(_timed_visit(context, f"{app.url}/{path}",
+                                                       CHARTS[path])[1])
+                context.close()
+                out["warm"] = warm
+            cold: dict[str, list[tuple[float, float]]] = {"bare": [], "overview": []}
+            for _ in range(cold_repeat):  # freshly started servers, fresh browser caches
+                for name, app_path in (("bare", "bench/bare_app.py"), ("overview", "app.py")):
+                    with Server(app=app_path) as server:
+                        context = browser.new_context(viewport=VIEWPORT)
+                        cold[name].append(_timed_visit(context, server.url,
+                                                       1 if name == "bare" else 2))
+                        context.close()
+            out["cold"] = cold
+        finally:
+            browser.close()
+    return out
+
+
+def rerun_bytes(pages: list[str], repeat: int) -> dict[str, dict[str, float]]:
+    """Per page: median websocket bytes per filter change, and other HTTP bytes meanwhile."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, dict[str, float]] = {}
+    with sync_playwright() as p, Server() as app:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for path in pages:
+                context = browser.new_context(viewport=VIEWPORT)
+                page = context.new_page()
+                ws_bytes = [0]
+                http_bytes = [0]
+                page.on("websocket", lambda ws, b=ws_bytes: ws.on(
+                    "framereceived", lambda payload, b=b: b.__setitem__(0, b[0] + len(payload))))
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.on("Network.loadingFinished", lambda e, b=http_bytes: b.__setitem__(
+                    0, b[0] + int(e.get("encodedDataLength", 0))))
+                page.goto(f"{app.url}/{path}")
+                _wait_rendered(page, CHARTS[path])
+                page.wait_for_timeout(500)
+                sizes, other = [], []
+                toggle = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]'
+                                      ).last.locator("label")
+                for _ in range(repeat):
+                    ws_bytes[0] = http_bytes[0] = 0
+                    toggle.click()  # "report facts only": a filter change every page reacts to
+                    page.wait_for_timeout(150)
+                    _wait_rendered(page, 0)
+                    page.wait_for_timeout(300)
+                    sizes.append(ws_bytes[0])
+                    other.append(http_bytes[0])
+                out[path] = {"median_bytes": statistics.median(sizes), "max_bytes": max(sizes),
+                             "other_http_bytes": max(other)}
+                context.close()
+        finally:
+            browser.close()
+    return out
+
+
+async def _session(browser: Any, url: str, deadline: float, seed: int,
+                   stats: dict[str, list]) -> None:
+    from playwright.async_api import TimeoutError as PwTimeout
+
+    rnd = random.Random(seed)
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    page.on("pageerror", lambda exc: stats["errors"].append(f"js: {exc}"))
+    try:
+        await page.goto(url, timeout=300_000)
+        await page.wait_for_function(IDLE_JS, timeout=300_000, polling=50)
+        while time.monotonic() < deadline:
+            action = rnd.choice(["nav", "facts", "product", "product", "dest"])
+            t0 = time.perf_counter()
+            try:
+                if action == "nav":
+                    links = page.locator('[data-testid="stSidebarNav"] a')
+                    await links.nth(rnd.randrange(await links.count())).click()
+                elif action == "facts":
+                    await page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]'
+                                       ).last.locator("label").click()
+                else:
+                    label = "产品" if action == "product" else "出口目的地"
+                    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]'
+                                       ).filter(has=page.get_by_role("combobox", name=label,
+                                                                     exact=True))
+                    await box.get_by_role("combobox").click()
+                    if await box.locator("[data-tag]").count():
+                        await page.keyboard.press("Backspace")  # drop the chosen one
+                    else:
+                        options = page.get_by_role("option")
+                        await options.nth(rnd.randrange(min(await options.count(), 8))).click()
+                    await page.keyboard.press("Escape")
+                await page.wait_for_timeout(100)
+                await page.wait_for_function(IDLE_JS, timeout=60_000, polling=50)
+                stats["actions"].append(time.perf_counter() - t0)
+                if await page.locator('[data-testid="stException"]').count():
+                    stats["errors"].append("exception shown")
+                if await page.get_by_text("发生意外错误").count():
+                    stats["errors"].append("app error shown")
+            except PwTimeout as exc:
+                first_line = str(exc).splitlines()[0][:80] if str(exc) else "timeout"
+                stats["errors"].append(f"timeout in {action}: {first_line}")
+            await page.wait_for_timeout(rnd.randint(200, 1200))  # a person reading
+    finally:
+        await context.close()
+
+
+def load_test(sessions: int, seconds: float, data_dir: str | None = None) -> dict[str, Any]:
+    """``sessions`` pages clicking for ``seconds``; server RSS sampled every second."""
+    from playwright.async_api import async_playwright
+
+    env = {"ZONES_DATA_DIR": data_dir} if data_dir else {}
+    stats: dict[str, list] = {"errors": [], "actions": []}
+    rss: list[tuple[float, float]] = []
+    with Server(env=env) as app:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:  # one visit first: the server loads its data once
+            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = b.new_page(viewport=VIEWPORT)
+            page.goto(app.url, timeout=900_000)
+            _wait_rendered(page, CHARTS["overview"], 900_000)
+            b.close()
+        stop = threading.Event()
+        t_start = time.time()
+
+        def sample() -> None:
+            while not stop.is_set():
+                rss.append((time.time() - t_start, app.rss_mb()))
+                stop.wait(1.0)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+
+        async def run() -> None:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                deadline = time.monotonic() + seconds
+                try:
+                    await asyncio.wait_for(asyncio.gather(*[
+                        _session(browser, app.url, deadline, i, stats)
+                        for i in range(sessions)]), timeout=seconds + 600)
+                finally:
+                    await browser.close()
+
+        asyncio.run(run())
+        stop.set()
+        sampler.join()
+        server_runs = app.runs(since=t_start)
+    return {"sessions": sessions, "seconds": seconds, "errors": stats["errors"],
+            "actions": stats["actions"], "rss": rss, "server_runs": server_runs}
