@@ -208,7 +208,7 @@ def test_jilin_labels_do_not_collide(dataset: Dataset, lang: str, state: FilterS
 def test_jilin_labels_follow_the_language(dataset: Dataset, lang: str, zone: str,
                                           pref: str) -> None:
     spec = jilin_spec(dataset, FilterState(), lang)
-    texts = [r["text"] for layer in spec["layer"][3:]
+    texts = [r["text"] for layer in spec["layer"][4:]
              for r in spec["datasets"][layer["data"]["name"]]]
     assert zone in texts and pref in texts
     assert not [x for x in texts if "示意" in x or "illus" in x]  # the marker shape says it

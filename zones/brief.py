@@ -246,8 +246,10 @@ def _zone_map_slide(ds: Dataset, view: View, lang: str) -> tuple[Slide, pd.DataF
     shown = not view.state.report_only
     zt = metrics.zone_totals(ds, view.zones, view.volumes, lang, volumes_shown=shown)
     light = _light_geo(ds.geo)
+    # Labels are placed on the real boundaries; the chart is built on markers (see above).
     jilin = maps.jilin_map(light, zt, sorted(view.zones["county_adcode"]), lang,
-                           height=MAP_H)
+                           height=MAP_H, width_hint=MAP_W,
+                           labels=maps.jilin_label_tables(ds.geo, zt, lang, MAP_H, MAP_W))
     inset = maps.china_inset(light, lang, size=INSET)
     n_report = int((zt["source"] == "report").sum())
     illus = bool(len(zt) - n_report) or bool(shown and zt["tonnes"].fillna(0).sum() > 0)
@@ -271,7 +273,8 @@ def _first_map_slide(ds: Dataset, view: View, lang: str
                      ) -> tuple[Slide, pd.DataFrame, pd.DataFrame]:
     arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
                                          lang)
-    world = maps.world_map(_light_geo(ds.geo), arcs, dests, firsts, lang, height=WORLD_H)
+    world = maps.world_map(_light_geo(ds.geo), arcs, dests, firsts, lang, height=WORLD_H,
+                           labels=maps.world_label_tables(ds.geo, dests, firsts, lang, WORLD_H))
     cards = metrics.first_export_cards(ds, view.first_exports, lang)
     lines = [t("brief.first_line", lang, product=c.product, destination=c.destination,
                when=t("first.card", lang, year=c.year)) for c in cards.itertuples()]

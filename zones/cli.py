@@ -19,8 +19,7 @@ from zones.i18n import DEFAULT_LANG, LANGS
 COMMAND_MODULES: tuple[str, ...] = (
     "cli_validate",  # validate
     "cli_store",  # import / history / undo (#6)
-    # brief (#7)
-    "zones.cli_brief",  # brief
+    "cli_brief",  # brief (#7)
     # sql-load (#8)
     "cli_serve",  # serve: streamlit run app.py, offline from the start (#10)
 )

@@ -64,12 +64,13 @@ def highlight_table(highlight: list[str]) -> pd.DataFrame:
 
 
 def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
-              height: int = 540, width_hint: int = 700, geometry: Geometry = "inline"
-              ) -> alt.LayerChart:
+              height: int = 540, width_hint: int = 700, geometry: Geometry = "inline",
+              labels: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> alt.LayerChart:
     """County shapes faint, zone counties highlighted, zone markers by category and source,
     prefecture and zone names placed without collisions."""
     return _jilin_map(geo, zone_marks(zones), highlight_table(highlight), lang, height,
-                      geometry, jilin_label_tables(geo, zones, lang, height, width_hint))
+                      geometry, labels if labels is not None
+                      else jilin_label_tables(geo, zones, lang, height, width_hint))
 
 
 def zone_marks(zones: pd.DataFrame) -> pd.DataFrame:
