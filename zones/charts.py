@@ -168,7 +168,7 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.matrix", lang), lang, True),
+    ).properties(title=_title(t("vol.matrix", lang), lang, data),
                  height=max(180, 40 * data["product"].nunique()))
     return _sized(chart, present)
 
@@ -188,10 +188,17 @@ def _with_category_label(data: pd.DataFrame, lang: str) -> pd.DataFrame:
     return data.assign(category_label=data["category"].map(lambda c: t(f"cat.{c}", lang)))
 
 
+def _sources(data: pd.DataFrame) -> tuple[str, ...]:
+    """The source labels a chart's subtitle names: part of its template's key."""
+    if "source_label" not in data:
+        return ()
+    return tuple(sorted(set(data["source_label"].dropna().astype(str))))
+
+
 def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
                     scale: alt.Scale, present: bool = False) -> dict:
     """``timeseries_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``."""
-    key = ("timeseries", by, measure, yearly, lang, present)
+    key = ("timeseries", by, measure, yearly, lang, present, _sources(data))
     text = template(key, lambda: timeseries_chart(data, by, measure, yearly, lang,
                                                   token_scale(_SCALE), present), {"data": data})
     return fill(text, {"data": data}, {_SCALE: scale})
@@ -200,7 +207,7 @@ def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lan
 def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
                  present: bool = False) -> dict:
     """``ranking_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
-    key = ("ranking", by, measure, lang, present, len(data))
+    key = ("ranking", by, measure, lang, present, len(data), _sources(data))
     text = template(key, lambda: ranking_chart(data, by, measure, lang, token_scale(_SCALE),
                                                present), {"data": data})
     return fill(text, {"data": data}, {_SCALE: scale})
@@ -208,7 +215,7 @@ def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: al
 
 def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``yoy_chart`` as a Vega-Lite dict."""
-    text = template(("yoy", measure, lang, present),
+    text = template(("yoy", measure, lang, present, _sources(data)),
                     lambda: yoy_chart(data, measure, lang, present), {"data": data})
     return fill(text, {"data": data})
 
@@ -216,6 +223,6 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
 def breakdown_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``breakdown_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
     data = _with_category_label(data, lang)
-    text = template(("breakdown", measure, lang, present, len(data)),
+    text = template(("breakdown", measure, lang, present, len(data), _sources(data)),
                     lambda: breakdown_chart(data, measure, lang, present), {"data": data})
     return fill(text, {"data": data})
