@@ -34,7 +34,7 @@ def test_import_dry_run_then_apply_history_undo(data_copy: Path, upload: Path,
     assert main(["import", *args, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Column mapping:" in out and "1 added, 0 changed, 0 removed" in out
-    assert "Tonnes total: 348,682 → 348,782" in out
+    assert "Tonnes total: 347,159.2 → 347,259.2" in out
     assert files(data_copy) == before
     assert main(["import", *args, "--user", "clerk"]) == 0
     assert "Applied" in capsys.readouterr().out
@@ -55,7 +55,7 @@ def test_problems_exit_1_with_file_row_column(data_copy: Path, tmp_path: Path,
     assert main(["import", str(path), "--table", "export_volumes", "--data-dir",
                  str(data_copy), "--lang", "en"]) == 1
     captured = capsys.readouterr()
-    assert "bad.csv:2:destination_iso3: 'XXX' does not exist in destinations.csv" in captured.out
+    assert "bad.csv:2:destination_iso3: No country called 'XXX'" in captured.out
     assert "nothing was written" in captured.err
     assert files(data_copy) == before
     assert not (data_copy / "history").exists()

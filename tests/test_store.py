@@ -117,12 +117,13 @@ def test_zone_register_import(data_copy: Path) -> None:
 
 @pytest.mark.parametrize(("text", "line", "column", "code"), [
     (VOL_HEADER + NEW_MONTH + "2013-02,dehui-poultry,poultry_meat,XXX,1,1,1\n", 3,
-     "destination_iso3", "unknown_ref"),
+     "destination_iso3", "import_unknown_country"),
     (VOL_HEADER + "2013-13,dehui-poultry,poultry_meat,JPN,1,1,1\n", 2, "period",
-     "bad_format"),
-    (VOL_HEADER + "2013-01,dehui-poultry,poultry_meat,JPN,-1,1,1\n", 2, "tonnes", "too_small"),
+     "import_bad_month"),
+    (VOL_HEADER + "2013-01,dehui-poultry,poultry_meat,JPN,-1,1,1\n", 2, "tonnes",
+     "import_negative"),
     (VOL_HEADER + "2013-01,dehui-poultry,poultry_meat,JPN,x,1,1\n", 2, "tonnes", "not_number"),
-    (VOL_HEADER + NEW_MONTH + NEW_MONTH, 3, "period", "duplicate_key"),
+    (VOL_HEADER + NEW_MONTH + NEW_MONTH, 3, "period", "import_duplicate_row"),
     (VOL_HEADER + "2013-01,dehui-poultry,ginseng,JPN,1,1,1\n", 2, "product_id",
      "product_not_made"),
 ])
@@ -148,7 +149,7 @@ def test_replace_that_breaks_another_file_names_that_file(data_copy: Path) -> No
 
 def test_identical_upload_is_no_change_and_keeps_provenance(data_copy: Path) -> None:
     text = (data_copy / "products.csv").read_text(encoding="utf-8")
-    body = "\n".join(",".join(r.split(",")[:4]) for r in text.splitlines()) + "\n"
+    body = "\n".join(",".join(r.split(",")[:5]) for r in text.splitlines()) + "\n"
     p = plan(data_copy, body, table="products")
     assert p.ok and p.diff is not None and not p.diff.any and not p.writes
 

@@ -116,11 +116,9 @@ def xlsx_bytes(deck: Deck) -> bytes:
         src = sources_frame(deck)
         sheets.append((table_title("sources", deck.lang), src, 0))
         for name, frame, row in sheets:
-            safe.neutralise_frame(frame).to_excel(writer, sheet_name=_sheet(name),
-                                                  index=False, startrow=row)
+            safe.excel_sheet(writer, frame, _sheet(name), startrow=row)
         src_sheet = _sheet(table_title("sources", deck.lang))
-        safe.neutralise_frame(deck.facts).to_excel(writer, sheet_name=src_sheet,
-                                                   index=False, startrow=len(src) + 2)
+        safe.excel_sheet(writer, deck.facts, src_sheet, startrow=len(src) + 2)
         for ws in writer.book.worksheets:
             ws.freeze_panes = "A2"
             for col in ws.columns:

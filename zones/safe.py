@@ -92,3 +92,10 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM (Excel in Chinese opens it without mojibake), formulas neutralised."""
     return neutralise_frame(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def excel_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet_name: str,
+                startrow: int = 0) -> None:
+    """One sheet of a workbook the app writes, formulas neutralised like every CSV."""
+    neutralise_frame(df).to_excel(writer, sheet_name=sheet_name, index=False,
+                                  startrow=startrow)
