@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, ROOT, STARTUP_TIMEOUT, _free_port, _healthy
+from tests.browser.conftest import CHROMIUM, ROOT, running_app
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not found", allow_module_level=True)
@@ -79,30 +75,9 @@ def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(hostile_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """This module's server: the app on the hostile folder (overrides the conftest's)."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit-hostile") / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--server.runOnSave", "false"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ZONES_DATA_DIR": str(hostile_data)}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(log_path.read_text(errors="replace")[-3000:])
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+    with running_app(tmp_path_factory.mktemp("streamlit-hostile"),
+                     {"ZONES_DATA_DIR": str(hostile_data)}) as url:
+        yield url
 
 
 def _text(locator) -> str:

@@ -8,18 +8,14 @@ preview → apply → every page shows the new month → undo. Screenshots go to
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, STARTUP_TIMEOUT, _free_port, _healthy
+from tests.browser.conftest import ROOT, running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -44,31 +40,9 @@ def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     """A server of its own over a scratch copy of data/, with editing configured."""
     data = tmp_path_factory.mktemp("import-data") / "data"
     shutil.copytree(ROOT / "data", data)
-    port = _free_port()
-    log_path = data.parent / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--server.runOnSave", "false"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ZONES_DATA_DIR": str(data),
-           "ZONES_ADMIN_PASSWORD": PASSWORD}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(log_path.read_text(errors="replace")[-3000:])
-                time.sleep(0.25)
-            yield url, data
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+    env = {"ZONES_DATA_DIR": str(data), "ZONES_ADMIN_PASSWORD": PASSWORD}
+    with running_app(data.parent, env) as url:
+        yield url, data
 
 
 @pytest.fixture
