@@ -362,6 +362,26 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+def _take_row(grid: _Grid, file_name: str, line: int, cells: list, data_rows: int) -> int:
+    """Append one row to ``grid`` under the size limits (CSV and XLSX alike).
+
+    Returns the count of non-empty rows so far, or -1 when a limit stopped the reading
+    (the issue is then in ``grid.issues``).
+    """
+    if len(cells) > MAX_COLUMNS:
+        grid.issues.append(Issue(file_name, line, None, "import_too_many_columns",
+                                 {"columns": str(len(cells)), "limit": str(MAX_COLUMNS)}))
+        return -1
+    if cells:
+        data_rows += 1
+        if data_rows > MAX_ROWS + HEADER_SEARCH_ROWS:
+            grid.issues.append(Issue(file_name, line, None, "import_too_many_rows",
+                                     {"limit": f"{MAX_ROWS:,}"}))
+            return -1
+    grid.rows.append((line, cells))
+    return data_rows
+
+
 def _read_csv(data: bytes, file_name: str, grid: _Grid) -> None:
     text, encoding = _decode(data)
     if text is None:
@@ -374,19 +394,9 @@ def _read_csv(data: bytes, file_name: str, grid: _Grid) -> None:
     try:
         for row in reader:
             line, start = start, reader.line_num + 1
-            cells = _trim_row(row)
-            if len(cells) > MAX_COLUMNS:
-                grid.issues.append(Issue(file_name, line, None, "import_too_many_columns",
-                                         {"columns": str(len(cells)),
-                                          "limit": str(MAX_COLUMNS)}))
+            data_rows = _take_row(grid, file_name, line, _trim_row(row), data_rows)
+            if data_rows < 0:
                 return
-            if cells:
-                data_rows += 1
-                if data_rows > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    grid.issues.append(Issue(file_name, line, None, "import_too_many_rows",
-                                             {"limit": f"{MAX_ROWS:,}"}))
-                    return
-            grid.rows.append((line, cells))
     except csv.Error as exc:
         grid.issues.append(Issue(file_name, start, None, "unreadable",
                                  {"detail": str(exc)[:120]}))
@@ -515,19 +525,9 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None, grid: _Grid) -> N
         # iter_rows starts at the sheet's row 1 (leading empty rows included) and at its
         # first used column: the line numbers are Excel's, the column offset is harmless.
         for line, values in enumerate(ws.iter_rows(), start=1):
-            cells = _trim_row(list(values))
-            if len(cells) > MAX_COLUMNS:
-                grid.issues.append(Issue(file_name, line, None, "import_too_many_columns",
-                                         {"columns": str(len(cells)),
-                                          "limit": str(MAX_COLUMNS)}))
+            data_rows = _take_row(grid, file_name, line, _trim_row(list(values)), data_rows)
+            if data_rows < 0:
                 return
-            if cells:
-                data_rows += 1
-                if data_rows > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    grid.issues.append(Issue(file_name, line, None, "import_too_many_rows",
-                                             {"limit": f"{MAX_ROWS:,}"}))
-                    return
-            grid.rows.append((line, cells))
     except Exception as exc:  # calamine/zip/XML errors on damaged workbooks: say so
         grid.issues.append(Issue(file_name, None, None, "import_bad_xlsx",
                                  {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"}))
