@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from zones import store
@@ -87,17 +88,8 @@ def run_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(t("import.dry_run_ok", lang))
         return 0
-    try:
-        entry = store.apply(plan)
-    except store.Busy:
-        print(t("err.busy", lang), file=sys.stderr)
-        return 1
-    except store.StoreError as exc:
-        _problems(exc.issues, lang)
-        return 1
-    except OSError as exc:
-        _problems([Issue(str(root), None, None, "write_failed",
-                         {"detail": exc.strerror or str(exc)})], lang)
+    entry = _write(lambda: store.apply(plan), root, lang)
+    if entry is None:
         return 1
     print(t("import.applied", lang, entry=entry.entry_id))
     return 0
@@ -113,21 +105,28 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    lang = args.lang
-    try:
-        entry = store.undo(_root(args), args.user or getpass.getuser())
-    except store.Busy:
-        print(t("err.busy", lang), file=sys.stderr)
-        return 1
-    except store.StoreError as exc:
-        _problems(exc.issues, lang)
-        return 1
-    except OSError as exc:
-        _problems([Issue(str(_root(args)), None, None, "write_failed",
-                         {"detail": exc.strerror or str(exc)})], lang)
+    lang, root = args.lang, _root(args)
+    entry = _write(lambda: store.undo(root, args.user or getpass.getuser()), root, lang)
+    if entry is None:
         return 1
     print(t("import.undone", lang, entry=entry.undoes, file=entry.file_name))
     return 0
+
+
+def _write(change: Callable[[], store.HistoryEntry], root: Path, lang: str
+           ) -> store.HistoryEntry | None:
+    """Run an apply or undo; a busy lock, refused data or a disk error is reported
+    the same way for both, and gives None (exit 1)."""
+    try:
+        return change()
+    except store.Busy:
+        print(t("err.busy", lang), file=sys.stderr)
+    except store.StoreError as exc:
+        _problems(exc.issues, lang)
+    except OSError as exc:
+        _problems([Issue(str(root), None, None, "write_failed",
+                         {"detail": exc.strerror or str(exc)})], lang)
+    return None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
