@@ -13,6 +13,7 @@ import pandas as pd
 
 from zones.i18n import name_col, t
 from zones.model import Dataset
+from zones.volumes import VolumeRows, Volumes, grouped
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class View:
     """The filtered slices every page draws from."""
 
     zones: pd.DataFrame
-    volumes: pd.DataFrame
+    volumes: VolumeRows
     first_exports: pd.DataFrame
     figures: pd.DataFrame
     state: FilterState
@@ -59,9 +60,11 @@ def _zone_mask(zones: pd.DataFrame, f: FilterState) -> pd.Series:
     return mask.astype(bool)
 
 
-def filter_volumes(volumes: pd.DataFrame, f: FilterState, zone_ids: set[str] | None
-                   ) -> pd.DataFrame:
+def filter_volumes(volumes: VolumeRows, f: FilterState, zone_ids: set[str] | None
+                   ) -> VolumeRows:
     """Volumes under the filter. ``zone_ids`` restricts to zones when a zone filter is set."""
+    if isinstance(volumes, Volumes):  # a database: the filter becomes its WHERE clause
+        return volumes.filtered(f, zone_ids)
     if f.report_only:
         return volumes.iloc[0:0]
     mask = pd.Series(True, index=volumes.index)
@@ -82,7 +85,8 @@ def apply_filters(ds: Dataset, f: FilterState) -> View:
     volumes = filter_volumes(ds.volumes, f, restrict)
     if f.destinations:
         # A zone "exports to" a destination only through the (illustrative) volumes.
-        zones = zones[zones["zone_id"].isin(set(volumes["zone_id"].dropna()))]
+        exporting = set(grouped(volumes, ("zone_id",))["zone_id"].dropna())
+        zones = zones[zones["zone_id"].isin(exporting)]
     first = ds.first_exports
     if f.products:
         first = first[first["product_id"].isin(f.products)]

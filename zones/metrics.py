@@ -15,6 +15,7 @@ import pandas as pd
 from zones.filters import View
 from zones.i18n import fmt_percent, fmt_quantity, name_col, t
 from zones.model import FILES, Dataset, product_colors
+from zones.volumes import Labeled, LabeledVolumes, VolumeRows, Volumes, grouped, labeled_at
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
 Dim = Literal["product", "destination", "zone"]
@@ -22,26 +23,36 @@ MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
 DIMS: tuple[str, ...] = ("product", "destination", "zone")
 
 
-def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Attach display names (and category) in ``lang``; unattributed zones get a label."""
+def label_volumes(ds: Dataset, volumes: VolumeRows, lang: str) -> Labeled:
+    """Attach display names (and category) in ``lang``; unattributed zones get a label.
+
+    A database's ``Volumes`` is labeled lazily: each metric below gets the labeled sums
+    at the grain it groups by (see ``zones.volumes.LabeledVolumes``).
+    """
+    if isinstance(volumes, Volumes):
+        return LabeledVolumes(volumes, lambda sums: label_volumes(ds, sums, lang))
     nc = name_col(lang)
     prod = ds.products[["product_id", nc, "category"]].rename(columns={nc: "product"})
     dest = ds.destinations[["iso3", nc]].rename(
         columns={"iso3": "destination_iso3", nc: "destination"})
     zone = ds.zones[["zone_id", nc]].rename(columns={nc: "zone"})
-    out = (volumes.merge(prod, on="product_id", how="left")
-           .merge(dest, on="destination_iso3", how="left")
-           .merge(zone, on="zone_id", how="left"))
-    out["zone"] = out["zone"].fillna(t("unknown_zone", lang))
-    out["year"] = out["period"].str[:4]
+    out = volumes
+    for key, names in (("product_id", prod), ("destination_iso3", dest), ("zone_id", zone)):
+        if key in out.columns:  # sums from a database carry only the columns asked for
+            out = out.merge(names, on=key, how="left")
+    if "zone" in out.columns:
+        out["zone"] = out["zone"].fillna(t("unknown_zone", lang))
+    if "period" in out.columns:
+        out["year"] = out["period"].str[:4]
     out["source_label"] = out["source"].map(lambda s: t(f"source.{s}", lang))
     return out
 
 
-def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
+def timeseries(labeled: Labeled, by: Dim, measure: Measure, yearly: bool
                ) -> pd.DataFrame:
     """Sum of ``measure`` per time step and ``by`` value."""
     step = "year" if yearly else "period"
+    labeled = labeled_at(labeled, (step, by, "source_label"))
     if labeled.empty:
         return pd.DataFrame(columns=[step, by, measure, "source_label"])
     out = (labeled.groupby([step, by, "source_label"], as_index=False)[measure].sum()
@@ -50,8 +61,9 @@ def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
     return out.reset_index(drop=True)
 
 
-def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
+def ranking(labeled: Labeled, by: Dim, measure: Measure) -> pd.DataFrame:
     """Totals per ``by`` value, largest first, with share and rank."""
+    labeled = labeled_at(labeled, (by, "source_label"))
     if labeled.empty:
         return pd.DataFrame(columns=["rank", by, measure, "share", "source_label"])
     out = (labeled.groupby([by, "source_label"], as_index=False)[measure].sum()
@@ -63,8 +75,9 @@ def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+def yoy(labeled: Labeled, measure: Measure) -> pd.DataFrame:
     """Yearly total and growth over the previous year (first year: no growth)."""
+    labeled = labeled_at(labeled, ("year", "source_label"))
     if labeled.empty:
         return pd.DataFrame(columns=["year", measure, "growth", "source_label"])
     out = labeled.groupby(["year", "source_label"], as_index=False)[measure].sum()
@@ -75,8 +88,9 @@ def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+def breakdown(labeled: Labeled, measure: Measure) -> pd.DataFrame:
     """Category → product totals with shares, for the product breakdown chart."""
+    labeled = labeled_at(labeled, ("category", "product", "source_label"))
     if labeled.empty:
         return pd.DataFrame(columns=["category", "product", measure, "share", "source_label"])
     out = (labeled.groupby(["category", "product", "source_label"], as_index=False)[measure]
@@ -87,7 +101,7 @@ def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: str,
+def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: VolumeRows, lang: str,
                 volumes_shown: bool = True) -> pd.DataFrame:
     """One row per zone with display fields and its exported tonnes under the filter.
 
@@ -95,7 +109,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     report gives no volume, and a 0 would read as "exported nothing".
     """
     nc = name_col(lang)
-    tonnes = volumes.groupby("zone_id")["tonnes"].sum()
+    tonnes = grouped(volumes, ("zone_id",)).groupby("zone_id")["tonnes"].sum()
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
     pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
     out = pd.DataFrame({
@@ -119,10 +133,11 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     return out.reset_index(drop=True)
 
 
-def destination_totals(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
+def destination_totals(ds: Dataset, volumes: VolumeRows, lang: str) -> pd.DataFrame:
     """Per destination: tonnes, value and consignments under the filter, ranked."""
     nc = name_col(lang)
-    agg = volumes.groupby("destination_iso3", as_index=False)[list(MEASURES)].sum()
+    agg = (grouped(volumes, ("destination_iso3",))
+           .groupby("destination_iso3", as_index=False)[list(MEASURES)].sum())
     out = ds.destinations[["iso3", nc]].rename(columns={nc: "destination"}).merge(
         agg, left_on="iso3", right_on="destination_iso3", how="inner")
     out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)
@@ -153,7 +168,7 @@ def citation(ds: Dataset, fact_id: str, lang: str) -> str:
     return t("overview.cite", lang, fact_id=fact_id, section=sec, text=text)
 
 
-def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.DataFrame,
+def routes(ds: Dataset, zones: pd.DataFrame, volumes: VolumeRows, first: pd.DataFrame,
            lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Lines for the world map: zone→destination volumes, destination totals, first routes.
 
@@ -168,7 +183,8 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     zone_xy = {z: (float(x), float(y)) for z, x, y in
                zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
     illus = t("source.illustrative", lang)
-    arcs = (volumes.assign(zone_id=volumes["zone_id"].fillna(""))
+    pairs = grouped(volumes, ("zone_id", "destination_iso3"))
+    arcs = (pairs.assign(zone_id=pairs["zone_id"].fillna(""))
             .groupby(["zone_id", "destination_iso3"], as_index=False)["tonnes"].sum())
     arcs = arcs[arcs["destination_iso3"].isin(pts)]
     arcs = pd.DataFrame({
@@ -249,7 +265,8 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
         c: t(_COLUMN_KEYS[c], lang) + (suffix if c in MEASURES else "") for c in out.columns})
 
 
-def any_illustrative(frame: pd.DataFrame) -> bool:
+def any_illustrative(frame: VolumeRows) -> bool:
+    frame = grouped(frame, ("source",))
     return bool((frame["source"] == "illustrative").any()) if "source" in frame else False
 
 
@@ -317,12 +334,15 @@ class Profile:
     destinations: pd.DataFrame
 
 
-def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) -> Profile:
+def zone_profile(ds: Dataset, zone_id: str, volumes: VolumeRows, lang: str) -> Profile:
     z = ds.zones[ds.zones["zone_id"] == zone_id].iloc[0]
     nc = name_col(lang)
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
-    own = label_volumes(ds, volumes[volumes["zone_id"] == zone_id], lang)
-    dests = ranking(own, "destination", "tonnes") if not own.empty else own
+    rows = (volumes.for_zone(zone_id) if isinstance(volumes, Volumes)
+            else volumes[volumes["zone_id"] == zone_id])
+    own = label_volumes(ds, rows, lang)
+    dests = (ranking(own, "destination", "tonnes") if not own.empty
+             else labeled_at(own, ("destination", "source_label")))
     # Every zone of the first batch launched "this year" (Z1); the year itself is inferred.
     launched = t("zones.launched_inferred", lang, launched=str(z["launched"]))
     return Profile(
@@ -349,7 +369,9 @@ def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
     return {
         "zones.csv": zones, "products.csv": ds.products,
         "destinations.csv": ds.destinations, "first_exports.csv": ds.first_exports,
-        "export_volumes.csv": ds.volumes, "report_figures.csv": ds.figures,
+        "export_volumes.csv": (ds.volumes if isinstance(ds.volumes, pd.DataFrame)
+                               else ds.volumes.rows()),
+        "report_figures.csv": ds.figures,
         "facts.csv": ds.facts,
     }
 
