@@ -224,6 +224,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.too_large": ("文件过大（{size}，上限 {limit}）", "The file is too large ({size}; the limit is {limit})"),
     # performance and SQL backend (#8)
     "sql.connecting": ("正在连接数据库……", "Connecting to the database…"),
+    "err.db_unreachable": ("无法读取数据库（{detail}）", "The database cannot be read ({detail})"),
+    "err.db_not_loaded": ("数据库中还没有仪表板的数据表；请先运行 python -m zones sql-load --url …", "The database has no dashboard tables yet; load them with python -m zones sql-load --url …"),
     "err.unexpected": ("发生意外错误，已记录在服务器日志中。请刷新页面；如果问题仍在，请联系维护人员。", "Something unexpected went wrong; it was logged on the server. Reload the page; if it persists, contact the maintainers."),
 }
 

@@ -44,7 +44,8 @@ def label_volumes(ds: Dataset, volumes: VolumeRows, lang: str) -> Labeled:
         out["zone"] = out["zone"].fillna(t("unknown_zone", lang))
     if "period" in out.columns:
         out["year"] = out["period"].str[:4]
-    out["source_label"] = out["source"].map(lambda s: t(f"source.{s}", lang))
+    if "source" in out.columns:
+        out["source_label"] = out["source"].map(lambda s: t(f"source.{s}", lang))
     return out
 
 

@@ -7,12 +7,15 @@ Nothing here passes data from a file or a user into HTML.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -63,6 +66,8 @@ def _load_cached(root: str) -> LoadResult:
 
 def load_data() -> LoadResult:
     """The one cached load of the data folder; every page reads through it."""
+    if (engine := database_engine()) is not None:  # SQL backend (#8), when configured
+        return load_database(engine)
     return _load_cached(str(data_dir()))
 
 
@@ -370,3 +375,52 @@ def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
         for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
                                                    strict=False):
             col.metric(label, value, help=help_text, border=True)
+
+
+# -- SQL backend (#8) -------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _engine_for_url(url: str) -> Engine:
+    from zones.sql import engine_from_url
+
+    return engine_from_url(url)
+
+
+def _secrets_name_a_database() -> bool:
+    try:
+        return "zones" in st.secrets.get("connections", {})
+    except (FileNotFoundError, KeyError, ValueError, OSError):
+        return False  # no secrets.toml at all: the files are the source
+
+
+def database_engine() -> Engine | None:
+    """$ZONES_DATABASE_URL, else ``[connections.zones]`` in secrets.toml, else None (files)."""
+    url = os.environ.get("ZONES_DATABASE_URL", "").strip()
+    if url:
+        return _engine_for_url(url)
+    if _secrets_name_a_database():
+        return st.connection("zones", type="sql").engine
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load_database_cached(_engine: Engine, url: str, version: int) -> LoadResult:
+    # Keyed on the data version: a write anywhere (any replica, the CLI) bumps it, and the
+    # next rerun of every session loads the new data once per process.
+    from zones.sql import load_sql
+
+    return load_sql(_engine, data_dir())
+
+
+def load_database(engine: Engine) -> LoadResult:
+    """One cheap query per rerun (the data version), then the cached dataset of it."""
+    from zones.sql import data_version, db_issue, load_sql
+
+    try:
+        version = data_version(engine)
+    except SQLAlchemyError as exc:
+        return LoadResult(None, (db_issue(exc),))
+    if version is None:
+        return load_sql(engine, data_dir())  # not loaded yet: say so, cache nothing
+    url = engine.url.render_as_string(hide_password=True)
+    return _load_database_cached(engine, url, version)
