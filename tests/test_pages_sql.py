@@ -11,6 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_pages import (  # the same checks as with the files
+    APP,
+    PAGES,
+    assert_ok,
+    open_page,
     test_a_shared_link_restores_the_filter,
     test_data_page_lists_every_file,
     test_destination_filter_on_destinations_page,
@@ -26,7 +30,6 @@ from test_pages import (  # the same checks as with the files
     test_volumes_page_options,
     test_zone_profile,
 )
-from test_pages import APP, PAGES, assert_ok, open_page
 
 from zones.i18n import t
 

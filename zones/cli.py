@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     # import / history / undo (#6)
     # brief (#7)
     # sql-load (#8)
+    "zones.cli_sql",
 )
 
 

@@ -26,8 +26,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -46,6 +48,10 @@ PRIMARY_KEYS: dict[str, str] = {"zones.csv": "zone_id", "products.csv": "product
 META = "zones_meta"
 ROW_NO = "row_no"  # the small tables keep the files' row order (the pages show it)
 ZONE_PRODUCTS = "zone_products"
+# Monthly sums without the destination: ~1/250 of the rows at 1 M. Every query that
+# neither filters nor groups by destination reads it instead (rebuilt on every write).
+CUBE = "export_volumes_cube"
+CUBE_KEYS: tuple[str, ...] = ("period", "zone_id", "product_id", "source")
 
 
 def table_of(file: str) -> str:
@@ -164,7 +170,21 @@ def ensure_schema(conn: Connection) -> None:
         for c in spec.columns:
             conn.exec_driver_sql(
                 f"ALTER TABLE export_volumes ADD COLUMN IF NOT EXISTS {_volume_column(c)}")
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {CUBE} (period text NOT NULL, zone_id text, "
+        "product_id text NOT NULL, source text NOT NULL, tonnes double precision, "
+        f"value_usd double precision, consignments bigint, {ROWS} bigint NOT NULL)")
     conn.exec_driver_sql(f"UPDATE {META} SET schema_version = {SCHEMA_VERSION}")
+
+
+def refresh_cube(conn: Connection) -> None:
+    """Rebuild the monthly cube from the rows, inside the writing transaction."""
+    keys = ", ".join(CUBE_KEYS)
+    sums = ", ".join(f"sum({_q(m)})" for m in MEASURES)
+    conn.exec_driver_sql(f"TRUNCATE {CUBE}")
+    conn.exec_driver_sql(f"INSERT INTO {CUBE} SELECT {keys}, {sums}, count(*) "
+                         f"FROM export_volumes GROUP BY {keys}")
+    conn.exec_driver_sql(f"ANALYZE {CUBE}")
 
 
 def _volume_column(c: Col) -> str:
@@ -204,19 +224,23 @@ class SqlSource:
     geo_root: Path
 
     def read_tables(self) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
-        frames: dict[str, pd.DataFrame] = {}
         with self.engine.connect() as conn:
-            for name in DIMENSIONS:
-                spec = FILES[name]
-                cols = ", ".join(_q(c) for c in spec.column_names)
-                rows = conn.exec_driver_sql(
-                    f"SELECT {ROW_NO}, {cols} FROM {_q(table_of(name))} ORDER BY {ROW_NO}"
-                ).fetchall()
-                frame = pd.DataFrame([tuple(r) for r in rows],
-                                     columns=[ROW_NO, *spec.column_names])
-                # Index = row number - 2, so the validator's "line" is the file line.
-                frames[name] = frame.set_index(frame[ROW_NO].astype(int) - 2).drop(
-                    columns=ROW_NO).rename_axis(None).astype("string")
+            return self.read_tables_with(conn)
+
+    def read_tables_with(self, conn: Connection
+                         ) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+        frames: dict[str, pd.DataFrame] = {}
+        for name in DIMENSIONS:
+            spec = FILES[name]
+            cols = ", ".join(_q(c) for c in spec.column_names)
+            rows = conn.exec_driver_sql(
+                f"SELECT {ROW_NO}, {cols} FROM {_q(table_of(name))} ORDER BY {ROW_NO}"
+            ).fetchall()
+            frame = pd.DataFrame([tuple(r) for r in rows],
+                                 columns=[ROW_NO, *spec.column_names])
+            # Index = row number - 2, so the validator's "line" is the file line.
+            frames[name] = frame.set_index(frame[ROW_NO].astype(int) - 2).drop(
+                columns=ROW_NO).rename_axis(None).astype("string")
         frames[VOLUMES] = pd.DataFrame(columns=FILES[VOLUMES].column_names, dtype="string")
         issues = [Issue(n, None, None, "empty_file") for n in DIMENSIONS if frames[n].empty]
         return frames, issues
@@ -273,7 +297,7 @@ class SqlVolumeQuery:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.text(sql), params).fetchall()
         frame = pd.DataFrame([tuple(r) for r in rows], columns=[*by, *MEASURES, ROWS])
-        if not by and (frame.empty or int(frame[ROWS].iloc[0]) == 0):
+        if not by and (frame.empty or not frame[ROWS].iloc[0]):  # NULL or 0: no rows
             return empty_totals(by)
         for b in by:
             frame[b] = frame[b].astype("string")
@@ -307,8 +331,10 @@ class SqlVolumeQuery:
 
 def totals_sql(where: VolumeFilter, by: tuple[str, ...]) -> tuple[str, dict[str, object]]:
     """``SELECT by…, sum(measures…), count(*) … WHERE filter GROUP BY by``."""
+    use_cube = not where.destinations and "destination_iso3" not in by
     select = [("substr(period, 1, 4)" if b == "year" else _q(b)) + f" AS {_q(b)}" for b in by]
-    select += [f"sum({_q(m)}) AS {_q(m)}" for m in MEASURES] + [f"count(*) AS {ROWS}"]
+    select += [f"sum({_q(m)}) AS {_q(m)}" for m in MEASURES]
+    select.append(f"sum({ROWS}) AS {ROWS}" if use_cube else f"count(*) AS {ROWS}")
     clauses: list[str] = []
     params: dict[str, object] = {}
     if where.period:
@@ -322,7 +348,7 @@ def totals_sql(where: VolumeFilter, by: tuple[str, ...]) -> tuple[str, dict[str,
     if where.zone_ids is not None:
         clauses.append("zone_id = ANY(:zones)")
         params["zones"] = list(where.zone_ids)
-    sql = f"SELECT {', '.join(select)} FROM export_volumes"
+    sql = f"SELECT {', '.join(select)} FROM {CUBE if use_cube else 'export_volumes'}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     if by:
@@ -555,12 +581,147 @@ def sql_load(engine: Engine, data_dir: Path, *, bulk: bool = True) -> WriteResul
                 for stmt in _constraint_sql():
                     conn.exec_driver_sql(stmt)
             conn.exec_driver_sql("ANALYZE export_volumes")
+            refresh_cube(conn)
             version = bump_version(conn)
             counts = {n: len(frames[n]) for n in DIMENSIONS}
             counts[VOLUMES] = int(conn.exec_driver_sql(
                 "SELECT count(*) FROM export_volumes").scalar_one())
-    except sa.exc.SQLAlchemyError as exc:
+    except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
         return WriteResult(None, (copy_issue(exc, file, vol_path if file == VOLUMES else None,
                                              first_line=2),),
                            seconds=time.perf_counter() - t0)
     return WriteResult(version, (), counts, time.perf_counter() - t0)
+
+
+Mode = Literal["upsert", "replace"]
+
+
+def _table_key(name: str) -> tuple[str, ...]:
+    """The columns that identify a row of ``name`` (what an upsert matches on)."""
+    spec = FILES[name]
+    if spec.key:
+        return spec.key
+    if name in PRIMARY_KEYS:
+        return (PRIMARY_KEYS[name],)
+    unique = [c.name for c in spec.columns if c.unique]
+    return (unique[0],) if unique else tuple(spec.column_names)
+
+
+def _merge(current: pd.DataFrame, incoming: pd.DataFrame, key: tuple[str, ...], mode: Mode
+           ) -> pd.DataFrame:
+    """The table as it will be: incoming rows replace those with the same key (upsert).
+
+    Index: incoming rows keep theirs (line = index + 2); rows kept from the database are
+    numbered from KEPT_OFFSET, so a problem can name its origin. Column ``_order`` keeps a
+    replaced row where it was, and appends new rows.
+    """
+    incoming = incoming.reindex(columns=current.columns).astype("string")
+    if mode == "replace":
+        return incoming.assign(_order=range(len(incoming)))
+    cur_keys = current[list(key)].astype("string").fillna("\x00").agg("\x1f".join, axis=1)
+    new_keys = incoming[list(key)].fillna("\x00").agg("\x1f".join, axis=1)
+    where = dict(zip(cur_keys, range(len(current)), strict=True))
+    order = [where.get(k, len(current) + i) for i, k in enumerate(new_keys)]
+    keep = ~cur_keys.isin(set(new_keys))
+    kept = current[keep].assign(_order=[i for i, k in enumerate(keep) if k])
+    return pd.concat([kept.set_axis(kept.index + KEPT_OFFSET), incoming.assign(_order=order)])
+
+
+KEPT_OFFSET = 10_000_000
+
+
+def _origin(issue: Issue) -> Issue:
+    """A problem in a row already in the database names the table and its row there."""
+    if issue.line is not None and issue.line - 2 >= KEPT_OFFSET:
+        return replace(issue, file=f"{DB_PREFIX}{table_of(issue.file)}",
+                       line=issue.line - KEPT_OFFSET)
+    return issue
+
+
+def write_tables(engine: Engine, frames: Mapping[str, pd.DataFrame], *, mode: Mode = "upsert",
+                 geo_root: Path | None = None) -> WriteResult:
+    """Write imported tables in ONE transaction (the store's database side).
+
+    ``frames`` maps a file name of ``zones.model.FILES`` (e.g. ``"export_volumes.csv"``)
+    to rows with that file's columns (text or typed; a missing optional column is empty).
+    ``upsert`` replaces rows with the same key and keeps the others; ``replace`` makes
+    each given table exactly the rows given. The result is validated like the files
+    (small tables as a whole, the given volume rows in full, the rest by the schema)
+    before commit; on any problem nothing is written and the problems are returned, with
+    lines counted as in the frame (first row = line 2). Bumps the data version.
+    """
+    from zones.loading import DATA_DIR
+
+    t0 = time.perf_counter()
+    unknown = [n for n in frames if n not in FILES]
+    if unknown:
+        return WriteResult(None, tuple(Issue(n, None, None, "missing_file") for n in unknown))
+    frames = {n: f.reset_index(drop=True) for n, f in frames.items()}
+    file = next(iter(frames), VOLUMES)
+    try:
+        with engine.begin() as conn:
+            if conn.exec_driver_sql(f"SELECT to_regclass('{META}')").scalar() is None:
+                ensure_schema(conn)
+            # Writers queue here; readers never wait (they see the last committed version).
+            conn.exec_driver_sql(f"SELECT data_version FROM {META} WHERE id = 1 FOR UPDATE")
+            current, _ = SqlSource(engine, geo_root or DATA_DIR).read_tables_with(conn)
+            merged = {n: (_merge(current[n], frames[n], _table_key(n), mode)
+                          .sort_values("_order", kind="stable").drop(columns="_order")
+                          if n in frames else current[n]) for n in DIMENSIONS}
+            issues = _validate_dimensions(merged, geo_root or DATA_DIR, frames.get(VOLUMES))
+            if issues:
+                conn.rollback()
+                return WriteResult(None, tuple(_origin(i) for i in issues),
+                                   seconds=time.perf_counter() - t0)
+            conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
+            counts: dict[str, int] = {}
+            for name in (*DIMENSIONS, VOLUMES):
+                if name not in frames:
+                    continue
+                file = name
+                counts[name] = _write_one(conn, name, frames[name], merged.get(name), mode)
+            if "zones.csv" in frames:
+                file = "zones.csv"
+                conn.exec_driver_sql(f"DELETE FROM {ZONE_PRODUCTS}")
+                _copy_text(conn, ZONE_PRODUCTS, ["zone_id", "product_id"],
+                           _frame_csv(_zone_products(merged["zones.csv"]),
+                                      ["zone_id", "product_id"]))
+            file = next(iter(frames))
+            conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")  # FK problems surface here
+            if VOLUMES in frames:
+                refresh_cube(conn)
+            version = bump_version(conn)
+    except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
+        return WriteResult(None, (copy_issue(exc, file, first_line=2),),
+                           seconds=time.perf_counter() - t0)
+    return WriteResult(version, (), counts, time.perf_counter() - t0)
+
+
+def _write_one(conn: Connection, name: str, given: pd.DataFrame,
+               merged: pd.DataFrame | None, mode: Mode) -> int:
+    table = _q(table_of(name))
+    spec = FILES[name]
+    if name != VOLUMES:
+        # Small tables: write the whole merged table (row numbers keep the display order).
+        assert merged is not None
+        conn.exec_driver_sql(f"DELETE FROM {table}")
+        numbered = merged.reset_index(drop=True)
+        numbered[ROW_NO] = numbered.index + 2
+        cols = [ROW_NO, *spec.column_names]
+        _copy_text(conn, table, cols, _frame_csv(numbered, cols))
+        return len(given)
+    cols = [c for c in spec.column_names if c in given.columns]
+    conn.exec_driver_sql(f"CREATE TEMP TABLE incoming ({', '.join(_q(c) + ' text' for c in cols)})"
+                         " ON COMMIT DROP")
+    _copy_text(conn, "incoming", cols, _frame_csv(given, cols))
+    if mode == "replace":
+        conn.exec_driver_sql(f"DELETE FROM {table}")
+    else:
+        match = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM i.{_q(k)}" for k in spec.key)
+        conn.exec_driver_sql(f"DELETE FROM {table} t USING incoming i WHERE {match}")
+    kinds = {c.name: _SQL_TYPES[c.kind] for c in spec.columns}
+    kinds = {c: ("numeric::integer" if k == "integer" else k) for c, k in kinds.items()}
+    casts = ", ".join(f"NULLIF(trim({_q(c)}), '')::{kinds[c]}" for c in cols)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) "
+                         f"SELECT {casts} FROM incoming")
+    return len(given)
