@@ -61,6 +61,7 @@ WHERES = {
     "product": VolumeFilter(products=("ginseng", "rice")),
     "destination": VolumeFilter(destinations=("JPN",)),
     "period": VolumeFilter(period=("2009-03", "2010-02")),
+    "whole years": VolumeFilter(period=("2009-01", "2010-12")),
     "zones": VolumeFilter(zone_ids=("dehui-poultry", "fusong-ginseng")),
     "no zones": VolumeFilter(zone_ids=()),
     "combined": VolumeFilter(period=("2009-01", "2011-12"), products=("poultry_meat",),
@@ -111,6 +112,12 @@ def test_queries_are_one_where_group_by() -> None:
     assert params == {"products": ["rice"], "dests": ["JPN"]}
     cube, _ = totals_sql(VolumeFilter(products=("rice",)), ("year",))
     assert "FROM export_volumes_cube" in cube  # no destination: the monthly cube pays
+    yearly, params = totals_sql(VolumeFilter(period=("2009-01", "2010-12")),
+                                ("destination_iso3",))
+    assert "FROM export_volumes_yearly WHERE year BETWEEN" in yearly
+    assert params == {"p0": "2009", "p1": "2010"}
+    months, _ = totals_sql(VolumeFilter(period=("2009-03", "2010-12")), ("destination_iso3",))
+    assert "FROM export_volumes WHERE period BETWEEN" in months
 
 
 def test_results_are_cached_per_filter(engine) -> None:

@@ -52,6 +52,10 @@ ZONE_PRODUCTS = "zone_products"
 # neither filters nor groups by destination reads it instead (rebuilt on every write).
 CUBE = "export_volumes_cube"
 CUBE_KEYS: tuple[str, ...] = ("period", "zone_id", "product_id", "source")
+# Yearly sums with the destination: 1/12 of the rows, for the destination map and table
+# when the period is whole years (the default view). Also rebuilt on every write.
+YEARLY = "export_volumes_yearly"
+YEARLY_KEYS: tuple[str, ...] = ("year", "zone_id", "product_id", "destination_iso3", "source")
 
 
 def table_of(file: str) -> str:
@@ -174,6 +178,11 @@ def ensure_schema(conn: Connection) -> None:
         f"CREATE TABLE IF NOT EXISTS {CUBE} (period text NOT NULL, zone_id text, "
         "product_id text NOT NULL, source text NOT NULL, tonnes double precision, "
         f"value_usd double precision, consignments bigint, {ROWS} bigint NOT NULL)")
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {YEARLY} (year text NOT NULL, zone_id text, "
+        "product_id text NOT NULL, destination_iso3 text NOT NULL, source text NOT NULL, "
+        "tonnes double precision, value_usd double precision, consignments bigint, "
+        f"{ROWS} bigint NOT NULL)")
     conn.exec_driver_sql(f"UPDATE {META} SET schema_version = {SCHEMA_VERSION}")
 
 
@@ -185,6 +194,11 @@ def refresh_cube(conn: Connection) -> None:
     conn.exec_driver_sql(f"INSERT INTO {CUBE} SELECT {keys}, {sums}, count(*) "
                          f"FROM export_volumes GROUP BY {keys}")
     conn.exec_driver_sql(f"ANALYZE {CUBE}")
+    keys = ", ".join(YEARLY_KEYS[1:])
+    conn.exec_driver_sql(f"TRUNCATE {YEARLY}")
+    conn.exec_driver_sql(f"INSERT INTO {YEARLY} SELECT substr(period, 1, 4), {keys}, {sums}, "
+                         f"count(*) FROM export_volumes GROUP BY substr(period, 1, 4), {keys}")
+    conn.exec_driver_sql(f"ANALYZE {YEARLY}")
 
 
 def _volume_column(c: Col) -> str:
@@ -282,9 +296,11 @@ def db_issue(exc: BaseException) -> Issue:
 class SqlVolumeQuery:
     """Sums of export volumes computed by PostgreSQL; results cached per data version."""
 
-    def __init__(self, engine: Engine, version: int, cache_size: int = 256) -> None:
+    def __init__(self, engine: Engine, version: int, cache_size: int = 256,
+                 use_cube: bool = True) -> None:
         self.engine = engine
         self.version = version
+        self.use_cube = use_cube
         self._cache = TotalsCache(cache_size)
 
     def totals(self, where: VolumeFilter, by: tuple[str, ...]) -> pd.DataFrame:
@@ -293,7 +309,7 @@ class SqlVolumeQuery:
         return self._cache.get((where, by), lambda: self._totals(where, by))
 
     def _totals(self, where: VolumeFilter, by: tuple[str, ...]) -> pd.DataFrame:
-        sql, params = totals_sql(where, by)
+        sql, params = totals_sql(where, by, self.use_cube)
         with self.engine.connect() as conn:
             rows = conn.execute(sa.text(sql), params).fetchall()
         frame = pd.DataFrame([tuple(r) for r in rows], columns=[*by, *MEASURES, ROWS])
@@ -329,15 +345,26 @@ class SqlVolumeQuery:
         return frame
 
 
-def totals_sql(where: VolumeFilter, by: tuple[str, ...]) -> tuple[str, dict[str, object]]:
+def totals_sql(where: VolumeFilter, by: tuple[str, ...], cube: bool = True
+               ) -> tuple[str, dict[str, object]]:
     """``SELECT by…, sum(measures…), count(*) … WHERE filter GROUP BY by``."""
-    use_cube = not where.destinations and "destination_iso3" not in by
-    select = [("substr(period, 1, 4)" if b == "year" else _q(b)) + f" AS {_q(b)}" for b in by]
+    table = "export_volumes"
+    whole_years = where.period is None or (where.period[0].endswith("-01")
+                                           and where.period[1].endswith("-12"))
+    if cube and not where.destinations and "destination_iso3" not in by:
+        table = CUBE
+    elif cube and whole_years and "period" not in by:
+        table = YEARLY
+    year = "year" if table == YEARLY else "substr(period, 1, 4)"
+    select = [(year if b == "year" else _q(b)) + f" AS {_q(b)}" for b in by]
     select += [f"sum({_q(m)}) AS {_q(m)}" for m in MEASURES]
-    select.append(f"sum({ROWS}) AS {ROWS}" if use_cube else f"count(*) AS {ROWS}")
+    select.append(f"count(*) AS {ROWS}" if table == "export_volumes" else f"sum({ROWS}) AS {ROWS}")
     clauses: list[str] = []
     params: dict[str, object] = {}
-    if where.period:
+    if where.period and table == YEARLY:
+        clauses.append("year BETWEEN :p0 AND :p1")
+        params |= {"p0": where.period[0][:4], "p1": where.period[1][:4]}
+    elif where.period:
         clauses.append("period BETWEEN :p0 AND :p1")
         params |= {"p0": where.period[0], "p1": where.period[1]}
     for col, key, values in (("product_id", "products", where.products),
@@ -348,7 +375,7 @@ def totals_sql(where: VolumeFilter, by: tuple[str, ...]) -> tuple[str, dict[str,
     if where.zone_ids is not None:
         clauses.append("zone_id = ANY(:zones)")
         params["zones"] = list(where.zone_ids)
-    sql = f"SELECT {', '.join(select)} FROM {CUBE if use_cube else 'export_volumes'}"
+    sql = f"SELECT {', '.join(select)} FROM {table}"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     if by:

@@ -109,7 +109,8 @@ class PandasVolumeQuery:
         if not by:
             out = rows[cols].sum().to_frame().T if len(rows) else empty_totals(())
         else:
-            out = rows.groupby(list(by), as_index=False, dropna=False)[cols].sum()
+            out = rows.groupby(list(by), as_index=False, dropna=False,
+                               observed=True)[cols].sum()
         for m in MEASURES:
             out[m] = out[m].astype("float64")
         out[ROWS] = out[ROWS].astype("int64")
