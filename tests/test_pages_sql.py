@@ -145,3 +145,15 @@ def test_empty_database_says_how_to_load_it(pg_server, monkeypatch: pytest.Monke
 
 
 assert all(callable(f) for f in REUSED)
+
+
+def test_secrets_toml_connection_is_used(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """[connections.zones] in secrets.toml, through st.connection, when no URL is set."""
+    monkeypatch.delenv(URL_ENV)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["connections"] = {"zones": {"url": pg_server.createdb("via_secrets")}}
+    at.query_params["lang"] = "English"
+    at.run()
+    assert not at.exception
+    problems = " ".join(at.dataframe[0].value["Problem"])
+    assert "sql-load" in problems  # the (empty) database named by the secrets was read

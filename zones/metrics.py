@@ -15,7 +15,15 @@ import pandas as pd
 from zones.filters import View
 from zones.i18n import fmt_percent, fmt_quantity, name_col, t
 from zones.model import FILES, Dataset, product_colors
-from zones.volumes import Labeled, LabeledVolumes, VolumeRows, Volumes, grouped, labeled_at
+from zones.volumes import (
+    ROWS,
+    Labeled,
+    LabeledVolumes,
+    VolumeRows,
+    Volumes,
+    grouped,
+    labeled_at,
+)
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
 Dim = Literal["product", "destination", "zone"]
@@ -364,25 +372,32 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: VolumeRows, lang: str) -> P
     )
 
 
-def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """The data files as loaded (so the download is what the dashboard shows)."""
+def _tables(ds: Dataset) -> dict[str, VolumeRows]:
     zones = ds.zones[[c for c in FILES["zones.csv"].column_names]]
     return {
         "zones.csv": zones, "products.csv": ds.products,
         "destinations.csv": ds.destinations, "first_exports.csv": ds.first_exports,
-        "export_volumes.csv": (ds.volumes if isinstance(ds.volumes, pd.DataFrame)
-                               else ds.volumes.rows()),
-        "report_figures.csv": ds.figures,
+        "export_volumes.csv": ds.volumes, "report_figures.csv": ds.figures,
         "facts.csv": ds.facts,
     }
+
+
+def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """The data files as loaded (so the download is what the dashboard shows)."""
+    return {name: frame.rows() if isinstance(frame, Volumes) else frame
+            for name, frame in _tables(ds).items()}
 
 
 def file_inventory(ds: Dataset, lang: str) -> pd.DataFrame:
     """Per file: what it holds, row count, and how many rows are facts vs illustrative."""
     rows = []
-    for name, frame in downloadable_files(ds).items():
+    for name, frame in _tables(ds).items():
         spec = FILES[name]
-        if "source" in frame.columns:
+        if isinstance(frame, Volumes):  # counted in the database, not read
+            sums = frame.totals(("source",))
+            counts = dict(zip(sums["source"], sums[ROWS], strict=True))
+            report, illus = int(counts.get("report", 0)), int(counts.get("illustrative", 0))
+        elif "source" in frame.columns:
             report = int((frame["source"] == "report").sum())
             illus = int((frame["source"] == "illustrative").sum())
         else:  # only facts.csv and report_figures.csv: the report's own content

@@ -399,7 +399,11 @@ def database_engine() -> Engine | None:
     if url:
         return _engine_for_url(url)
     if _secrets_name_a_database():
-        return st.connection("zones", type="sql").engine
+        # The section passed on as well: st.connection reads the secrets file itself, but
+        # an explicit copy also reaches it where only st.secrets is set (AppTest).
+        section = {k: v for k, v in st.secrets["connections"]["zones"].items() if k != "type"}
+        section.setdefault("pool_pre_ping", True)  # survive a database restart
+        return st.connection("zones", type="sql", **section).engine
     return None
 
 
