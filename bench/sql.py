@@ -17,6 +17,7 @@ for ``bench/run.py`` to include.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -104,6 +105,70 @@ def results(url: str, data_dir: Path, repeat: int = 5) -> dict[str, object]:
             "table": table, "per_rerun": per_rerun}
 
 
+PAGE_CHANGES: dict[str, tuple[str, object]] = {
+    "product": ("product", ["ginseng"]),
+    "destination": ("dest", ["JPN"]),
+    "zone": ("zone", ["dehui-poultry"]),
+    "period": ("period", ("2009-01", "2009-12")),
+}
+
+
+def page_reruns(url: str, repeat: int = 3) -> pd.DataFrame:
+    """Server time of a page rerun after each filter change (AppTest, same process).
+
+    Also how much of it was spent waiting for PostgreSQL (uncached queries only: the
+    result cache is cleared before each timed rerun, as on a first click).
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from zones import sql as zsql
+
+    spent = [0.0]
+    original = zsql.SqlVolumeQuery._totals
+
+    def timed(self, where, by):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return original(self, where, by)
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    zsql.SqlVolumeQuery._totals = timed  # type: ignore[method-assign]
+    os.environ["ZONES_DATABASE_URL"] = url
+    rows = []
+    try:
+        for page in ("overview", "zones", "destinations", "volumes"):
+            for change, (key, value) in PAGE_CHANGES.items():
+                totals, in_sql = [], []
+                for _ in range(repeat):
+                    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+                    at.run()
+                    if page != "overview":
+                        at.switch_page(f"pages/{page}.py")
+                        at.run()
+                    from zones.ui import load_data
+
+                    ds = load_data().dataset
+                    assert ds is not None and not isinstance(ds.volumes, pd.DataFrame)
+                    ds.volumes.query._cache = type(ds.volumes.query._cache)()
+                    widget = (at.select_slider(key=key) if key == "period"
+                              else at.multiselect(key=key))
+                    widget.set_value(value)
+                    spent[0] = 0.0
+                    t0 = time.perf_counter()
+                    at.run()
+                    totals.append((time.perf_counter() - t0) * 1000)
+                    in_sql.append(spent[0] * 1000)
+                    assert not at.exception, at.exception
+                rows.append({"page": page, "change": change,
+                             "rerun ms": round(statistics.median(totals)),
+                             "of which SQL ms": round(statistics.median(in_sql))})
+    finally:
+        zsql.SqlVolumeQuery._totals = original  # type: ignore[method-assign]
+        os.environ.pop("ZONES_DATABASE_URL", None)
+    return pd.DataFrame(rows)
+
+
 def _md(frame: pd.DataFrame) -> str:
     """A Markdown table without the optional ``tabulate`` dependency."""
     cols = [str(c) for c in frame.columns]
@@ -119,7 +184,9 @@ def to_markdown(res: dict[str, object]) -> str:
     assert isinstance(table, pd.DataFrame) and isinstance(per_rerun, pd.DataFrame)
     head = (f"## SQL backend, {res['rows']:,} export rows — "
             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
-            f"{platform.processor() or platform.machine()}\n\n"
+            f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"load average {os.getloadavg()[0]:.1f} (a shared machine: compare columns "
+            "within one run, not across runs)\n\n"
             f"- `sql-load` (COPY, keys and indexes rebuilt, cube, one transaction): "
             f"**{res['load_s']} s**\n"
             f"- pandas `read_csv` of the same file (for comparison): {res['pandas_read_s']} s\n\n"
@@ -135,6 +202,8 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="a data folder (default: generate)")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pages", action="store_true",
+                        help="also time page reruns (AppTest) against the loaded database")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS-sql.md")
     args = parser.parse_args()
     server = None
@@ -156,6 +225,10 @@ def main() -> None:
             url = server.createdb("bench")
         try:
             md = to_markdown(results(url, data_dir, args.repeat))
+            if args.pages:
+                md += ("\nPage rerun after one filter change, server time in the app process "
+                       "(AppTest; query cache cleared first, so every query runs):\n\n"
+                       + _md(page_reruns(url, repeat=1)) + "\n")
         finally:
             if server is not None:
                 server.stop()
