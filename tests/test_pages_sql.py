@@ -15,6 +15,7 @@ from test_pages import (  # the same checks as with the files
     PAGES,
     assert_ok,
     open_page,
+    table_with,
     test_a_shared_link_restores_the_filter,
     test_data_page_lists_every_file,
     test_destination_filter_on_destinations_page,
@@ -157,3 +158,27 @@ def test_secrets_toml_connection_is_used(pg_server, monkeypatch: pytest.MonkeyPa
     assert not at.exception
     problems = " ".join(at.dataframe[0].value["Problem"])
     assert "sql-load" in problems  # the (empty) database named by the secrets was read
+
+
+def test_a_write_shows_on_the_next_rerun(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data version is the cache key: a commit anywhere is seen by the next click."""
+    from zones.loading import DATA_DIR
+    from zones.sql import engine_from_url, sql_load, write_tables
+
+    url = pg_server.createdb("live_change")
+    engine = engine_from_url(url)
+    assert sql_load(engine, DATA_DIR).ok
+    monkeypatch.setenv(URL_ENV, url)
+    at = open_page("pages/destinations.py", "en")
+    before = table_with(at, "Destination", "Tonnes")
+    jpn = float(before.loc[before["Destination"] == "Japan", "Tonnes"].iloc[0])
+    row = pd.DataFrame([{"period": "2011-12", "zone_id": None, "product_id": "rice",
+                         "destination_iso3": "JPN", "tonnes": "1000", "value_usd": "1",
+                         "consignments": "1", "source": "illustrative"}])
+    assert write_tables(engine, {"export_volumes.csv": row}).ok
+    engine.dispose()
+    at.run()  # the same session, next rerun
+    assert_ok(at)
+    after = table_with(at, "Destination", "Tonnes")
+    assert float(after.loc[after["Destination"] == "Japan", "Tonnes"].iloc[0]) == pytest.approx(
+        jpn + 1000, abs=0.05)
