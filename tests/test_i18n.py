@@ -87,7 +87,8 @@ def key_like_literals() -> set[tuple[str, str]]:
         for node in ast.walk(ast.parse(_source(path))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 s = node.value
-                if (pat.match(s) and s.split(".")[0] in prefixes
+                is_module = (ROOT / (s.replace(".", "/") + ".py")).exists()  # zones.cli_*
+                if (pat.match(s) and s.split(".")[0] in prefixes and not is_module
                         and s.rsplit(".", 1)[-1] not in FILE_SUFFIXES):
                     found.add((path.name, s))
     return found

@@ -132,6 +132,7 @@ def test_unreachable_database_shows_the_error_page(monkeypatch: pytest.MonkeyPat
     assert [e.value for e in at.error][:1] == [t("err.page_title", "en")]
     problems = " ".join(at.dataframe[0].value["Problem"])
     assert "database cannot be read" in problems
+    assert t("err.page_hint_db", "en") in [m.value for m in at.markdown]
     assert not at.multiselect
 
 

@@ -225,6 +225,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # performance and SQL backend (#8)
     "sql.connecting": ("正在连接数据库……", "Connecting to the database…"),
     "err.db_unreachable": ("无法读取数据库（{detail}）", "The database cannot be read ({detail})"),
+    "err.page_hint_db": ("请按下表逐项处理数据库中的问题（或用 python -m zones sql-load 重新载入数据）后刷新页面。数据库中的数据没有被修改。", "Fix each item below in the database (or reload it with python -m zones sql-load), then reload the page. Nothing in the database has been changed."),
     "err.db_not_loaded": ("数据库中还没有仪表板的数据表；请先运行 python -m zones sql-load --url …", "The database has no dashboard tables yet; load them with python -m zones sql-load --url …"),
     "err.unexpected": ("发生意外错误，已记录在服务器日志中。请刷新页面；如果问题仍在，请联系维护人员。", "Something unexpected went wrong; it was logged on the server. Reload the page; if it persists, contact the maintainers."),
 }

@@ -261,7 +261,8 @@ def context() -> Context | None:
 
 def show_errors(result: LoadResult, lang: str) -> None:
     st.error(t("err.page_title", lang))
-    st.write(t("err.page_hint", lang))
+    from_db = any(i.file.startswith("database") for i in result.issues)  # SQL backend (#8)
+    st.write(t("err.page_hint_db" if from_db else "err.page_hint", lang))
     rows = [i.as_row(lang) for i in result.issues]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
