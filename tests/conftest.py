@@ -27,3 +27,32 @@ def data_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(DATA_DIR, dest)
     return dest
+
+
+# -- SQL backend (#8): one throw-away PostgreSQL server for the whole session ------------
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """initdb + pg_ctl start on 127.0.0.1 (a free port); stopped at teardown."""
+    from tests.pg_server import skip_reason, start_server
+
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sql_url(pg_server) -> str:
+    """A database loaded with the bundled data by ``sql_load`` (the CLI's function)."""
+    from zones.loading import DATA_DIR
+    from zones.sql import engine_from_url, sql_load
+
+    url = pg_server.createdb("bundled")
+    engine = engine_from_url(url)
+    result = sql_load(engine, DATA_DIR)
+    engine.dispose()
+    assert result.ok, result.issues
+    return url

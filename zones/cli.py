@@ -20,14 +20,21 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli_validate",  # validate
     "cli_store",  # import / history / undo (#6)
     "cli_brief",  # brief (#7)
-    # sql-load (#8)
     "cli_serve",  # serve: streamlit run app.py, offline from the start (#10)
+    "cli_sql",  # sql-load: CSV data into PostgreSQL (#8)
 )
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="data folder (default: $ZONES_DATA_DIR or the bundled data/)")
+
+
+def add_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", default=None,
+                        help="SQLAlchemy URL of the database, e.g. "
+                             "postgresql+psycopg://user@host/db (default: $ZONES_DATABASE_URL;"
+                             " none: the data folder)")
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:

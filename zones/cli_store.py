@@ -17,12 +17,37 @@ from zones import store
 from zones.cli_validate import format_issue
 from zones.i18n import t
 from zones.ingest import TABLES, skipped_lines
-from zones.loading import CsvSource, data_dir, load
+from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.validation import Issue
 
 
 def _root(args: argparse.Namespace) -> Path:
     return Path(args.data_dir or data_dir())
+
+
+def _target(args: argparse.Namespace) -> store.Store:
+    """The database when ``--url`` or $ZONES_DATABASE_URL names one (#8), else the folder."""
+    import os
+
+    from zones.sql import URL_ENV
+
+    url = getattr(args, "url", None) or os.environ.get(URL_ENV, "").strip()
+    if not url:
+        return store.FileStore(_root(args))
+    from zones.sql import engine_from_url
+    from zones.sql_store import SqlStore
+
+    return SqlStore(engine_from_url(url), _root(args))
+
+
+def _current(target: store.Store) -> LoadResult:
+    if isinstance(target, store.FileStore):
+        return load(CsvSource(target.root))
+    from zones.sql import load_sql
+    from zones.sql_store import SqlStore
+
+    assert isinstance(target, SqlStore)
+    return load_sql(target.engine, target.geo_root)
 
 
 def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
@@ -54,13 +79,13 @@ def describe_plan(plan: store.Plan, lang: str) -> list[str]:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    lang, root = args.lang, _root(args)
+    lang, target = args.lang, _target(args)
     path = Path(args.file)
     if not path.is_file():
         print(t("import.no_file", lang, path=str(path)), file=sys.stderr)
         return 2
-    if not (root / "zones.csv").exists():
-        print(t("import.no_data_dir", lang, path=str(root)), file=sys.stderr)
+    if isinstance(target, store.FileStore) and not (target.root / "zones.csv").exists():
+        print(t("import.no_data_dir", lang, path=str(target.root)), file=sys.stderr)
         return 2
     size = path.stat().st_size
     if size > store.MAX_UPLOAD_BYTES:
@@ -68,7 +93,7 @@ def run_import(args: argparse.Namespace) -> int:
                          {"size": f"{size / 1e6:.1f} MB",
                           "limit": f"{store.MAX_UPLOAD_BYTES / 1e6:.0f} MB"})], lang)
         return 1
-    current = load(CsvSource(root))
+    current = _current(target)
     if current.dataset is None:
         _problems(current.issues, lang)
         return 1
@@ -76,7 +101,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     parsed = read_upload(path.read_bytes(), path.name, args.table, current.dataset,
                          sheet=args.sheet)
-    plan = store.plan_import(parsed, args.mode, root, args.user or getpass.getuser())
+    plan = target.plan_import(parsed, args.mode, args.user or getpass.getuser())
     for line in describe_plan(plan, lang):
         print(line)
     if not plan.ok:
@@ -88,7 +113,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(t("import.dry_run_ok", lang))
         return 0
-    entry = _write(lambda: store.apply(plan), root, lang)
+    entry = _write(lambda: target.apply(plan), target, lang)
     if entry is None:
         return 1
     print(t("import.applied", lang, entry=entry.entry_id))
@@ -96,7 +121,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    frame = store.history_frame(_root(args), args.lang)
+    frame = store.entries_frame(_target(args).history(), args.lang)
     if frame.empty:
         print(t("hist.empty", args.lang))
     else:
@@ -105,15 +130,15 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    lang, root = args.lang, _root(args)
-    entry = _write(lambda: store.undo(root, args.user or getpass.getuser()), root, lang)
+    lang, target = args.lang, _target(args)
+    entry = _write(lambda: target.undo(args.user or getpass.getuser()), target, lang)
     if entry is None:
         return 1
     print(t("import.undone", lang, entry=entry.undoes, file=entry.file_name))
     return 0
 
 
-def _write(change: Callable[[], store.HistoryEntry], root: Path, lang: str
+def _write(change: Callable[[], store.HistoryEntry], target: store.Store, lang: str
            ) -> store.HistoryEntry | None:
     """Run an apply or undo; a busy lock, refused data or a disk error is reported
     the same way for both, and gives None (exit 1)."""
@@ -124,13 +149,13 @@ def _write(change: Callable[[], store.HistoryEntry], root: Path, lang: str
     except store.StoreError as exc:
         _problems(exc.issues, lang)
     except OSError as exc:
-        _problems([Issue(str(root), None, None, "write_failed",
+        _problems([Issue(target.label, None, None, "write_failed",
                          {"detail": exc.strerror or str(exc)})], lang)
     return None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from zones.cli import add_data_dir, add_lang
+    from zones.cli import add_data_dir, add_lang, add_url
 
     p = sub.add_parser("import", help="check a CSV/XLSX against the data and apply it")
     p.add_argument("file", help="the CSV or XLSX file to import")
@@ -141,16 +166,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="check and show the diff only")
     p.add_argument("--user", default=None, help="recorded in the history (default: login)")
     add_data_dir(p)
+    add_url(p)
     add_lang(p)
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("history", help="list the imports and undos of a data folder")
     add_data_dir(p)
+    add_url(p)
     add_lang(p)
     p.set_defaults(func=run_history)
 
     p = sub.add_parser("undo", help="restore the data as it was before the last import")
     p.add_argument("--user", default=None, help="recorded in the history (default: login)")
     add_data_dir(p)
+    add_url(p)
     add_lang(p)
     p.set_defaults(func=run_undo)

@@ -14,6 +14,7 @@ import pandas as pd
 from zones.columnar import period_mask
 from zones.i18n import name_col, t
 from zones.model import Dataset
+from zones.volumes import VolumeRows, Volumes, grouped
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class View:
     """The filtered slices every page draws from."""
 
     zones: pd.DataFrame
-    volumes: pd.DataFrame
+    volumes: VolumeRows
     first_exports: pd.DataFrame
     figures: pd.DataFrame
     state: FilterState
@@ -45,7 +46,7 @@ class View:
     def shows_illustrative(self) -> bool:
         # Read from the source column: imported volumes are not illustrative (#6).
         return bool((self.zones["source"] == "illustrative").any()
-                    or (self.volumes["source"] == "illustrative").any())
+                    or (grouped(self.volumes, ("source",))["source"] == "illustrative").any())
 
 
 def _zone_mask(zones: pd.DataFrame, f: FilterState) -> pd.Series:
@@ -62,9 +63,11 @@ def _zone_mask(zones: pd.DataFrame, f: FilterState) -> pd.Series:
     return mask.astype(bool)
 
 
-def filter_volumes(volumes: pd.DataFrame, f: FilterState, zone_ids: set[str] | None
-                   ) -> pd.DataFrame:
+def filter_volumes(volumes: VolumeRows, f: FilterState, zone_ids: set[str] | None
+                   ) -> VolumeRows:
     """Volumes under the filter. ``zone_ids`` restricts to zones when a zone filter is set."""
+    if isinstance(volumes, Volumes):  # a database: the filter becomes its WHERE clause
+        return volumes.filtered(f, zone_ids)
     if f.report_only:
         return volumes.iloc[0:0]
     if not (f.period or f.products or f.destinations or zone_ids is not None):
@@ -87,7 +90,8 @@ def apply_filters(ds: Dataset, f: FilterState) -> View:
     volumes = filter_volumes(ds.volumes, f, restrict)
     if f.destinations:
         # A zone "exports to" a destination only through the (illustrative) volumes.
-        zones = zones[zones["zone_id"].isin(set(volumes["zone_id"].dropna().unique()))]
+        exporting = set(grouped(volumes, ("zone_id",))["zone_id"].dropna().unique())
+        zones = zones[zones["zone_id"].isin(exporting)]
     first = ds.first_exports
     if f.products:
         first = first[first["product_id"].isin(f.products)]

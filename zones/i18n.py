@@ -478,6 +478,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "load.progress_big": ("正在读取并检查数据（{size}）……", "Reading and checking the data ({size})…"),
     # performance and SQL backend (#8)
     "sql.connecting": ("正在连接数据库……", "Connecting to the database…"),
+    "sql.url_required": ("请用 --url 或环境变量 ${env} 指定数据库", "--url or ${env} is required"),
+    "sql.load_refused": ("发现 {n} 个问题；数据库未作任何修改", "{n} problem(s); nothing was written to the database"),
+    "sql.loaded": ("完成：{folder} → 数据版本 {version}，用时 {seconds} 秒（{counts}）", "OK: {folder} → data version {version} in {seconds} s ({counts})"),
+    "err.db_unreachable": ("无法读取数据库（{detail}）", "The database cannot be read ({detail})"),
+    "err.page_hint_db": ("请按下表逐项处理数据库中的问题（或用 python -m zones sql-load 重新载入数据）后刷新页面。数据库中的数据没有被修改。", "Fix each item below in the database (or reload it with python -m zones sql-load), then reload the page. Nothing in the database has been changed."),
+    "err.db_not_loaded": ("数据库中还没有仪表板的数据表；请先运行 python -m zones sql-load --url …", "The database has no dashboard tables yet; load them with python -m zones sql-load --url …"),
     "err.unexpected": ("发生意外错误，已记录在服务器日志中。请刷新页面；如果问题仍在，请联系维护人员。", "Something unexpected went wrong; it was logged on the server. Reload the page; if it persists, contact the maintainers."),
 }
 

@@ -16,6 +16,15 @@ from zones.columnar import derive, is_full, mark_full, memo, plain
 from zones.filters import View
 from zones.i18n import fmt_percent, fmt_quantity, name_col, t
 from zones.model import FILES, SOURCES, Dataset, product_colors
+from zones.volumes import (
+    ROWS,
+    Labeled,
+    LabeledVolumes,
+    VolumeRows,
+    Volumes,
+    grouped,
+    labeled_at,
+)
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
 Dim = Literal["product", "destination", "zone"]
@@ -34,19 +43,31 @@ def sources_label(sources: pd.Series, lang: str) -> str:
     return " + ".join(t(f"source.{s}", lang) for s in shown)
 
 
-def volume_heading(key: str, volumes: pd.DataFrame, lang: str) -> str:
+def volume_heading(key: str, volumes: VolumeRows, lang: str) -> str:
     """A volume heading tagged with what the volumes are: '(illustrative)' or '(imported)'."""
     text = t(key, lang)
     if any_illustrative(volumes) or volumes.empty:
         return text
     plain = text.replace(t("source.illustrative_tag", lang), "").rstrip()
-    if "source" in volumes and (volumes["source"] == "imported").any():
+    if (_sources(volumes) == "imported").any():
         return plain + ("" if lang == "zh" else " ") + t("source.imported_tag", lang)
     return plain
 
 
-def label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Attach display names (and category) in ``lang``; unattributed zones get a label."""
+def _sources(volumes: VolumeRows) -> pd.Series:
+    """The source of each row (files) or of each group of sums (database)."""
+    frame = grouped(volumes, ("source",))
+    return frame["source"] if "source" in frame else pd.Series(dtype="string")
+
+
+def label_volumes(ds: Dataset, volumes: VolumeRows, lang: str) -> Labeled:
+    """Attach display names (and category) in ``lang``; unattributed zones get a label.
+
+    A database's ``Volumes`` is labeled lazily: each metric below gets the labeled sums
+    at the grain it groups by (see ``zones.volumes.LabeledVolumes``).
+    """
+    if isinstance(volumes, Volumes):
+        return LabeledVolumes(volumes, lambda sums: _label_volumes(ds, sums, lang))
     if is_full(volumes):  # the whole table: labelled once per language (zones/columnar.py)
         return memo(volumes, ("label", lang), lambda: mark_full(
             _label_volumes(ds, volumes, lang)))
@@ -60,21 +81,26 @@ def _label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFram
     dname = dict(zip(ds.destinations["iso3"], ds.destinations[nc], strict=True))
     zname = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))
     # Lookups, not merges: per category on the categorical engine (zones/columnar.py).
-    labels = pd.DataFrame({
-        "product": derive(volumes["product_id"], pname.get),
-        "category": derive(volumes["product_id"], pcat.get),
-        "destination": derive(volumes["destination_iso3"], dname.get),
-        "zone": derive(volumes["zone_id"], lambda z: zname.get(z, t("unknown_zone", lang)),
-                    na=t("unknown_zone", lang)),
-        "year": derive(volumes["period"], lambda p: str(p)[:4]),
-        "source_label": derive(volumes["source"], lambda s: t(f"source.{s}", lang)),
-    }, index=volumes.index)
+    # Sums from a database carry only the columns a metric asked for.
+    have = volumes.columns
+    unknown = t("unknown_zone", lang)
+    labels = pd.DataFrame({name: fn() for name, base, fn in (
+        ("product", "product_id", lambda: derive(volumes["product_id"], pname.get)),
+        ("category", "product_id", lambda: derive(volumes["product_id"], pcat.get)),
+        ("destination", "destination_iso3",
+         lambda: derive(volumes["destination_iso3"], dname.get)),
+        ("zone", "zone_id", lambda: derive(
+            volumes["zone_id"], lambda z: zname.get(z, unknown), na=unknown)),
+        ("year", "period", lambda: derive(volumes["period"], lambda p: str(p)[:4])),
+        ("source_label", "source",
+         lambda: derive(volumes["source"], lambda s: t(f"source.{s}", lang))),
+    ) if base in have}, index=volumes.index)
     out = pd.concat([volumes, labels], axis=1, copy=False)  # no copy of the rows' columns
     out.index = pd.RangeIndex(len(out))
     return out
 
 
-def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
+def timeseries(labeled: Labeled, by: Dim, measure: Measure, yearly: bool
                ) -> pd.DataFrame:
     """Sum of ``measure`` per time step and ``by`` value."""
     return memo(labeled, ("timeseries", by, measure, yearly),
@@ -84,6 +110,7 @@ def timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
 def _timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
                 ) -> pd.DataFrame:
     step = "year" if yearly else "period"
+    labeled = labeled_at(labeled, (step, by, "source_label"))
     if labeled.empty:
         return pd.DataFrame(columns=[step, by, measure, "source_label"])
     out = plain(labeled.groupby([step, by, "source_label"], as_index=False, observed=True)[
@@ -92,9 +119,10 @@ def _timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
     return out.reset_index(drop=True)
 
 
-def ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
+def ranking(labeled: Labeled, by: Dim, measure: Measure) -> pd.DataFrame:
     """Totals per ``by`` value, largest first, with share and rank."""
-    return memo(labeled, ("ranking", by, measure), lambda: _ranking(labeled, by, measure))
+    return memo(labeled, ("ranking", by, measure), lambda: _ranking(
+        labeled_at(labeled, (by, "source_label")), by, measure))
 
 
 def _ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
@@ -109,9 +137,10 @@ def _ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+def yoy(labeled: Labeled, measure: Measure) -> pd.DataFrame:
     """Yearly total and growth over the previous year (first year: no growth)."""
-    return memo(labeled, ("yoy", measure), lambda: _yoy(labeled, measure))
+    return memo(labeled, ("yoy", measure), lambda: _yoy(
+        labeled_at(labeled, ("year", "source_label")), measure))
 
 
 def _yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
@@ -126,9 +155,10 @@ def _yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+def breakdown(labeled: Labeled, measure: Measure) -> pd.DataFrame:
     """Category → product totals with shares, for the product breakdown chart."""
-    return memo(labeled, ("breakdown", measure), lambda: _breakdown(labeled, measure))
+    return memo(labeled, ("breakdown", measure), lambda: _breakdown(
+        labeled_at(labeled, ("category", "product", "source_label")), measure))
 
 
 def _breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
@@ -143,20 +173,22 @@ def _breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def matrix(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+def matrix(labeled: Labeled, measure: Measure) -> pd.DataFrame:
     """Product × destination totals with shares, for the destination × product grid."""
+    labeled = labeled_at(labeled, ("product", "destination", "source_label"))
     if labeled.empty:
         return pd.DataFrame(columns=["product", "destination", measure, "share",
                                      "source_label"])
-    out = (labeled.groupby(["product", "destination", "source_label"], as_index=False)
-           [measure].sum().sort_values(["product", "destination"]).reset_index(drop=True))
+    out = (plain(labeled.groupby(["product", "destination", "source_label"], as_index=False,
+                                 observed=True)[measure].sum())
+           .sort_values(["product", "destination"]).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
     out[measure] = out[measure].astype(float).round(1)
     return out
 
 
-def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: str,
+def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: VolumeRows, lang: str,
                 volumes_shown: bool = True) -> pd.DataFrame:
     """One row per zone with display fields and its exported tonnes under the filter.
 
@@ -164,7 +196,7 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
     report gives no volume, and a 0 would read as "exported nothing".
     """
     nc = name_col(lang)
-    tonnes = memo(volumes, ("zone_tonnes",), lambda: _zone_tonnes(volumes))
+    tonnes = memo(volumes, ("zone_tonnes",), lambda: _zone_tonnes(grouped(volumes, ("zone_id",))))
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
     pcat = dict(zip(ds.products["product_id"], ds.products["category"], strict=True))
     out = pd.DataFrame({
@@ -185,22 +217,22 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, lang: s
         "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
         "source": zones["source"],
         "fact_id": zones["fact_id"].fillna(""),
-        "tonnes_source": sources_label(volumes["source"], lang),
+        "tonnes_source": sources_label(_sources(volumes), lang),
     })
     return out.reset_index(drop=True)
 
 
-def destination_totals(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFrame:
+def destination_totals(ds: Dataset, volumes: VolumeRows, lang: str) -> pd.DataFrame:
     """Per destination: tonnes, value and consignments under the filter, ranked."""
     nc = name_col(lang)
-    agg = memo(volumes, ("dest_totals",), lambda: plain(volumes.groupby(
-        "destination_iso3", as_index=False, observed=True)[list(MEASURES)].sum()))
+    agg = memo(volumes, ("dest_totals",), lambda: plain(grouped(volumes, ("destination_iso3",))
+        .groupby("destination_iso3", as_index=False, observed=True)[list(MEASURES)].sum()))
     out = ds.destinations[["iso3", nc]].rename(columns={nc: "destination"}).merge(
         agg, left_on="iso3", right_on="destination_iso3", how="inner")
     out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)
     out.insert(0, "rank", range(1, len(out) + 1))
     out["tonnes"] = out["tonnes"].astype(float).round(1)
-    out["source_label"] = sources_label(volumes["source"], lang)
+    out["source_label"] = sources_label(_sources(volumes), lang)
     return out.reset_index(drop=True)
 
 
@@ -239,7 +271,7 @@ def _facts_by_id(facts: pd.DataFrame) -> dict[str, dict]:
     return hit[1]
 
 
-def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.DataFrame,
+def routes(ds: Dataset, zones: pd.DataFrame, volumes: VolumeRows, first: pd.DataFrame,
            lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Lines for the world map: zone→destination volumes, destination totals, first routes.
 
@@ -253,8 +285,9 @@ def routes(ds: Dataset, zones: pd.DataFrame, volumes: pd.DataFrame, first: pd.Da
     zone_names = dict(zip(ds.zones["zone_id"], ds.zones[nc], strict=True))  # full names
     zone_xy = {z: (float(x), float(y)) for z, x, y in
                zip(ds.zones["zone_id"], ds.zones["lon"], ds.zones["lat"], strict=True)}
-    illus = sources_label(volumes["source"], lang)
-    arcs = memo(volumes, ("arcs",), lambda: _arc_tonnes(volumes))
+    illus = sources_label(grouped(volumes, ("source",))["source"], lang)
+    arcs = memo(volumes, ("arcs",), lambda: _arc_tonnes(
+        grouped(volumes, ("zone_id", "destination_iso3"))))
     arcs = arcs[arcs["destination_iso3"].isin(pts)]
     arcs = pd.DataFrame({
         "origin": [zone_names.get(z, t("unknown_zone", lang)) for z in arcs["zone_id"]],
@@ -348,7 +381,8 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
         c: t(_COLUMN_KEYS[c], lang) + (suffix if c in MEASURES else "") for c in out.columns})
 
 
-def any_illustrative(frame: pd.DataFrame) -> bool:
+def any_illustrative(frame: VolumeRows) -> bool:
+    frame = grouped(frame, ("source",))
     return bool((frame["source"] == "illustrative").any()) if "source" in frame else False
 
 
@@ -422,12 +456,15 @@ class Profile:
     imported: bool = False
 
 
-def zone_profile(ds: Dataset, zone_id: str, volumes: pd.DataFrame, lang: str) -> Profile:
+def zone_profile(ds: Dataset, zone_id: str, volumes: VolumeRows, lang: str) -> Profile:
     z = ds.zones[ds.zones["zone_id"] == zone_id].iloc[0]
     nc = name_col(lang)
     pnames = dict(zip(ds.products["product_id"], ds.products[nc], strict=True))
-    own = label_volumes(ds, volumes[volumes["zone_id"] == zone_id], lang)
-    dests = ranking(own, "destination", "tonnes") if not own.empty else own
+    rows = (volumes.for_zone(zone_id) if isinstance(volumes, Volumes)
+            else volumes[volumes["zone_id"] == zone_id])
+    own = label_volumes(ds, rows, lang)
+    dests = (ranking(own, "destination", "tonnes") if not own.empty
+             else labeled_at(own, ("destination", "source_label")))
     # Every zone of the first batch launched "this year" (Z1); the year itself is inferred.
     # Dehui (Z2) has no launch date in the report: it stays "not stated", never 2010.
     launched = (t("zones.launched_inferred", lang, launched=str(z["launched"]))
@@ -463,8 +500,7 @@ def import_note(import_id: object, lang: str) -> str:
     return t("source.imported_on", lang, when=when, id=text)
 
 
-def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """The data files as loaded (so the download is what the dashboard shows)."""
+def _tables(ds: Dataset) -> dict[str, VolumeRows]:
     zones = ds.zones[[c for c in FILES["zones.csv"].column_names]]
     return {
         "zones.csv": zones, "products.csv": ds.products,
@@ -474,12 +510,23 @@ def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
     }
 
 
+def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """The data files as loaded (so the download is what the dashboard shows)."""
+    return {name: frame.rows() if isinstance(frame, Volumes) else frame
+            for name, frame in _tables(ds).items()}
+
+
 def file_inventory(ds: Dataset, lang: str) -> pd.DataFrame:
     """Per file: what it holds, row count, and how many rows are facts vs illustrative."""
     rows = []
-    for name, frame in downloadable_files(ds).items():
+    for name, frame in _tables(ds).items():
         spec = FILES[name]
-        if "source" in frame.columns:
+        if isinstance(frame, Volumes):  # counted in the database, not read
+            sums = frame.totals(("source",))
+            counts = dict(zip(sums["source"], sums[ROWS], strict=True))
+            report, illus, imported = (int(counts.get(s, 0)) for s in
+                                       ("report", "illustrative", "imported"))
+        elif "source" in frame.columns:
             report = int((frame["source"] == "report").sum())
             illus = int((frame["source"] == "illustrative").sum())
             imported = int((frame["source"] == "imported").sum())

@@ -37,11 +37,12 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -523,7 +524,11 @@ def _read_log(root: Path) -> pd.DataFrame:
 
 def history(root: Path) -> list[HistoryEntry]:
     """Every change, newest first, each marked when a later undo reverted it."""
-    log = _read_log(root)
+    return entries_of(_read_log(root))
+
+
+def entries_of(log: pd.DataFrame) -> list[HistoryEntry]:
+    """Log lines (LOG_COLUMNS, oldest first) as entries, newest first, undone marked."""
     undone = set(log.loc[log["action"] == "undo", "undoes"].dropna())
     out = []
     for r in log.to_dict("records"):
@@ -692,6 +697,11 @@ def undo(root: Path, user: str, now: datetime | None = None) -> HistoryEntry:
 
 def history_frame(root: Path, lang: str) -> pd.DataFrame:
     """The history as a table in ``lang`` (the Data page and ``python -m zones history``)."""
+    return entries_frame(history(root), lang)
+
+
+def entries_frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
+    """History entries (of a folder or of the database) as a table in ``lang``."""
     from zones.i18n import t
 
     rows = [{
@@ -702,8 +712,58 @@ def history_frame(root: Path, lang: str) -> pd.DataFrame:
         t("hist.file", lang): e.file_name, t("hist.sha", lang): e.sha256[:12],
         t("hist.added", lang): e.added, t("hist.changed", lang): e.changed,
         t("hist.removed", lang): e.removed,
-    } for e in history(root)]
+    } for e in entries]
     cols = [t(k, lang) for k in ("hist.when", "hist.user", "hist.action", "hist.table",
                                  "hist.mode", "hist.file", "hist.sha", "hist.added",
                                  "hist.changed", "hist.removed")]
     return pd.DataFrame(rows, columns=cols)
+
+
+# --- one handle for the pages and the command line: a folder or a database ---------------
+
+class Store(Protocol):
+    """Where imports go: the data folder (files) or the database (``zones.sql_store``)."""
+
+    label: str  # the folder, or the database URL without password (for messages)
+
+    def version(self) -> Hashable: ...
+    def read_table(self, table: str) -> pd.DataFrame: ...
+    def plan_import(self, parsed: Parsed, mode: str, user: str,
+                    now: datetime | None = None) -> Plan: ...
+    def apply(self, plan: Plan) -> HistoryEntry: ...
+    def undo_target(self) -> HistoryEntry | None: ...
+    def undo(self, user: str, now: datetime | None = None) -> HistoryEntry: ...
+    def history(self) -> list[HistoryEntry]: ...
+
+
+@dataclass(frozen=True)
+class FileStore:
+    """The data folder: the functions above, bound to ``root``."""
+
+    root: Path
+
+    @property
+    def label(self) -> str:
+        return str(self.root)
+
+    def version(self) -> Hashable:
+        return data_fingerprint(self.root)
+
+    def read_table(self, table: str) -> pd.DataFrame:
+        return read_table(self.root, table)
+
+    def plan_import(self, parsed: Parsed, mode: str, user: str,
+                    now: datetime | None = None) -> Plan:
+        return plan_import(parsed, mode, self.root, user, now)
+
+    def apply(self, plan: Plan) -> HistoryEntry:
+        return apply(plan)
+
+    def undo_target(self) -> HistoryEntry | None:
+        return undo_target(self.root)
+
+    def undo(self, user: str, now: datetime | None = None) -> HistoryEntry:
+        return undo(self.root, user, now)
+
+    def history(self) -> list[HistoryEntry]:
+        return history(self.root)

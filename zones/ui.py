@@ -12,12 +12,14 @@ import hmac
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -79,6 +81,8 @@ def _load_cached(root: str, fingerprint: tuple[tuple[str, int, int], ...]) -> Lo
 
 def load_data() -> LoadResult:
     """The one cached load of the data folder; every page reads through it."""
+    if (engine := database_engine()) is not None:  # SQL backend (#8), when configured
+        return load_database(engine)
     root = data_dir()
     store.recover_if_idle(root)  # an import killed between its file swaps is rolled back
     return _load_cached(str(root), store.data_fingerprint(root))
@@ -280,7 +284,10 @@ def context() -> Context | None:
 
 def show_errors(result: LoadResult, lang: str) -> None:
     st.error(t("err.page_title", lang))
-    st.markdown(t("err.page_hint_dir", lang, folder=safe.plain(data_dir(), limit=500)))
+    if any(i.file.startswith("database") for i in result.issues):  # SQL backend (#8)
+        st.markdown(t("err.page_hint_db", lang))
+    else:
+        st.markdown(t("err.page_hint_dir", lang, folder=safe.plain(data_dir(), limit=500)))
     st.dataframe(issue_table(result, lang), hide_index=True, width="stretch")
 
 
@@ -562,13 +569,23 @@ def _login(lang: str) -> bool:
     return False
 
 
+def data_store() -> store.Store:
+    """Where imports go: the configured database (#8), else the data folder."""
+    engine = database_engine()
+    if engine is None:
+        return store.FileStore(data_dir())
+    from zones.sql_store import SqlStore
+
+    return SqlStore(engine, data_dir())
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _template_bytes(table: str, lang: str, with_data: bool, root: str,
-                    fingerprint: tuple[tuple[str, int, int], ...]) -> bytes:
+def _template_bytes(table: str, lang: str, with_data: bool, where: str,
+                    version: Hashable) -> bytes:
     from zones.templates import build_template
 
     result = load_data()
-    rows = store.read_table(Path(root), table) if with_data else None
+    rows = data_store().read_table(table) if with_data else None
     assert result.dataset is not None
     return build_template(table, lang, result.dataset, rows)
 
@@ -582,8 +599,8 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
     """Parse and check an upload once per (file, table, mode, data version), with progress."""
     from zones.templates import read_upload
 
-    root = data_dir()
-    key = (store.sha256(data), name, table, mode, user, store.data_fingerprint(root))
+    target = data_store()
+    key = (store.sha256(data), name, table, mode, user, target.label, target.version())
     cached = st.session_state.get("_import_plan")
     if cached and cached[0] == key:
         return cached[1]
@@ -592,7 +609,7 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
     parsed = read_upload(data, name, table, ctx.ds)
     bar.progress(0.4, text=t("import.progress.check", lang, rows=(
         0 if parsed.frame is None else len(parsed.frame))))
-    plan = store.plan_import(parsed, mode, root, user)
+    plan = target.plan_import(parsed, mode, user)
     bar.progress(1.0, text=t("import.progress.done", lang))
     bar.empty()
     st.session_state["_import_plan"] = (key, plan)
@@ -651,7 +668,7 @@ def import_section(ctx: Context) -> None:
         return
     from zones.ingest import TABLES
 
-    root = data_dir()
+    target = data_store()
     st.caption(t("import.intro", lang))
     _show_outcome(lang)
     for key in ("import_table", "import_mode"):  # kept across a page switch
@@ -665,14 +682,14 @@ def import_section(ctx: Context) -> None:
     st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
     user = c.text_input(t("import.user", lang), value="admin", key="import_user",
                         max_chars=60).strip() or "admin"
-    fp = store.data_fingerprint(root)
+    fp = target.version()
     d1, d2 = st.columns(2)
     d1.download_button(t("import.template", lang),
-                       _template_bytes(table, lang, False, str(root), fp),
+                       _template_bytes(table, lang, False, target.label, fp),
                        file_name=f"template-{table}-{lang}.xlsx", mime=_XLSX,
                        icon=":material/download:", key="import_tpl_empty")
     d2.download_button(t("import.template_data", lang),
-                       _template_bytes(table, lang, True, str(root), fp),
+                       _template_bytes(table, lang, True, target.label, fp),
                        file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
                        icon=":material/download:", key="import_tpl_data")
     nonce = st.session_state.get("_import_nonce", 0)
@@ -716,7 +733,7 @@ def _store_outcome(lang: str, action: Callable[[], str]) -> None:
         st.session_state["_import_outcome"] = ("error", exc.issues)
     except OSError as exc:  # read-only folder, disk full…: said plainly, nothing half-written
         st.session_state["_import_outcome"] = ("error", [Issue(
-            str(data_dir()), None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
+            data_store().label, None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
 
 
 def _apply_plan(lang: str) -> None:
@@ -725,7 +742,7 @@ def _apply_plan(lang: str) -> None:
         return
 
     def run() -> str:
-        entry = store.apply(cached[1])
+        entry = data_store().apply(cached[1])
         st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
         st.session_state.pop("_import_plan", None)
         return t("import.applied", lang, entry=entry.entry_id)
@@ -753,8 +770,7 @@ def undo_section(ctx: Context) -> None:
     lang = ctx.lang
     if not (editing_configured() and st.session_state.get(_KEY_ADMIN)):
         return
-    root = data_dir()
-    target = store.undo_target(root)
+    target = data_store().undo_target()
     if target is None:
         return
     st.caption(t("import.undo_target", lang, file=target.file_name, when=target.when,
@@ -765,7 +781,7 @@ def undo_section(ctx: Context) -> None:
 
 def _undo_last(lang: str) -> None:
     def run() -> str:
-        entry = store.undo(data_dir(), st.session_state.get("import_user") or "admin")
+        entry = data_store().undo(st.session_state.get("import_user") or "admin")
         st.session_state.pop("_import_plan", None)
         return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
 
@@ -776,7 +792,7 @@ def history_section(ctx: Context) -> None:
     """Every import and undo of the data folder (everyone sees where the data came from)."""
     lang = ctx.lang
     st.subheader(t("import.history", lang))
-    frame = store.history_frame(data_dir(), lang)
+    frame = store.entries_frame(data_store().history(), lang)
     if frame.empty:
         st.caption(t("hist.empty", lang))
     else:
@@ -904,6 +920,59 @@ def _options(ds: Dataset) -> dict[str, dict[str, str]]:
         _OPTIONS.clear()  # one dataset at a time; a reload replaces it
         hit = _OPTIONS[id(ds)] = (ds, _build_options(ds))
     return hit[1]
+
+
+# -- SQL backend (#8) -------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _engine_for_url(url: str) -> Engine:
+    from zones.sql import engine_from_url
+
+    return engine_from_url(url)
+
+
+def _secrets_name_a_database() -> bool:
+    try:
+        return "zones" in st.secrets.get("connections", {})
+    except (FileNotFoundError, KeyError, ValueError, OSError):
+        return False  # no secrets.toml at all: the files are the source
+
+
+def database_engine() -> Engine | None:
+    """$ZONES_DATABASE_URL, else ``[connections.zones]`` in secrets.toml, else None (files)."""
+    url = os.environ.get("ZONES_DATABASE_URL", "").strip()
+    if url:
+        return _engine_for_url(url)
+    if _secrets_name_a_database():
+        # The section passed on as well: st.connection reads the secrets file itself, but
+        # an explicit copy also reaches it where only st.secrets is set (AppTest).
+        section = {k: v for k, v in st.secrets["connections"]["zones"].items() if k != "type"}
+        section.setdefault("pool_pre_ping", True)  # survive a database restart
+        return st.connection("zones", type="sql", **section).engine
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load_database_cached(_engine: Engine, url: str, version: int) -> LoadResult:
+    # Keyed on the data version: a write anywhere (any replica, the CLI) bumps it, and the
+    # next rerun of every session loads the new data once per process.
+    from zones.sql import load_sql
+
+    return load_sql(_engine, data_dir())
+
+
+def load_database(engine: Engine) -> LoadResult:
+    """One cheap query per rerun (the data version), then the cached dataset of it."""
+    from zones.sql import data_version, db_issue, load_sql
+
+    try:
+        version = data_version(engine)
+    except SQLAlchemyError as exc:
+        return LoadResult(None, (db_issue(exc),))
+    if version is None:
+        return load_sql(engine, data_dir())  # not loaded yet: say so, cache nothing
+    url = engine.url.render_as_string(hide_password=True)
+    return _load_database_cached(engine, url, version)
 
 
 keep_streamlit_offline()  # see zones.offline: no own-address lookup, ever

@@ -1,0 +1,51 @@
+"""``python -m zones sql-load``: put a data folder into PostgreSQL for the SQL backend."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from zones.cli_validate import format_issue
+from zones.i18n import t
+from zones.loading import data_dir
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    import sqlalchemy as sa
+
+    from zones.sql import URL_ENV, engine_from_url, sql_load
+
+    url = args.url or os.environ.get(URL_ENV, "")
+    if not url:
+        print(t("sql.url_required", args.lang, env=URL_ENV), file=sys.stderr)
+        return 2
+    root = args.data_dir or data_dir()
+    try:
+        engine = engine_from_url(url)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        print(f"{url!r}: {exc}", file=sys.stderr)
+        return 2
+    result = sql_load(engine, root)
+    engine.dispose()
+    for issue in result.issues:
+        print(format_issue(issue, args.lang))
+    if not result.ok:
+        print(t("sql.load_refused", args.lang, n=len(result.issues)), file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{name} {n}" for name, n in (result.rows or {}).items())
+    print(t("sql.loaded", args.lang, folder=str(root), version=result.version,
+            seconds=f"{result.seconds:.1f}", counts=counts), file=sys.stderr)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from zones.cli import add_data_dir, add_lang, add_url
+
+    p = sub.add_parser("sql-load", help="load a data folder into PostgreSQL, in one "
+                       "transaction; exit 1 if it has problems (nothing written)")
+    add_url(p)
+    add_data_dir(p)
+    add_lang(p)
+    p.set_defaults(func=run)
