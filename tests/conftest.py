@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def pg_server():
     from tests.pg_server import skip_reason, start_server
 
     reason = skip_reason()
+    if reason and os.environ.get("ZONES_REQUIRE_POSTGRES"):  # CI: a skip would hide it
+        pytest.fail(f"PostgreSQL is required here: {reason}")
     if reason:
         pytest.skip(reason)
     server = start_server()
