@@ -224,3 +224,17 @@ def test_admin_import_apply_undo_on_the_database(pg_server, monkeypatch: pytest.
         assert conn.exec_driver_sql(
             "SELECT count(*) FROM export_volumes WHERE period = '2013-01'").scalar() == 0
     engine.dispose()
+
+
+def test_briefing_export_from_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sidebar's deck is built in the worker process from the database's numbers."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["product"] = "ginseng"
+    at.run()
+    assert_ok(at)
+    at.sidebar.radio(key="brief_format").set_value("data")
+    at.sidebar.button(key="brief_build").click()
+    at.run()
+    assert_ok(at)
+    result = at.session_state["_brief_result"]
+    assert result["data"][:2] == b"PK" and not at.sidebar.error

@@ -330,3 +330,26 @@ def test_cli_sql_load_needs_a_url(monkeypatch) -> None:
 def test_engine_from_url_rejects_nonsense() -> None:
     with pytest.raises(sa.exc.ArgumentError):
         engine_from_url("not a url")
+
+
+def test_a_database_dataset_travels_to_the_briefing_worker(engine, dataset: Dataset) -> None:
+    """The deck is rendered in another process: the volumes must get there and query."""
+    import pickle
+
+    ds = load_sql(engine, DATA_DIR).dataset
+    assert ds is not None
+    copy = pickle.loads(pickle.dumps(ds))
+    assert isinstance(copy.volumes, Volumes)
+    where = VolumeFilter(products=("ginseng",))
+    pd.testing.assert_frame_equal(copy.volumes.query.totals(where, ("destination_iso3",)),
+                                  ds.volumes.query.totals(where, ("destination_iso3",)))
+
+
+def test_cli_brief_reads_the_database(sql_url: str, tmp_path: Path, capsys) -> None:
+    import zipfile
+
+    out = tmp_path / "deck.zip"
+    assert main(["brief", "--format", "data", "--out", str(out), "--url", sql_url,
+                 "--product", "ginseng", "--lang", "en"]) == 0
+    names = zipfile.ZipFile(out).namelist()
+    assert any(n.endswith(".xlsx") for n in names)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zones.i18n import DEFAULT_LANG, LANGS
+from zones.loading import LoadResult
 
 # Modules of ``zones`` with a ``register(subparsers)``; one line per concern.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -35,6 +36,26 @@ def add_url(parser: argparse.ArgumentParser) -> None:
                         help="SQLAlchemy URL of the database, e.g. "
                              "postgresql+psycopg://user@host/db (default: $ZONES_DATABASE_URL;"
                              " none: the data folder)")
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """``--url``, else $ZONES_DATABASE_URL, else '' (the data folder)."""
+    import os
+
+    return (getattr(args, "url", None) or os.environ.get("ZONES_DATABASE_URL", "")).strip()
+
+
+def load_dataset(args: argparse.Namespace) -> LoadResult:
+    """The data the app would show: the database if one is named, else the folder."""
+    from zones.loading import CsvSource, data_dir, load
+
+    root = Path(getattr(args, "data_dir", None) or data_dir())
+    url = database_url(args)
+    if not url:
+        return load(CsvSource(root))
+    from zones.sql import engine_from_url, load_sql
+
+    return load_sql(engine_from_url(url), root)
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:

@@ -19,7 +19,6 @@ import pandas as pd
 from zones.brief import BriefOptions
 from zones.filters import FilterState
 from zones.i18n import t
-from zones.loading import CsvSource, data_dir, load
 from zones.metrics import DIMS, MEASURES
 from zones.model import Dataset
 
@@ -103,11 +102,11 @@ def _date(value: str | None, lang: str) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     from zones.brief_export import export
     from zones.brief_images import FontMissing
+    from zones.cli import load_dataset
     from zones.cli_validate import format_issue
 
     lang = args.lang
-    root = args.data_dir or data_dir()
-    result = load(CsvSource(root))
+    result = load_dataset(args)
     if not result.ok or result.dataset is None:
         for issue in result.issues:
             print(format_issue(issue, lang), file=sys.stderr)
@@ -144,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from zones.brief_export import FORMATS
-    from zones.cli import add_data_dir, add_lang
+    from zones.cli import add_data_dir, add_lang, add_url
 
     p = sub.add_parser("brief", help="build a briefing (PPTX, PDF, images or data) of a filter")
     p.add_argument("--format", choices=FORMATS, default="pptx",
@@ -165,4 +164,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--step", choices=("yearly", "monthly"), default="yearly",
                    help="volume charts: time step")
     add_data_dir(p)
+    add_url(p)
     p.set_defaults(func=run)

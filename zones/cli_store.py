@@ -27,11 +27,9 @@ def _root(args: argparse.Namespace) -> Path:
 
 def _target(args: argparse.Namespace) -> store.Store:
     """The database when ``--url`` or $ZONES_DATABASE_URL names one (#8), else the folder."""
-    import os
+    from zones.cli import database_url
 
-    from zones.sql import URL_ENV
-
-    url = getattr(args, "url", None) or os.environ.get(URL_ENV, "").strip()
+    url = database_url(args)
     if not url:
         return store.FileStore(_root(args))
     from zones.sql import engine_from_url

@@ -329,6 +329,15 @@ class SqlVolumeQuery:
         self.use_cube = use_cube
         self._cache = TotalsCache(cache_size)
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a briefing worker process needs to query the same data (no pool, no cache)."""
+        return {"url": self.engine.url.render_as_string(hide_password=False),
+                "version": self.version, "use_cube": self.use_cube}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(engine_from_url(str(state["url"])), int(state["version"]),  # type: ignore[misc, arg-type]
+                      use_cube=bool(state["use_cube"]))
+
     def totals(self, where: VolumeFilter, by: tuple[str, ...]) -> pd.DataFrame:
         if where.nothing:
             return empty_totals(by)
