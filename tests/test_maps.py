@@ -234,6 +234,20 @@ def test_world_labels_keep_off_the_origin_and_each_other(dataset: Dataset, lang:
     assert all(inferred in text for text in fl["text"])
 
 
+def test_world_map_names_only_the_largest_destinations(dataset: Dataset) -> None:
+    """With every country a destination (national data), the biggest keep their names."""
+    pts = dataset.geo.world_points
+    dests = pd.DataFrame({"iso3": list(pts), "tonnes": [float(i + 1) for i in range(len(pts))]})
+    no_firsts = pd.DataFrame(columns=["iso3", "label", "dest_lon", "dest_lat"])
+    fl, cl = maps.world_labels(dataset.geo, dests, no_firsts, "en")
+    assert len(pts) > maps.MAX_COUNTRY_LABELS and fl.empty
+    assert len(cl) == maps.MAX_COUNTRY_LABELS
+    names = {str(f["properties"]["iso3"]): f["properties"]["name_en"]
+             for f in dataset.geo.world["features"]}
+    largest = dests.nlargest(maps.MAX_COUNTRY_LABELS, "tonnes")["iso3"]
+    assert set(cl["text"]) == {names[i] for i in largest}
+
+
 def test_place_moves_a_label_off_its_neighbour() -> None:
     placed = labels.place([(0, 0), (40, 0)], ["AAAAAA", "BBBBBB"], [5, 5], 12)
     a, b = (p[5] for p in placed)

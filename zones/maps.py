@@ -350,6 +350,9 @@ def _jilin_label_layers(prefs: pd.DataFrame, zl: pd.DataFrame) -> list[alt.Chart
                         fontStyle="italic"), zone_layer]
 
 
+MAX_COUNTRY_LABELS = 30
+
+
 def world_labels(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: str,
                  height: int = 520, width_hint: int = 1400) -> tuple[pd.DataFrame, pd.DataFrame]:
     """First-route labels ('日本：萝卜 · 2010（推断）') placed first, then the other countries.
@@ -379,7 +382,11 @@ def world_labels(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: 
                                                             strict=True)],
         [radius.get(i, 4.0) for i in first_iso], project, FIRST_LABEL_FONT,
         obstacles_lonlat=[origin, *markers], far=(0.0, 10.0, 22.0))
-    others = [i for i in radius if i in pts and i not in first_iso]
+    # The largest destinations only: beyond a few dozen, names would cover the map (the
+    # table lists them all, and every marker keeps its tooltip).
+    ranked = sorted((i for i in radius if i in pts and i not in first_iso),
+                    key=lambda i: -radius[i])
+    others = ranked[:MAX_COUNTRY_LABELS]
     cl = lb.label_frame([pts[i] for i in others], [names.get(i, i) for i in others],
                         [radius[i] for i in others], project, WORLD_LABEL_FONT,
                         obstacles_lonlat=[origin, *markers], taken=lb.boxes(fl),
