@@ -375,3 +375,19 @@ def test_imported_zone_profile_says_when(data_copy: Path) -> None:
     assert prof.imported and not prof.illustrative
     assert prof.source_label == "Imported"
     assert prof.citation.startswith("imported 20") and p.import_id in prof.citation
+
+
+@pytest.mark.parametrize("values", [
+    ["x,y", 'q"z', "line\nbreak", "", None, " sp ", "中文"], [None, None], ["", ""],
+])
+def test_frame_csv_bytes_is_the_csv_modules_dialect(values: list[str | None]) -> None:
+    import csv
+    import io
+
+    df = pd.DataFrame({"a": values, "b": ["1"] * len(values)}, dtype="string")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["a", "b"])
+    for row in df.itertuples(index=False):
+        writer.writerow(["" if pd.isna(v) else str(v) for v in row])
+    assert store.frame_csv_bytes(df) == buf.getvalue().encode("utf-8")
