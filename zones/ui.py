@@ -15,11 +15,10 @@ import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -37,6 +36,9 @@ from zones.metrics import DIMS, MEASURES
 from zones.model import CATEGORIES, Dataset, GeoData
 from zones.offline import keep_streamlit_offline
 from zones.validation import Issue
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is configured (#8)
+    from sqlalchemy.engine import Engine
 
 # URL keys of every bound widget: the filter, the language, and page-level view options.
 KEY_LANG, KEY_PRESENT = "lang", "present"
@@ -963,6 +965,8 @@ def _load_database_cached(_engine: Engine, url: str, version: int) -> LoadResult
 
 def load_database(engine: Engine) -> LoadResult:
     """One cheap query per rerun (the data version), then the cached dataset of it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from zones.sql import data_version, db_issue, load_sql
 
     try:
