@@ -59,9 +59,13 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """``streamlit run`` on 127.0.0.1 with every script run timed (bench/timed_server.py)."""
+    """A server on 127.0.0.1 with every script run timed (bench/timed_server.py).
 
-    app: str = "app.py"
+    ``serve`` (the default) is the dashboard as its run command starts it, ``python -m
+    zones serve``; any other ``app`` runs under ``streamlit run``.
+    """
+
+    app: str = "serve"
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path = ROOT
     port: int = 0
@@ -165,7 +169,7 @@ def render(pages: list[str], repeat: int, cold_repeat: int) -> dict[str, Any]:
                 out["warm"] = warm
             cold: dict[str, list[tuple[float, float]]] = {"bare": [], "overview": []}
             for _ in range(cold_repeat):  # freshly started servers, fresh browser caches
-                for name, app_path in (("bare", "bench/bare_app.py"), ("overview", "app.py")):
+                for name, app_path in (("bare", "bench/bare_app.py"), ("overview", "serve")):
                     with Server(app=app_path) as server:
                         context = browser.new_context(viewport=VIEWPORT)
                         cold[name].append(_timed_visit(context, server.url,
