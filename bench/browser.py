@@ -161,25 +161,73 @@ def _timed_visit(context: Any, url: str, charts: int) -> tuple[float, float]:
         page.close()
 
 
+VEGA_CHUNKS = ("embed.", "vega")  # the frontend's Vega bundles (vega-embed, vega-interpreter)
+
+
+def _profiled_visit(context: Any, url: str, charts: int) -> dict[str, float]:
+    """One warm visit under the V8 sampling profiler: main-thread ms by kind of work.
+
+    ``vega``: the Vega bundles (parsing specs, projecting and drawing marks); ``app``:
+    every other script (Streamlit's React frontend: widgets, markdown, tables, styles);
+    ``native``: layout, style, parsing and garbage collection; idle time is left out.
+    """
+    page = context.new_page()
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+        cdp.send("Profiler.start")
+        page.goto(url)
+        _wait_rendered(page, charts)
+        profile = cdp.send("Profiler.stop")["profile"]
+    finally:
+        page.close()
+    nodes = {n["id"]: n["callFrame"] for n in profile["nodes"]}
+    out = {"vega": 0.0, "app": 0.0, "native": 0.0}
+    for node, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        frame = nodes[node]
+        name = frame["url"].rsplit("/", 1)[-1]
+        if frame["functionName"] == "(idle)":
+            continue
+        kind = ("native" if not name else
+                "vega" if name.startswith(VEGA_CHUNKS) else "app")
+        out[kind] += delta / 1000
+    return out
+
+
 def render(pages: list[str], repeat: int, cold_repeat: int) -> dict[str, Any]:
-    """Warm and cold render times of each page and of the bare page, same run."""
+    """Warm and cold render times of each page and of the reference pages, same run.
+
+    References: the bare page (a title and one bar chart) and the bare page with the
+    dashboard's filter sidebar (bench/sidebar_app.py). One more visit of each page runs
+    under the profiler, to say where the browser's time goes.
+    """
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, Any] = {"warm": {}, "cold": {}}
+    out: dict[str, Any] = {"warm": {}, "cold": {}, "profile": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            with Server() as app, Server(app="bench/bare_app.py") as bare:
+            with (Server() as app, Server(app="bench/bare_app.py") as bare,
+                  Server(app="bench/sidebar_app.py") as side):
                 context = browser.new_context(viewport=VIEWPORT)
-                _timed_visit(context, bare.url, 1)  # warm both servers and the HTTP cache
+                refs = {"bare": bare.url, "sidebar": side.url}
+                for url in refs.values():  # warm the servers and the HTTP cache
+                    _timed_visit(context, url, 1)
                 for path in pages:
                     _timed_visit(context, f"{app.url}/{path}", CHARTS[path])
-                warm: dict[str, list[float]] = {path: [] for path in ["bare", *pages]}
+                warm: dict[str, list[float]] = {path: [] for path in [*refs, *pages]}
                 for _ in range(repeat):  # interleaved, so drift hits all alike
-                    warm["bare"].append(_timed_visit(context, bare.url, 1)[1])
+                    for name, url in refs.items():
+                        warm[name].append(_timed_visit(context, url, 1)[1])
                     for path in pages:
                         warm[path].append(_timed_visit(context, f"{app.url}/{path}",
                                                        CHARTS[path])[1])
+                for name, url in refs.items():
+                    out["profile"][name] = _profiled_visit(context, url, 1)
+                for path in pages:
+                    out["profile"][path] = _profiled_visit(context, f"{app.url}/{path}",
+                                                           CHARTS[path])
                 context.close()
                 out["warm"] = warm
             cold: dict[str, list[tuple[float, float, float]]] = {"bare": [], "overview": []}

@@ -146,11 +146,28 @@ def section_render(res: dict[str, Any]) -> list[str]:
              f"Warm: servers and browser cache warm. Target ≤ {TARGET_WARM}× the bare page.",
              "", "| page | median s | ratio to bare | verdict |", "|---|---|---|---|",
              f"| bare page | {bare:.2f} | 1.00 | – |"]
+    if warm.get("sidebar"):
+        lines.append(f"| bare page + the dashboard's filter sidebar (reference) | "
+                     f"{med(warm['sidebar']):.2f} | {med(warm['sidebar']) / bare:.2f}× | – |")
     for page in PAGES:
         if page in warm:
             r = med(warm[page]) / bare
             lines.append(f"| {page} | {med(warm[page]):.2f} | {r:.2f}× | "
                          f"{ok(r, TARGET_WARM)} |")
+    prof = res.get("profile", {})
+    if prof:
+        lines += ["", "Where the browser's main thread spends a warm visit (one profiled visit "
+                  "each, V8 sampling profiler, idle left out): Vega = the Vega bundles "
+                  "(specs, projections, marks); app = Streamlit's React frontend (widgets, "
+                  "markdown, metrics, tables, styles); native = layout, style, parsing, "
+                  "garbage collection.", "",
+                  "| page | Vega ms | app ms | native ms | busy ms | busy vs bare |",
+                  "|---|---|---|---|---|---|"]
+        base = sum(prof["bare"].values()) if "bare" in prof else float("nan")
+        for name, parts in prof.items():
+            busy = sum(parts.values())
+            lines.append(f"| {name} | {parts['vega']:.0f} | {parts['app']:.0f} | "
+                         f"{parts['native']:.0f} | {busy:.0f} | {busy / base:.2f}× |")
     cold = res["cold"]
     if cold.get("bare"):
         fb, fa = med([c[0] for c in cold["bare"]]), med([c[0] for c in cold["overview"]])
