@@ -75,3 +75,16 @@ def test_serve_warms_up_before_the_server_starts(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(stcli, "main", lambda: calls.append("serve"))
     assert cli_serve.run(argparse.Namespace(streamlit_args=["--", "--server.port", "1"])) == 0
     assert calls == ["warm", "serve"]
+
+
+def test_warm_up_leaves_the_pages_folder_flag_to_the_first_run() -> None:
+    """Setting it early made a deep link (/zones) on a fresh server a "Page not found"."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    saved = PagesManager.uses_pages_directory
+    PagesManager.uses_pages_directory = None
+    try:
+        ui.warm_up()
+        assert PagesManager.uses_pages_directory is None
+    finally:
+        PagesManager.uses_pages_directory = saved

@@ -921,12 +921,8 @@ def warm_up() -> bool:
     checked and the landing page's charts built. Never raises: a folder that does not
     load is left for the page to report with its translated error page, as without it.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     log = logging.getLogger("zones")
-    try:
-        if PagesManager.uses_pages_directory is None:
-            PagesManager.uses_pages_directory = False  # st.navigation routes every page
+    try:  # (Streamlit's pages-folder flag stays as it is: see _leave_v1_multipage_mode)
         result = load_data()
         if not result.ok or result.dataset is None:
             log.info("warm-up: the data folder did not load; pages will say why")
