@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -84,7 +85,15 @@ def load_in_child(data_dir: str) -> tuple[float, float, float]:
 
 
 def ensure_data(rows: int) -> str:
-    out = Path(f"/tmp/zones-bench-data-{rows}")
+    """The generated folder of ``rows`` export rows, cached in /tmp per generator and schema.
+
+    The cache key covers the generator and the bundled files' header lines, so a schema
+    change (e.g. a new column in products.csv) never reuses a stale folder.
+    """
+    h = hashlib.sha256((ROOT / "scripts" / "generate_large.py").read_bytes())
+    for csv in sorted((ROOT / "data").glob("*.csv")):
+        h.update(csv.name.encode() + csv.read_bytes().split(b"\n", 1)[0])
+    out = Path(f"/tmp/zones-bench-data-{rows}-{h.hexdigest()[:10]}")
     stamp = out / ".rows"
     if not (stamp.exists() and stamp.read_text() == str(rows)):
         subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_large.py"),
