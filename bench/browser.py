@@ -43,10 +43,11 @@ IDLE_JS = """() => {
     && !!document.querySelector('[data-testid="stMain"] h1');
 }"""
 # Every chart drawn: n Vega views, each with marks, and every geoshape layer with paths.
+# Streamlit draws a chart of more than 2,000 rows per mark on a canvas (1 M-row grids).
 DRAWN_JS = """(n) => {
   const views = [...document.querySelectorAll('[data-testid="stMain"] .vega-embed')];
   if (views.length < n) return false;
-  return views.every(v => v.querySelector('svg .role-mark')
+  return views.every(v => (v.querySelector('svg .role-mark') || v.querySelector('canvas'))
     && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')));
 }"""
 
