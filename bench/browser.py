@@ -317,6 +317,7 @@ async def _session(browser: Any, url: str, deadline: float, seed: int,
             errors.append(f"request failed: {request.url[-60:]} {why}")
 
     page.on("requestfailed", failed)
+    page.on("crash", lambda _: errors.append("the page crashed"))
     page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url[-60:]}")
             if r.status >= 500 else None)
     try:
@@ -342,6 +343,7 @@ async def _session(browser: Any, url: str, deadline: float, seed: int,
                         await page.keyboard.press("Backspace")  # drop the chosen one
                     else:
                         options = page.get_by_role("option")
+                        await options.first.wait_for()  # the list opens after the click
                         await options.nth(rnd.randrange(min(await options.count(), 8))).click()
                     await page.keyboard.press("Escape")
                 await page.wait_for_timeout(100)
@@ -358,6 +360,8 @@ async def _session(browser: Any, url: str, deadline: float, seed: int,
                     errors.append(f"disconnected ({state}) in {action}")
                 first_line = str(exc).splitlines()[0][:80] if str(exc) else "timeout"
                 stats["waits"].append(f"{action}: {first_line}")
+            except Exception as exc:  # the harness's own fault (a page crash is an error above)
+                stats["harness"].append(f"{action}: {type(exc).__name__}: {exc}"[:160])
             await page.wait_for_timeout(rnd.randint(200, 1200))  # a person reading
     finally:
         await context.close()
@@ -367,7 +371,8 @@ def _clients(url: str, sessions: int, seconds: float) -> dict[str, list]:
     """The browsers' side of the load test: one Chromium, one context per session."""
     from playwright.async_api import async_playwright
 
-    stats: dict[str, list] = {"errors": [], "waits": [], "actions": [], "aborted": []}
+    stats: dict[str, list] = {"errors": [], "waits": [], "actions": [], "aborted": [],
+                              "harness": []}
 
     async def run() -> None:
         async with async_playwright() as p:
@@ -426,6 +431,7 @@ def load_test(sessions: int, seconds: float, data_dir: str | None = None) -> dic
         server_errors = app.server_errors()[errors_before:]
     return {"sessions": sessions, "seconds": seconds, "errors": stats["errors"],
             "waits": stats["waits"], "aborted": len(stats["aborted"]),
+            "harness": stats["harness"],
             "server_errors": server_errors, "client_nice": CLIENT_NICE,
             "action_timeout_s": ACTION_TIMEOUT_MS / 1000,
             "actions": stats["actions"], "rss": rss, "server_runs": server_runs}

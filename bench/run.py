@@ -261,6 +261,9 @@ def section_load(res: dict[str, Any]) -> list[str]:
                                                         for e in errors[:10])]
     if waits:
         lines += ["", "Waits (first 5): " + "; ".join(waits[:5])]
+    if res.get("harness"):
+        lines += ["", f"Harness faults (the test's own code, not the app; {len(res['harness'])}"
+                  "): " + "; ".join(res["harness"][:5])]
     return [*lines, ""]
 
 

@@ -915,8 +915,8 @@ keep_streamlit_offline()  # see zones.offline: no own-address lookup, ever
 def warm_up() -> bool:
     """Do a first visit's one-off work now: True when the data loaded and the views built.
 
-    ``python -m zones serve`` runs it in a background thread as the server starts
-    (zones/cli_serve.py). Streamlit's resource cache and the spec templates are per
+    ``python -m zones serve`` runs it before the server listens (zones/cli_serve.py, in a
+    thread it waits for). Streamlit's resource cache and the spec templates are per
     process, so the first visitor finds the data loaded and validated, the boundary files
     checked and the landing page's charts built. Never raises: a folder that does not
     load is left for the page to report with its translated error page, as without it.
