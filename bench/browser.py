@@ -43,10 +43,11 @@ IDLE_JS = """() => {
     && !!document.querySelector('[data-testid="stMain"] h1');
 }"""
 # Every chart drawn: n Vega views, each with marks, and every geoshape layer with paths.
+# Streamlit draws a chart of more than 2,000 rows per mark on a canvas (1 M-row grids).
 DRAWN_JS = """(n) => {
   const views = [...document.querySelectorAll('[data-testid="stMain"] .vega-embed')];
   if (views.length < n) return false;
-  return views.every(v => v.querySelector('svg .role-mark')
+  return views.every(v => (v.querySelector('svg .role-mark') || v.querySelector('canvas'))
     && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')));
 }"""
 
@@ -59,31 +60,42 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """``streamlit run`` on 127.0.0.1 with every script run timed (bench/timed_server.py)."""
+    """A server on 127.0.0.1 with every script run timed (bench/timed_server.py).
 
-    app: str = "app.py"
+    ``serve`` (the default) is the dashboard as its run command starts it, ``python -m
+    zones serve``; any other ``app`` runs under ``streamlit run``.
+    """
+
+    app: str = "serve"
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path = ROOT
     port: int = 0
     log: Path = Path()
+    errlog: Path = Path()
     proc: subprocess.Popen[bytes] | None = None
+    startup_s: float = 0.0  # process start to healthy (includes the dashboard's warm-up)
 
     def start(self, timeout: float = 900) -> Server:
+        t0 = time.perf_counter()
         self.port = free_port()
         self.log = Path(f"/tmp/zones-bench-server-{self.port}.jsonl")
         self.log.unlink(missing_ok=True)
+        self.errlog = Path(f"/tmp/zones-bench-server-{self.port}.err")
         cmd = [sys.executable, str(ROOT / "bench" / "timed_server.py"), str(self.log), self.app,
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
-        self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL,
-                                     env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"})
+        with open(self.errlog, "wb") as err:  # server-side errors: counted by the load test
+            self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.DEVNULL,
+                                         stderr=err,
+                                         env={**os.environ, **self.env,
+                                              "PYTHONUNBUFFERED": "1"})
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
                     if r.read().strip() == b"ok":
+                        self.startup_s = time.perf_counter() - t0
                         return self
             except OSError:
                 time.sleep(0.1)
@@ -106,6 +118,13 @@ class Server:
         rows = [json.loads(x) for x in self.log.read_text().splitlines() if x.strip()]
         return [r for r in rows if r["t"] >= since]
 
+    def server_errors(self) -> list[str]:
+        """Tracebacks and ERROR lines the server wrote to its stderr so far."""
+        if not self.errlog.is_file():
+            return []
+        lines = self.errlog.read_text(encoding="utf-8", errors="replace").splitlines()
+        return [x for x in lines if x.startswith("Traceback") or " ERROR " in x]
+
     def stop(self) -> None:
         if self.proc is not None:
             self.proc.terminate()
@@ -115,6 +134,7 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         self.log.unlink(missing_ok=True)
+        self.errlog.unlink(missing_ok=True)
 
     def __enter__(self) -> Server:
         return self.start()
@@ -142,34 +162,83 @@ def _timed_visit(context: Any, url: str, charts: int) -> tuple[float, float]:
         page.close()
 
 
+VEGA_CHUNKS = ("embed.", "vega")  # the frontend's Vega bundles (vega-embed, vega-interpreter)
+
+
+def _profiled_visit(context: Any, url: str, charts: int) -> dict[str, float]:
+    """One warm visit under the V8 sampling profiler: main-thread ms by kind of work.
+
+    ``vega``: the Vega bundles (parsing specs, projecting and drawing marks); ``app``:
+    every other script (Streamlit's React frontend: widgets, markdown, tables, styles);
+    ``native``: layout, style, parsing and garbage collection; idle time is left out.
+    """
+    page = context.new_page()
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+        cdp.send("Profiler.start")
+        page.goto(url)
+        _wait_rendered(page, charts)
+        profile = cdp.send("Profiler.stop")["profile"]
+    finally:
+        page.close()
+    nodes = {n["id"]: n["callFrame"] for n in profile["nodes"]}
+    out = {"vega": 0.0, "app": 0.0, "native": 0.0}
+    for node, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        frame = nodes[node]
+        name = frame["url"].rsplit("/", 1)[-1]
+        if frame["functionName"] == "(idle)":
+            continue
+        kind = ("native" if not name else
+                "vega" if name.startswith(VEGA_CHUNKS) else "app")
+        out[kind] += delta / 1000
+    return out
+
+
 def render(pages: list[str], repeat: int, cold_repeat: int) -> dict[str, Any]:
-    """Warm and cold render times of each page and of the bare page, same run."""
+    """Warm and cold render times of each page and of the reference pages, same run.
+
+    References: the bare page (a title and one bar chart) and the bare page with the
+    dashboard's filter sidebar (bench/sidebar_app.py). One more visit of each page runs
+    under the profiler, to say where the browser's time goes.
+    """
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, Any] = {"warm": {}, "cold": {}}
+    out: dict[str, Any] = {"warm": {}, "cold": {}, "profile": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            with Server() as app, Server(app="bench/bare_app.py") as bare:
+            with (Server() as app, Server(app="bench/bare_app.py") as bare,
+                  Server(app="bench/sidebar_app.py") as side):
                 context = browser.new_context(viewport=VIEWPORT)
-                _timed_visit(context, bare.url, 1)  # warm both servers and the HTTP cache
+                refs = {"bare": bare.url, "sidebar": side.url}
+                for url in refs.values():  # warm the servers and the HTTP cache
+                    _timed_visit(context, url, 1)
                 for path in pages:
                     _timed_visit(context, f"{app.url}/{path}", CHARTS[path])
-                warm: dict[str, list[float]] = {path: [] for path in ["bare", *pages]}
+                warm: dict[str, list[float]] = {path: [] for path in [*refs, *pages]}
                 for _ in range(repeat):  # interleaved, so drift hits all alike
-                    warm["bare"].append(_timed_visit(context, bare.url, 1)[1])
+                    for name, url in refs.items():
+                        warm[name].append(_timed_visit(context, url, 1)[1])
                     for path in pages:
                         warm[path].append(_timed_visit(context, f"{app.url}/{path}",
                                                        CHARTS[path])[1])
+                for name, url in refs.items():
+                    out["profile"][name] = _profiled_visit(context, url, 1)
+                for path in pages:
+                    out["profile"][path] = _profiled_visit(context, f"{app.url}/{path}",
+                                                           CHARTS[path])
                 context.close()
                 out["warm"] = warm
-            cold: dict[str, list[tuple[float, float]]] = {"bare": [], "overview": []}
+            cold: dict[str, list[tuple[float, float, float]]] = {"bare": [], "overview": []}
             for _ in range(cold_repeat):  # freshly started servers, fresh browser caches
-                for name, app_path in (("bare", "bench/bare_app.py"), ("overview", "app.py")):
+                for name, app_path in (("bare", "bench/bare_app.py"), ("overview", "serve")):
                     with Server(app=app_path) as server:
                         context = browser.new_context(viewport=VIEWPORT)
-                        cold[name].append(_timed_visit(context, server.url,
-                                                       1 if name == "bare" else 2))
+                        cold[name].append((*_timed_visit(context, server.url,
+                                                         1 if name == "bare" else 2),
+                                           server.startup_s))
                         context.close()
             out["cold"] = cold
         finally:
@@ -218,14 +287,39 @@ def rerun_bytes(pages: list[str], repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
+CLIENT_NICE = 10  # the load test's browsers yield the CPU to the server they measure
+ACTION_TIMEOUT_MS = 120_000  # a click or a rerun slower than this is reported as a wait
+
+
 async def _session(browser: Any, url: str, deadline: float, seed: int,
                    stats: dict[str, list]) -> None:
+    """One person: open the app, then click through filters and pages until ``deadline``.
+
+    Real errors (the app's or the browser's) and waits (a click or a rerun that took
+    longer than ``ACTION_TIMEOUT_MS``: a busy machine, not a failure) are kept apart.
+    """
     from playwright.async_api import TimeoutError as PwTimeout
 
     rnd = random.Random(seed)
     context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = await context.new_page()
-    page.on("pageerror", lambda exc: stats["errors"].append(f"js: {exc}"))
+    errors = stats["errors"]
+    page.on("pageerror", lambda exc: errors.append(f"js exception: {exc}"[:200]))
+    page.on("console", lambda msg: errors.append(f"console error: {msg.text}"[:200])
+            if msg.type == "error" else None)
+
+    def failed(request: Any) -> None:
+        why = request.failure or ""
+        if "ERR_ABORTED" in why:  # the page itself cancelled it (e.g. left for another page)
+            stats["aborted"].append(request.url)
+        else:
+            errors.append(f"request failed: {request.url[-60:]} {why}")
+
+    page.on("requestfailed", failed)
+    page.on("crash", lambda _: errors.append("the page crashed"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url[-60:]}")
+            if r.status >= 500 else None)
     try:
         await page.goto(url, timeout=300_000)
         await page.wait_for_function(IDLE_JS, timeout=300_000, polling=50)
@@ -249,30 +343,61 @@ async def _session(browser: Any, url: str, deadline: float, seed: int,
                         await page.keyboard.press("Backspace")  # drop the chosen one
                     else:
                         options = page.get_by_role("option")
+                        await options.first.wait_for()  # the list opens after the click
                         await options.nth(rnd.randrange(min(await options.count(), 8))).click()
                     await page.keyboard.press("Escape")
                 await page.wait_for_timeout(100)
-                await page.wait_for_function(IDLE_JS, timeout=60_000, polling=50)
+                await page.wait_for_function(IDLE_JS, timeout=ACTION_TIMEOUT_MS, polling=50)
                 stats["actions"].append(time.perf_counter() - t0)
                 if await page.locator('[data-testid="stException"]').count():
-                    stats["errors"].append("exception shown")
+                    errors.append("exception shown on the page")
                 if await page.get_by_text("发生意外错误").count():
-                    stats["errors"].append("app error shown")
+                    errors.append("app error shown on the page")
             except PwTimeout as exc:
+                state = await page.evaluate("""() => document.querySelector(
+                    '[data-testid="stApp"]')?.getAttribute('data-test-connection-state')""")
+                if state != "CONNECTED":  # the app lost its server: that is an error
+                    errors.append(f"disconnected ({state}) in {action}")
                 first_line = str(exc).splitlines()[0][:80] if str(exc) else "timeout"
-                stats["errors"].append(f"timeout in {action}: {first_line}")
+                stats["waits"].append(f"{action}: {first_line}")
+            except Exception as exc:  # the harness's own fault (a page crash is an error above)
+                stats["harness"].append(f"{action}: {type(exc).__name__}: {exc}"[:160])
             await page.wait_for_timeout(rnd.randint(200, 1200))  # a person reading
     finally:
         await context.close()
 
 
-def load_test(sessions: int, seconds: float, data_dir: str | None = None) -> dict[str, Any]:
-    """``sessions`` pages clicking for ``seconds``; server RSS sampled every second."""
+def _clients(url: str, sessions: int, seconds: float) -> dict[str, list]:
+    """The browsers' side of the load test: one Chromium, one context per session."""
     from playwright.async_api import async_playwright
 
+    stats: dict[str, list] = {"errors": [], "waits": [], "actions": [], "aborted": [],
+                              "harness": []}
+
+    async def run() -> None:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            deadline = time.monotonic() + seconds
+            try:
+                await asyncio.wait_for(asyncio.gather(*[
+                    _session(browser, url, deadline, i, stats)
+                    for i in range(sessions)]), timeout=seconds + 900)
+            finally:
+                await browser.close()
+
+    asyncio.run(run())
+    return stats
+
+
+def load_test(sessions: int, seconds: float, data_dir: str | None = None) -> dict[str, Any]:
+    """``sessions`` pages clicking for ``seconds``; server RSS sampled every second.
+
+    The browsers run in a child process at nice ``CLIENT_NICE`` (Chromium inherits it),
+    so on a small machine they do not starve the server they are measuring.
+    """
     env = {"ZONES_DATA_DIR": data_dir} if data_dir else {}
-    stats: dict[str, list] = {"errors": [], "actions": []}
     rss: list[tuple[float, float]] = []
+    out = Path(f"/tmp/zones-bench-load-{os.getpid()}.json")
     with Server(env=env) as app:
         from playwright.sync_api import sync_playwright
 
@@ -282,6 +407,7 @@ def load_test(sessions: int, seconds: float, data_dir: str | None = None) -> dic
             page.goto(app.url, timeout=900_000)
             _wait_rendered(page, CHARTS["overview"], 900_000)
             b.close()
+        errors_before = len(app.server_errors())
         stop = threading.Event()
         t_start = time.time()
 
@@ -292,21 +418,25 @@ def load_test(sessions: int, seconds: float, data_dir: str | None = None) -> dic
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-
-        async def run() -> None:
-            async with async_playwright() as p:
-                browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                deadline = time.monotonic() + seconds
-                try:
-                    await asyncio.wait_for(asyncio.gather(*[
-                        _session(browser, app.url, deadline, i, stats)
-                        for i in range(sessions)]), timeout=seconds + 600)
-                finally:
-                    await browser.close()
-
-        asyncio.run(run())
-        stop.set()
-        sampler.join()
+        try:
+            subprocess.run([sys.executable, __file__, "clients", app.url, str(sessions),
+                            str(seconds), str(out)], check=True, timeout=seconds + 1200,
+                           preexec_fn=lambda: os.nice(CLIENT_NICE))
+            stats = json.loads(out.read_text(encoding="utf-8"))
+        finally:
+            stop.set()
+            sampler.join()
+            out.unlink(missing_ok=True)
         server_runs = app.runs(since=t_start)
+        server_errors = app.server_errors()[errors_before:]
     return {"sessions": sessions, "seconds": seconds, "errors": stats["errors"],
+            "waits": stats["waits"], "aborted": len(stats["aborted"]),
+            "harness": stats["harness"],
+            "server_errors": server_errors, "client_nice": CLIENT_NICE,
+            "action_timeout_s": ACTION_TIMEOUT_MS / 1000,
             "actions": stats["actions"], "rss": rss, "server_runs": server_runs}
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["clients"]:
+    _url, _n, _s, _out = sys.argv[2:6]
+    Path(_out).write_text(json.dumps(_clients(_url, int(_n), float(_s))), encoding="utf-8")

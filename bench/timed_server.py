@@ -1,6 +1,8 @@
 """``streamlit run`` with every script run timed: the server side of the benchmarks.
 
-Usage: ``python bench/timed_server.py LOG.jsonl APP.py [streamlit run options]``.
+Usage: ``python bench/timed_server.py LOG.jsonl APP.py [streamlit run options]``; with
+``serve`` for APP.py the dashboard starts as ``python -m zones serve`` does (its
+documented run command, which warms the process up before the first visitor).
 Each script run appends ``{"t": epoch, "wall_ms": …, "cpu_ms": …, "page": …}`` to LOG
 (the CPU time is the script thread's own, so other processes on a shared machine do not
 inflate it; wall time includes waiting for the CPU). Bench-only: the app never imports it.
@@ -42,6 +44,14 @@ def _instrument(log_path: str) -> None:
 def main() -> None:
     log_path, app, *options = sys.argv[1:]
     _instrument(log_path)
+    if app == "serve":
+        import argparse
+        from pathlib import Path
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from zones import cli_serve
+
+        raise SystemExit(cli_serve.run(argparse.Namespace(streamlit_args=options)))
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", app, *options]

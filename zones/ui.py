@@ -980,3 +980,47 @@ def load_database(engine: Engine) -> LoadResult:
 
 
 keep_streamlit_offline()  # see zones.offline: no own-address lookup, ever
+
+
+# --- issue 8: a warm process before the first visitor -----------------------------------
+
+
+def warm_up() -> bool:
+    """Do a first visit's one-off work now: True when the data loaded and the views built.
+
+    ``python -m zones serve`` runs it before the server listens (zones/cli_serve.py, in a
+    thread it waits for). Streamlit's resource cache and the spec templates are per
+    process, so the first visitor finds the data loaded and validated, the boundary files
+    checked and the landing page's charts built. Never raises: a folder that does not
+    load is left for the page to report with its translated error page, as without it.
+    """
+    log = logging.getLogger("zones")
+    try:  # (Streamlit's pages-folder flag stays as it is: see _leave_v1_multipage_mode)
+        result = load_data()
+        if not result.ok or result.dataset is None:
+            log.info("warm-up: the data folder did not load; pages will say why")
+            return False
+        ds = result.dataset
+        _options(ds)
+        _warm_overview(ds, map_geometry(ds.geo))
+        return True
+    except Exception as exc:  # the first visit then does the work (and reports any error)
+        log.warning("warm-up skipped: %s", type(exc).__name__)
+        log.debug("warm-up failure", exc_info=True)
+        return False
+
+
+def _warm_overview(ds: Dataset, geometry: Geometry) -> None:
+    """Build the landing page's chart templates for its default view, in each language."""
+    from zones import charts, maps, metrics
+
+    view = apply_filters(ds, FilterState())
+    for lang in LANGS:
+        zt = metrics.zone_totals(ds, view.zones, view.volumes, lang, volumes_shown=True)
+        maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
+                            height=500, geometry=geometry, width_hint=420)
+        labeled = metrics.label_volumes(ds, view.volumes, lang)
+        if not labeled.empty:
+            scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
+            charts.timeseries_spec(metrics.timeseries(labeled, "product", "tonnes", yearly=True),
+                                   "product", "tonnes", True, lang, scale, False)
