@@ -6,7 +6,7 @@ from zones import metrics
 from zones.i18n import t
 from zones.ui import (
     context,
-    csv_bytes,
+    file_downloads,
     header,
     history_section,
     illustrative_banner,
@@ -30,10 +30,7 @@ st.dataframe(metrics.data_dictionary(lang), hide_index=True, width="stretch")
 
 st.subheader(t("data.downloads", lang))
 st.caption(t("data.downloads.note", lang))
-cols = st.columns(4)
-for i, (name, frame) in enumerate(metrics.downloadable_files(ds).items()):
-    cols[i % 4].download_button(name, csv_bytes(frame), file_name=name, mime="text/csv",
-                                icon=":material/download:", key=f"dl-file-{name}")
+file_downloads(ds)
 
 import_section(ctx)
 history_section(ctx)

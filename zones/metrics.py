@@ -6,6 +6,7 @@ encodes and the table under the chart shows; nothing is computed in the pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -512,8 +513,15 @@ def _tables(ds: Dataset) -> dict[str, VolumeRows]:
 
 def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
     """The data files as loaded (so the download is what the dashboard shows)."""
-    return {name: frame.rows() if isinstance(frame, Volumes) else frame
-            for name, frame in _tables(ds).items()}
+    return {name: get() for name, get in download_tables(ds).items()}
+
+
+def download_tables(ds: Dataset) -> dict[str, Callable[[], pd.DataFrame]]:
+    """Each data file as a function that gives it: a database's volumes are read on call."""
+    def getter(frame: VolumeRows) -> Callable[[], pd.DataFrame]:
+        return frame.rows if isinstance(frame, Volumes) else (lambda: frame)
+
+    return {name: getter(frame) for name, frame in _tables(ds).items()}
 
 
 def file_inventory(ds: Dataset, lang: str) -> pd.DataFrame:

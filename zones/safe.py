@@ -94,6 +94,15 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralise_frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
+def stored_csv_bytes(df: pd.DataFrame) -> bytes:
+    """The data folder's own CSV (UTF-8, LF, csv-module quoting, '' for missing), as typed.
+
+    Not neutralised on purpose: the loader reads these files back, and a leading '=' in a
+    name is data. Every copy handed to a person goes through ``csv_bytes``.
+    """
+    return df.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")
+
+
 def excel_sheet(writer: pd.ExcelWriter, df: pd.DataFrame, sheet_name: str,
                 startrow: int = 0) -> None:
     """One sheet of a workbook the app writes, formulas neutralised like every CSV."""

@@ -132,7 +132,9 @@ def frame_csv_bytes(df: pd.DataFrame) -> bytes:
     pandas writes through the csv module with the same dialect (tests/test_store.py
     checks the bytes), at a third of the time of a Python loop over a million rows.
     """
-    return df.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")
+    from zones.safe import stored_csv_bytes
+
+    return stored_csv_bytes(df)
 
 
 def _read_text(root: Path, name: str) -> pd.DataFrame | None:

@@ -32,7 +32,7 @@ from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.ingest import skipped_lines
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
-from zones.metrics import DIMS, MEASURES
+from zones.metrics import DIMS, MEASURES, download_tables
 from zones.model import CATEGORIES, Dataset, GeoData
 from zones.offline import keep_streamlit_offline
 from zones.validation import Issue
@@ -339,8 +339,27 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
     else:
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config,
                      on_select=on_select, selection_mode="single-row")
-    st.download_button(t("vol.download", lang), csv_bytes(df), file_name=f"{file_stem}.csv",
-                       mime="text/csv", key=f"dl-{key}", icon=":material/download:")
+    csv_download(t("vol.download", lang), lambda: df, f"{file_stem}.csv", f"dl-{key}")
+
+
+def csv_download(label: str, frame: Callable[[], pd.DataFrame], file_name: str, key: str,
+                 where: DeltaGenerator | None = None) -> None:
+    """A CSV download built when clicked (Streamlit's deferred data), neutralised.
+
+    Nothing is built per rerun, a database table is read only on click, and a newer
+    rerun can no longer replace the file before the browser fetches it (the load test's
+    404s). ``on_click="ignore"``: a download is not a reason to rerun the page.
+    """
+    (where or st).download_button(label, lambda: csv_bytes(frame()), file_name=file_name,
+                                  mime="text/csv", key=key, icon=":material/download:",
+                                  on_click="ignore")
+
+
+def file_downloads(ds: Dataset) -> None:
+    """One button per data file, as loaded (a database's volumes are read on click)."""
+    cols = st.columns(4)
+    for i, (name, table) in enumerate(download_tables(ds).items()):
+        csv_download(name, table, name, f"dl-file-{name}", cols[i % 4])
 
 
 def _selection_callback(widget_key: str, selection: str, field: str, target: str,
