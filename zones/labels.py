@@ -193,7 +193,7 @@ def label_frame(lonlat: Sequence[tuple[float, float]], texts: Sequence[str],
 
 
 def boxes(frame: pd.DataFrame) -> list[Box]:
-    return [Box(*r) for r in frame[["x0", "y0", "x1", "y1"]].itertuples(index=False)]
+    return [Box(*map(float, r)) for r in frame[["x0", "y0", "x1", "y1"]].to_numpy().tolist()]
 
 
 def overlaps(frame: pd.DataFrame) -> list[tuple[int, int]]:

@@ -37,8 +37,25 @@ def _features(layer: dict, key: str, geometry: Geometry = "inline") -> alt.Data:
     return alt.Data(values=layer.get("features", []))
 
 
+_POINTS: dict[tuple[int, str], tuple[dict, dict[str, tuple[float, float]]]] = {}
+
+
 def representative_points(layer: dict, key: str) -> dict[str, tuple[float, float]]:
-    """A point inside each feature's largest part (a centroid can fall in the sea)."""
+    """A point inside each feature's largest part (a centroid can fall in the sea).
+
+    Kept per layer object: the boundaries are loaded once, the labels ask on every rerun.
+    """
+    hit = _POINTS.get((id(layer), key))
+    if hit is not None and hit[0] is layer:
+        return hit[1]
+    if len(_POINTS) > 16:
+        _POINTS.clear()
+    out = _representative_points(layer, key)
+    _POINTS[(id(layer), key)] = (layer, out)
+    return out
+
+
+def _representative_points(layer: dict, key: str) -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     for f in layer.get("features", []):
         if not f.get("geometry"):
@@ -313,10 +330,11 @@ def jilin_labels(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540
                                "zone_id": [zones["zone_id"].iloc[i] for i in order]})
     # A prefecture name a zone label could not avoid moves aside, or is left out.
     zone_boxes = lb.boxes(zl)
-    for i, box in enumerate(lb.boxes(prefs)):
+    pref_boxes = lb.boxes(prefs)
+    for i, box in enumerate(pref_boxes):
         if not any(box.overlap(z) for z in zone_boxes):
             continue
-        others = [b for j, b in enumerate(lb.boxes(prefs)) if j != i]
+        others = [b for j, b in enumerate(lb.boxes(prefs)) if j != i]  # earlier moves count
         moved = lb.label_frame([pts[codes[i]]], [str(prefs["text"].iloc[i])], [0.0], project,
                                JILIN_LABEL_FONT + 1, obstacles_lonlat=markers,
                                taken=[*zone_boxes, *others], far=(0.0, 10.0, 20.0),
@@ -329,8 +347,9 @@ def jilin_labels(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540
             prefs.iloc[i] = moved.iloc[0]
     prefs = prefs[prefs["text"] != ""].reset_index(drop=True)
     keep: list[int] = []  # last resort: a prefecture name that still collides is left out
-    for i, box in enumerate(lb.boxes(prefs)):
-        if not any(box.overlap(b) for b in (*zone_boxes, *(lb.boxes(prefs)[j] for j in keep))):
+    pref_boxes = lb.boxes(prefs)
+    for i, box in enumerate(pref_boxes):
+        if not any(box.overlap(b) for b in (*zone_boxes, *(pref_boxes[j] for j in keep))):
             keep.append(i)
     return prefs.iloc[keep].reset_index(drop=True), zl
 
