@@ -391,3 +391,44 @@ def test_frame_csv_bytes_is_the_csv_modules_dialect(values: list[str | None]) ->
     for row in df.itertuples(index=False):
         writer.writerow(["" if pd.isna(v) else str(v) for v in row])
     assert store.frame_csv_bytes(df) == buf.getvalue().encode("utf-8")
+
+
+def _text(rows: list[list[str | None]]) -> pd.DataFrame:
+    cols = ["period", "zone_id", "product_id", "destination_iso3", "tonnes", "value_usd",
+            "consignments", "source"]
+    return pd.DataFrame(rows, columns=cols).astype(store.TEXT)
+
+
+@pytest.mark.parametrize(("current_key", "upload_key", "matches"), [
+    ("JPN", "JPN", True),
+    (" JPN ", "JPN", True),  # spaces around a stored cell do not make a new key
+    ("JPN", " JPN", True),
+    (None, "", True),  # missing and empty are the same key part
+    ("JPN", "KOR", False),
+    ("JP N", "JPN", False),
+])
+def test_merge_matches_keys_like_norm(current_key: str | None, upload_key: str,
+                                      matches: bool) -> None:
+    """The merge builds keys column-wise (Arrow); they must match the row-wise ``_norm``."""
+    current = _text([["2008-01", "z", "p", current_key, "1", "2", "3", "illustrative"],
+                     ["2008-02", "z", "p", "JPN", "1", "2", "3", "illustrative"]])
+    upload = _text([["2008-01", "z", "p", upload_key, "9", "2", "3", None]]).drop(
+        columns="source")
+    prospective, origin, diff = store._merge(current, upload, [2], "export_volumes",
+                                             "upsert", "imp-1")
+    assert (diff.changed, diff.added) == ((1, 0) if matches else (0, 1))
+    assert len(prospective) == (2 if matches else 3)
+    assert origin == ([2, None] if matches else [None, None, 2])
+
+
+def test_merge_replaces_only_the_first_of_duplicate_keys_and_leaves_current_alone() -> None:
+    current = _text([["2008-01", "z", "p", "JPN", "1", "2", "3", "illustrative"],
+                     ["2008-01", "z", "p", "JPN", "5", "2", "3", "illustrative"]])
+    before = current.copy()
+    upload = _text([["2008-01", "z", "p", "JPN", "9", "2", "3", None]]).drop(columns="source")
+    prospective, origin, diff = store._merge(current, upload, [2], "export_volumes",
+                                             "upsert", "imp-1")
+    assert list(prospective["tonnes"]) == ["9", "5"]
+    assert origin == [2, None]
+    assert diff.sums_before["tonnes"] == 6 and diff.sums_after["tonnes"] == 14
+    pd.testing.assert_frame_equal(current, before)  # the caller's frame is not changed

@@ -44,6 +44,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from zones.csvread import TEXT
 from zones.ingest import TABLES, Parsed, model_columns
 from zones.loading import GEO_FILES, CsvSource, load, read_csv_text
 from zones.model import FILES, IMPORT_ID_RE
@@ -227,17 +228,22 @@ def _merge(current: pd.DataFrame, upload: pd.DataFrame, lines: list[int], table:
     columns = list(current.columns)
     if "import_id" not in columns:
         columns.append("import_id")
-    cur = current.reindex(columns=columns).astype("string").reset_index(drop=True)
+    # Arrow-backed text: at a million rows, Python-object strings would cost ~500 MB more.
+    cur = current.reindex(columns=columns).astype(TEXT).reset_index(drop=True)
     up = upload.reindex(columns=cols).astype("string")
 
     def key(row: Mapping[str, object]) -> str:
         return _KEY_SEP.join(_norm(row.get(k)) for k in keycols)
 
     cur_keys = _key_column(cur, keycols)
-    first = ~cur_keys.duplicated()
-    cur_index: dict[str, int] = dict(zip(cur_keys[first], cur_keys.index[first], strict=True))
     up_rows = up.to_dict("records")
     up_keys = [key(row) for row in up_rows]
+    # Only the current rows an uploaded key names are indexed (the first of each key):
+    # a dict of a million keys would cost more memory than the table itself.
+    hit = cur_keys.isin(set(up_keys)).to_numpy(dtype=bool)
+    cand = cur_keys[hit]
+    cand = cand[~cand.duplicated()]
+    cur_index: dict[str, int] = dict(zip(cand.astype(object), cand.index, strict=True))
     matched = sorted({cur_index[k] for k in up_keys if k in cur_index})
     olds = dict(zip(matched, cur.iloc[matched].to_dict("records"), strict=True))
     new_rows: list[dict[str, object]] = []
@@ -264,11 +270,13 @@ def _merge(current: pd.DataFrame, upload: pd.DataFrame, lines: list[int], table:
                                       "after": _norm(row.get(c))})
 
     def rows_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-        return pd.DataFrame(rows, columns=columns).astype("string")
+        return pd.DataFrame(rows, columns=columns).astype(TEXT)
 
+    is_vol = table == "export_volumes"
+    rows_before, sums_before = len(cur), _volume_sums(cur) if is_vol else {}
     if mode == "replace":
         prospective, origin = rows_frame(new_rows), list(lines)
-        removed_idx = cur_keys.index[~cur_keys.isin(set(up_keys))].tolist()
+        removed_idx = cur_keys.index[~hit].tolist()
     else:
         placed: dict[int, int] = {}
         extra: list[int] = []
@@ -279,7 +287,7 @@ def _merge(current: pd.DataFrame, upload: pd.DataFrame, lines: list[int], table:
             else:
                 extra.append(j)
             seen.add(k)
-        prospective = cur.copy()
+        prospective = cur  # cur is this function's own copy: changed in place
         if placed:
             at = list(placed)
             prospective.iloc[at] = rows_frame([new_rows[placed[i]] for i in at]).to_numpy()
@@ -295,13 +303,12 @@ def _merge(current: pd.DataFrame, upload: pd.DataFrame, lines: list[int], table:
         prospective = prospective.drop(columns="import_id")
     removed = cur.iloc[removed_idx][cols] if removed_idx else cur.iloc[0:0][cols]
     added_rows = up[[s == "added" for s in statuses]]
-    is_vol = table == "export_volumes"
     diff = Diff(
         table=table,
         added=statuses.count("added"), changed=statuses.count("changed"),
         removed=len(removed_idx), unchanged=statuses.count("unchanged"),
-        rows_before=len(cur), rows_after=len(prospective),
-        sums_before=_volume_sums(cur) if is_vol else {},
+        rows_before=rows_before, rows_after=len(prospective),
+        sums_before=sums_before,
         sums_after=_volume_sums(prospective) if is_vol else {},
         added_rows=added_rows.head(SAMPLE_ROWS).reset_index(drop=True),
         changed_cells=pd.DataFrame(changed_cells, columns=["key", "column", "before", "after"]),
@@ -314,12 +321,15 @@ _KEY_SEP = "\x1f"
 
 
 def _key_column(frame: pd.DataFrame, keycols: tuple[str, ...]) -> pd.Series:
-    """Each row's key as one string, normalised like ``_norm`` (missing = '')."""
-    parts = [frame[k].fillna("").astype(str).str.strip() for k in keycols]
+    """Each row's key as one string, normalised like ``_norm`` (missing = '').
+
+    Built in Arrow (no Python string per cell and part) when the columns are ``TEXT``.
+    """
+    parts = [frame[k].astype(TEXT).fillna("").str.strip() for k in keycols]
     out = parts[0]
     for p in parts[1:]:
         out = out + _KEY_SEP + p
-    return out.astype(object)
+    return out
 
 
 def read_table(root: Path, table: str) -> pd.DataFrame:
@@ -371,6 +381,9 @@ def provenance_issues(frames: Mapping[str, pd.DataFrame], imports: pd.DataFrame
     return issues
 
 
+_PROVENANCE = ("source", "import_id")
+
+
 def validate_files(root: Path, writes: Mapping[str, bytes | None]) -> list[Issue]:
     """Issues of the data folder as it would be after ``writes`` (None = file removed).
 
@@ -385,9 +398,10 @@ def validate_files(root: Path, writes: Mapping[str, bytes | None]) -> list[Issue
                 (root / name).read_bytes() if (root / name).exists() else None)
             if data is not None:
                 (scratch / name).write_bytes(data)
-        result = load(CsvSource(scratch))
-        issues = list(result.issues)
-        frames = {name: df for name in FILES
+        issues = list(load(CsvSource(scratch)).issues)  # the loaded data is let go here
+        # Only the provenance columns are kept: at a million rows a whole text copy of
+        # every table would double the import's peak memory.
+        frames = {name: df[[c for c in _PROVENANCE if c in df.columns]] for name in FILES
                   if (df := _read_text(scratch, name)) is not None}
         issues += provenance_issues(frames, read_imports(scratch))
     return issues
@@ -439,6 +453,7 @@ def plan_import(parsed: Parsed, mode: str, root: Path, user: str,
         current = pd.DataFrame(columns=FILES[name].column_names, dtype="string")
     lines = list(parsed.lines) or list(range(2, len(parsed.frame) + 2))
     prospective, origin, diff = _merge(current, parsed.frame, lines, parsed.table, mode, iid)
+    del current  # at a million rows each text copy is hundreds of MB
     writes: dict[str, bytes] = {}
     if diff.any:
         writes[name] = frame_csv_bytes(prospective)
@@ -449,6 +464,7 @@ def plan_import(parsed: Parsed, mode: str, root: Path, user: str,
                                  "file_name": parsed.file_name, "sha256": parsed.sha256,
                                  "table": parsed.table, "mode": mode}], dtype="string")
             writes[IMPORTS_FILE] = frame_csv_bytes(pd.concat([log, row], ignore_index=True))
+    del prospective  # written out as bytes; the check below loads it again from them
     issues = _remap(validate_files(root, writes), parsed.table, origin, parsed) if writes else []
     return Plan(parsed, mode, root, user, stamp, iid, tuple(issues), diff,
                 {} if issues else writes, base)
