@@ -24,17 +24,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 EXAMPLE = ROOT / "docs" / "examples" / "export_records_gbk.csv"
+T = TypeVar("T")
 
 
-def timed(args: list[str]) -> dict[str, object]:
+def timed(args: list[str]) -> dict[str, float]:
     """Run ``python -m zones ARGS`` under /usr/bin/time: wall s, peak RSS MB, exit code."""
     proc = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "zones", *args],
                           cwd=ROOT, capture_output=True, text=True,
@@ -46,8 +49,27 @@ def timed(args: list[str]) -> dict[str, object]:
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1))
     code = re.search(r"Exit status: (\d+)", err)
     return {"wall_s": wall_s, "rss_mb": rss / 1024,
-            "code": int(code.group(1)) if code else proc.returncode,
-            "out": proc.stdout[-400:] + err[:400]}
+            "code": int(code.group(1)) if code else proc.returncode}
+
+
+def row(step: str, m: dict[str, float]) -> str:
+    status = "ok" if m["code"] == 0 else f"exit {m['code']}"
+    return f"| {step} | {m['wall_s']:.1f} | {m['rss_mb']:.0f} | {status} |"
+
+
+IMPORT = ["import", str(EXAMPLE), "--table", "export_volumes"]
+STEPS = (("check only (`import --dry-run`)", [*IMPORT, "--dry-run"]),
+         ("import (`import`)", [*IMPORT, "--user", "bench"]),
+         ("undo (`undo`)", ["undo", "--user", "bench"]))
+
+
+def run_steps(where: list[str], probe: Callable[[], T]) -> tuple[list[str], list[T]]:
+    """The table rows of the three steps, and ``probe()`` of the data after each."""
+    lines, seen = [], []
+    for step, args in STEPS:
+        lines.append(row(step, timed([*args, *where])))
+        seen.append(probe())
+    return lines, seen
 
 
 def digest(folder: Path) -> str:
@@ -57,24 +79,12 @@ def digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def row(step: str, m: dict[str, object]) -> str:
-    status = "ok" if m["code"] == 0 else f"exit {m['code']}"
-    return f"| {step} | {m['wall_s']:.1f} | {m['rss_mb']:.0f} | {status} |"
-
-
 def files_section(data: Path, tmp: Path) -> list[str]:
     folder = tmp / "files"
     shutil.copytree(data, folder)
     before = digest(folder)
-    where = ["--data-dir", str(folder)]
-    lines = [row("check only (`import --dry-run`)",
-                 timed(["import", str(EXAMPLE), "--table", "export_volumes", "--dry-run",
-                        *where])),
-             row("import (`import`)",
-                 timed(["import", str(EXAMPLE), "--table", "export_volumes", "--user", "bench",
-                        *where])),
-             row("undo (`undo`)", timed(["undo", "--user", "bench", *where]))]
-    same = "byte-identical to" if digest(folder) == before else "**not** identical to"
+    lines, digests = run_steps(["--data-dir", str(folder)], lambda: digest(folder))
+    same = "byte-identical to" if digests[-1] == before else "**not** identical to"
     return [*lines, "", f"After the undo the CSV files are {same} before."]
 
 
@@ -87,21 +97,12 @@ def sql_section(data: Path) -> list[str]:
     server = start_server()
     try:
         url = server.createdb("bench_imports")
-        where = ["--url", url]
-        lines = [row("`sql-load` of the folder", timed(["sql-load", "--data-dir", str(data),
-                                                         *where]))]
-        count_before = _count(url)
-        lines += [row("check only (`import --dry-run`)",
-                      timed(["import", str(EXAMPLE), "--table", "export_volumes", "--dry-run",
-                             *where])),
-                  row("import (`import`)",
-                      timed(["import", str(EXAMPLE), "--table", "export_volumes", "--user",
-                             "bench", *where]))]
-        count_after = _count(url)
-        lines.append(row("undo (`undo`)", timed(["undo", "--user", "bench", *where])))
-        count_undone = _count(url)
-        return [*lines, "", f"export_volumes rows: {count_before:,} before, {count_after:,} "
-                f"after the import, {count_undone:,} after the undo."]
+        load = row("`sql-load` of the folder",
+                   timed(["sql-load", "--data-dir", str(data), "--url", url]))
+        before = _count(url)
+        lines, counts = run_steps(["--url", url], lambda: _count(url))
+        return [load, *lines, "", f"export_volumes rows: {before:,} before, {counts[1]:,} "
+                f"after the import, {counts[2]:,} after the undo."]
     finally:
         server.stop()
 
