@@ -203,7 +203,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.import_wrong_currency": ("列“{value}”不是美元金额。仪表板只接受美元（美元、万美元、千美元……）。", "The column '{value}' is not in US dollars. The dashboard takes USD only (USD, 10,000 USD, thousand USD …)."),
     "err.import_ambiguous_number": ("“{value}”有歧义（逗号是千位分隔还是小数点？）。请写作 1234.5 或 1,234.5。", "'{value}' is ambiguous (is the comma a thousands separator or a decimal point?). Write 1234.5 or 1,234.5."),
     "err.import_number_too_large": ("“{value}”太大，不像真实数值", "'{value}' is too large to be a real figure"),
-    "err.import_negative": ("“{value}”为负数；出口量和货值不能为负", "'{value}' is negative; export quantities and values cannot be"),
+    "err.import_negative": ("“{value}”为负数；出口量和货值不能为负", "'{value}' is negative; export quantities and values cannot be negative"),
     "err.import_bad_month": ("“{value}”不是月份。请写作 2010-09、2010/9、2010年9月 或 201009。", "'{value}' is not a month. Write 2010-09, 2010/9, Sep 2010 or 201009."),
     "err.import_ambiguous_month": ("“{value}”有歧义，可读作 {options}。请写作 YYYY-MM，例如 2010-09。", "'{value}' is ambiguous: it could be {options}. Write it as YYYY-MM, e.g. 2010-09."),
     "err.import_month_no_year": ("“{value}”没有四位年份。请写作 2010-09 或 2010年9月。", "'{value}' has no four-digit year. Write 2010-09 or Sep 2010."),
