@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from zones import brief_export  # noqa: E402
-from zones.brief import build_deck  # noqa: E402
-from zones.filters import FilterState  # noqa: E402
-from zones.loading import CsvSource, load  # noqa: E402
+from zones.brief.deck import build_deck  # noqa: E402
+from zones.dataset.filters import FilterState  # noqa: E402
+from zones.dataset.loading import CsvSource, load  # noqa: E402
 
 DATE = dt.date(2026, 11, 24)
 CASES = {

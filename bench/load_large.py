@@ -21,7 +21,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBE = ("import time, sys; from pathlib import Path; from zones.loading import CsvSource, load;"
+PROBE = ("import time, sys; from pathlib import Path;"
+         "from zones.dataset.loading import CsvSource, load;"
          "t = time.perf_counter(); r = load(CsvSource(Path(sys.argv[1])));"
          "print(f'LOAD {time.perf_counter() - t:.2f} {r.ok} {len(r.issues)}')")
 

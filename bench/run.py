@@ -72,8 +72,8 @@ def load_in_child(data_dir: str) -> tuple[float, float, float]:
     In a fresh process, as the app does it once per data folder (zones/ui.py).
     """
     code = ("import sys,time,resource; sys.path.insert(0, sys.argv[1]);"
-            "from pathlib import Path; from zones.loading import CsvSource, load;"
-            "from zones.columnar import compact;"
+            "from pathlib import Path; from zones.dataset.loading import CsvSource, load;"
+            "from zones.dataset.columnar import compact;"
             "t=time.perf_counter(); c=time.process_time(); r=load(CsvSource(Path(sys.argv[2])));"
             "assert r.ok, r.issues[:3]; ds=compact(r.dataset);"
             "print(time.perf_counter()-t, time.process_time()-c,"

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from zones.volumes import PandasVolumeQuery, VolumeFilter  # noqa: E402
+from zones.dataset.volumes import PandasVolumeQuery, VolumeFilter  # noqa: E402
 
 # One filter change each; the grains are the ones the pages ask for on that rerun.
 CASES: dict[str, VolumeFilter] = {
@@ -72,7 +72,7 @@ def _pandas_frame(path: Path, categorical: bool) -> pd.DataFrame:
 
 
 def results(url: str, data_dir: Path, repeat: int = 5) -> dict[str, object]:
-    from zones.sql import SqlVolumeQuery, engine_from_url, sql_load
+    from zones.sql.schema import SqlVolumeQuery, engine_from_url, sql_load
 
     engine = engine_from_url(url)
     loaded = sql_load(engine, data_dir)
@@ -121,7 +121,7 @@ def page_reruns(url: str, repeat: int = 3) -> pd.DataFrame:
     """
     from streamlit.testing.v1 import AppTest
 
-    from zones import sql as zsql
+    from zones.sql import schema as zsql
 
     spent = [0.0]
     original = zsql.SqlVolumeQuery._totals

@@ -49,7 +49,7 @@ def main() -> None:
         from pathlib import Path
 
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from zones import cli_serve
+        from zones.cli import serve as cli_serve
 
         raise SystemExit(cli_serve.run(argparse.Namespace(streamlit_args=options)))
     from streamlit.web import cli

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from zones import maps, metrics
+from zones import metrics
+from zones.charts import maps
 from zones.i18n import t
 from zones.ui import (
     context,

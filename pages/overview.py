@@ -7,7 +7,8 @@ the figures derived from them, kept apart.
 
 import streamlit as st
 
-from zones import charts, derived, maps, metrics
+from zones import derived, metrics
+from zones.charts.overview import overview_charts
 from zones.i18n import t
 from zones.ui import (
     context,
@@ -30,16 +31,13 @@ headline = metrics.headline_kpis(ds, view.figures, lang)
 metric_rows(headline, max(per_row, len(headline)) if lang == "zh" and not ctx.present
             else per_row)
 
+built = overview_charts(ds, view, lang, ctx.geometry, ctx.state.report_only, ctx.present)
 left, right = st.columns([2, 1])
 with left:
     st.subheader(t("overview.map", lang))
-    zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
-                             volumes_shown=not ctx.state.report_only)
-    if zt.empty:
+    if built.zone_totals.empty:
         empty_state(lang, metrics.why_no_zone(view))
-    st.vega_lite_chart(maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]),
-                                           lang, height=500, geometry=ctx.geometry,
-                                           width_hint=420), width="stretch")
+    st.vega_lite_chart(built.zone_map, width="stretch")
     st.caption(t("zones.assumption", lang))  # the map counts Dehui among the 16
 with right:
     st.subheader(t("overview.first_exports", lang))
@@ -50,14 +48,10 @@ with right:
         first_export_list(ds, cards, lang)
 
 st.subheader(metrics.volume_heading("overview.volume", view.volumes, lang))
-labeled = metrics.label_volumes(ds, view.volumes, lang)
-if labeled.empty:
+if built.trend is None:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
 else:
-    data = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
-    scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
-    st.vega_lite_chart(charts.timeseries_spec(data, "product", "tonnes", True, lang, scale,
-                                              ctx.present), width="stretch")
+    st.vega_lite_chart(built.trend, width="stretch")
 
 st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from zones import charts, metrics
+from zones import metrics
+from zones.charts import plots as charts
 from zones.i18n import t
 from zones.ui import (
     KEY_BY,

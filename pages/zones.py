@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from zones import charts, maps, metrics
+from zones import metrics
+from zones.charts import maps
+from zones.charts import plots as charts
 from zones.i18n import t
 from zones.safe import plain
 from zones.ui import (

@@ -26,7 +26,7 @@ import pycountry
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from zones.parse import name_key  # noqa: E402
+from zones.intake.parse import name_key  # noqa: E402
 
 COLUMNS = ("iso3", "iso2", "name_zh", "name_en", "on_map", "aliases")
 

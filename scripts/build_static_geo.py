@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zones.geoassets import build
+from zones.charts.geoassets import build
 
 if __name__ == "__main__":
     for path in build():

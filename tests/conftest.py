@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from zones.loading import DATA_DIR, CsvSource, load
+from zones.dataset.loading import DATA_DIR, CsvSource, load
 from zones.model import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +50,8 @@ def pg_server():
 @pytest.fixture(scope="session")
 def sql_url(pg_server) -> str:
     """A database loaded with the bundled data by ``sql_load`` (the CLI's function)."""
-    from zones.loading import DATA_DIR
-    from zones.sql import engine_from_url, sql_load
+    from zones.dataset.loading import DATA_DIR
+    from zones.sql.schema import engine_from_url, sql_load
 
     url = pg_server.createdb("bundled")
     engine = engine_from_url(url)

@@ -16,11 +16,11 @@ from PIL import Image, ImageChops
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from zones import brief_export
-from zones.brief import build_deck, file_stem, safe_name
-from zones.brief_images import FontMissing, cjk_font, find_cjk_font, to_png, to_svg
-from zones.cli import main
-from zones.filters import FilterState, summary
+from zones.brief import export as brief_export
+from zones.brief.deck import build_deck, file_stem, safe_name
+from zones.brief.images import FontMissing, cjk_font, find_cjk_font, to_png, to_svg
+from zones.cli.main import main
+from zones.dataset.filters import FilterState, summary
 from zones.i18n import t
 from zones.model import Dataset
 

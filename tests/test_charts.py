@@ -9,8 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from zones import charts, metrics
-from zones.filters import FilterState, apply_filters
+from zones import metrics
+from zones.charts import plots as charts
+from zones.dataset.filters import FilterState, apply_filters
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS, Dataset
 

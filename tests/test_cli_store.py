@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from zones import store
-from zones.cli import main
+from zones.cli.main import main
+from zones.intake import store
 
 VOL = "period,zone_id,product_id,destination_iso3,tonnes,value_usd,consignments\n"
 GOOD = VOL + "2013-01,dehui-poultry,poultry_meat,JPN,100,200000,5\n"

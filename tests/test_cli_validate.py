@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from zones.cli import main
-from zones.validation import GROUP_LIMIT
+from zones.cli.main import main
+from zones.dataset.validation import GROUP_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from zones import metrics
-from zones.columnar import compact, derive, period_mask
-from zones.filters import FilterState, apply_filters
+from zones.dataset.columnar import compact, derive, period_mask
+from zones.dataset.filters import FilterState, apply_filters
 from zones.model import Dataset
 
 STATES = [
@@ -68,7 +68,7 @@ def test_period_mask(kind: str) -> None:
 
 def test_whole_table_aggregates_are_memoised_and_equal(dataset: Dataset,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import zones.columnar as columnar
+    import zones.dataset.columnar as columnar
 
     monkeypatch.setattr(columnar, "BIG", 0)  # treat the bundled table as a big one
     fast = compact(dataset)

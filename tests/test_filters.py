@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zones.filters import FilterState, apply_filters, dropped_params, period_label, summary
+from zones.dataset.filters import FilterState, apply_filters, dropped_params, period_label, summary
 from zones.model import Dataset
 
 PRODUCTS = ["poultry_meat", "ginseng", "deer_products", "deer_meat", "raspberry", "peanut",

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from zones import store, ui
+from zones import ui
 from zones.i18n import t
+from zones.intake import store
+from zones.ui import admin as ui_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -54,7 +56,7 @@ def subheaders(at: AppTest) -> list[str]:
 def folder(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ZONES_DATA_DIR", str(data_copy))
     monkeypatch.delenv(ui.ADMIN_ENV, raising=False)
-    ui._FAILED_LOGINS["n"] = 0
+    ui_admin._FAILED_LOGINS["n"] = 0
     return data_copy
 
 
@@ -82,7 +84,7 @@ def test_wrong_password_keeps_the_part_closed(folder: Path, monkeypatch: pytest.
     login(at, "guess")
     assert t("import.wrong_password", "en") in [e.value for e in at.error]
     assert not at.file_uploader
-    assert ui._FAILED_LOGINS["n"] == 1
+    assert ui_admin._FAILED_LOGINS["n"] == 1
 
 
 def test_admin_import_preview_apply_undo(folder: Path, monkeypatch: pytest.MonkeyPatch
@@ -137,8 +139,8 @@ def test_another_process_import_shows_on_the_next_rerun(folder: Path) -> None:
     """The cached dataset is keyed on the files' fingerprint, not cleared by the writer."""
     at = open_data("en")
     assert not any("2013" in i.value for i in at.info)
-    from zones.ingest import parse_upload
-    from zones.loading import CsvSource, load
+    from zones.dataset.loading import CsvSource, load
+    from zones.intake.ingest import parse_upload
 
     ds = load(CsvSource(folder)).dataset
     assert ds is not None

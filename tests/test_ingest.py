@@ -21,12 +21,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zones import ingest
 from zones.i18n import STRINGS
-from zones.ingest import TABLES, parse_upload
-from zones.lookup import Lookups, load_countries
-from zones.model import Dataset
-from zones.parse import (
+from zones.intake import ingest
+from zones.intake.ingest import TABLES, parse_upload
+from zones.intake.lookup import Lookups, load_countries
+from zones.intake.parse import (
     ValueProblem,
     format_decimal,
     hs_digits,
@@ -34,6 +33,7 @@ from zones.parse import (
     parse_month,
     parse_number,
 )
+from zones.model import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "bad_inputs" / "import"
@@ -508,9 +508,9 @@ def test_example_gbk_export_records_are_valid(dataset: Dataset) -> None:
 
 def _merged_issues(parsed: ingest.Parsed) -> list[tuple[object, ...]]:
     """Upsert the parsed rows into the bundled tables and run the app's own validator."""
-    from zones.loading import CsvSource
+    from zones.dataset.loading import CsvSource
+    from zones.dataset.validation import validate_frames
     from zones.model import FILES
-    from zones.validation import validate_frames
 
     source = CsvSource()
     raw, _ = source.read_tables()

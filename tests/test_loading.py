@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from zones.loading import CsvSource, load, read_csv_text
-from zones.validation import Issue
+from zones.dataset.loading import CsvSource, load, read_csv_text
+from zones.dataset.validation import Issue
 
 Key = tuple[str, int | None, str | None, str]
 REPR_NOISE = ("<NA>", "nan", "None", "NaT", "{", "}", "dtype", "Series", "object at", "\\x")

@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from zones import geoassets, maps, metrics
-from zones.filters import FilterState, apply_filters
-from zones.loading import GEO_FILES
+from zones import metrics
+from zones.charts import geoassets, maps
+from zones.dataset.filters import FilterState, apply_filters
+from zones.dataset.loading import GEO_FILES
 from zones.model import Dataset
 
 # Bytes of one map's spec per rerun; the bundled data needs about 11 / 23 / 1 KB.

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from zones import metrics
-from zones.filters import FilterState, apply_filters
+from zones.dataset.filters import FilterState, apply_filters
 from zones.i18n import t
 from zones.model import FILES, Dataset
 

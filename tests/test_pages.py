@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import zones.loading
+import zones.dataset.loading
 from zones.i18n import LANG_LABELS, LANGS, STRINGS, t
 from zones.model import FILES
 
@@ -261,7 +261,7 @@ def test_a_shared_link_restores_the_filter(lang: str, product: tuple[str, str],
 def _error_page_script(root: str, lang: str) -> None:
     from pathlib import Path
 
-    from zones.loading import CsvSource, load
+    from zones.dataset.loading import CsvSource, load
     from zones.ui import show_errors
 
     show_errors(load(CsvSource(Path(root))), lang)
@@ -310,9 +310,9 @@ def test_show_errors_with_a_duplicate_key(data_copy: Path) -> None:
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/volumes.py"])
 def test_app_on_a_broken_data_folder_shows_the_error_page(broken_data: Path, page: str,
                                                           monkeypatch) -> None:
-    env = getattr(zones.loading, "DATA_DIR_ENV", None)
+    env = getattr(zones.dataset.loading, "DATA_DIR_ENV", None)
     if env is None:
-        pytest.skip("zones.loading has no data-folder override")
+        pytest.skip("zones.dataset.loading has no data-folder override")
     monkeypatch.setenv(env, str(broken_data))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "English"

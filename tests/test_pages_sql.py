@@ -57,7 +57,7 @@ def _database(sql_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_the_pages_really_read_the_database() -> None:
     """Guard against a test that passes on the files: the app must take the SQL path."""
-    from zones.volumes import Volumes
+    from zones.dataset.volumes import Volumes
 
     at = open_page("pages/volumes.py", "en")
     assert_ok(at)
@@ -163,8 +163,8 @@ def test_secrets_toml_connection_is_used(pg_server, monkeypatch: pytest.MonkeyPa
 
 def test_a_write_shows_on_the_next_rerun(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
     """The data version is the cache key: a commit anywhere is seen by the next click."""
-    from zones.loading import DATA_DIR
-    from zones.sql import engine_from_url, sql_load, write_tables
+    from zones.dataset.loading import DATA_DIR
+    from zones.sql.schema import engine_from_url, sql_load, write_tables
 
     url = pg_server.createdb("live_change")
     engine = engine_from_url(url)
@@ -191,8 +191,9 @@ def test_admin_import_apply_undo_on_the_database(pg_server, monkeypatch: pytest.
     from test_import_page import GOOD, PASSWORD, frame_with, login, open_data
 
     from zones import ui
-    from zones.loading import DATA_DIR
-    from zones.sql import data_version, engine_from_url, sql_load
+    from zones.dataset.loading import DATA_DIR
+    from zones.sql.schema import data_version, engine_from_url, sql_load
+    from zones.ui import admin as ui_admin
 
     url = pg_server.createdb("page_import")
     engine = engine_from_url(url)
@@ -200,7 +201,7 @@ def test_admin_import_apply_undo_on_the_database(pg_server, monkeypatch: pytest.
     v0 = data_version(engine)
     monkeypatch.setenv(URL_ENV, url)
     monkeypatch.setenv(ui.ADMIN_ENV, PASSWORD)
-    ui._FAILED_LOGINS["n"] = 0
+    ui_admin._FAILED_LOGINS["n"] = 0
     at = login(open_data("en"), PASSWORD)
     at.selectbox(key="import_table").set_value("export_volumes")
     at.run()

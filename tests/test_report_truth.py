@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from zones import derived, metrics
-from zones.filters import FilterState, apply_filters
+from zones.dataset.filters import FilterState, apply_filters
 from zones.i18n import LANGS, STRINGS, t
 from zones.model import Dataset
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [*ROOT.glob("zones/*.py"), ROOT / "app.py", *ROOT.glob("pages/*.py"),
+SOURCES = [*ROOT.glob("zones/**/*.py"), ROOT / "app.py", *ROOT.glob("pages/*.py"),
            ROOT / "tests" / "conftest.py"]
 USED = sorted({m for p in SOURCES for m in re.findall(r'"(ZONES_[A-Z_]+)"', p.read_text(
     encoding="utf-8"))})

@@ -1,4 +1,4 @@
-"""zones.specs: chart specs built once, tables and scales attached per rerun (issue 8)."""
+"""zones.charts.specs: chart specs built once, tables and scales attached per rerun (issue 8)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from zones import charts, metrics
-from zones.filters import FilterState, apply_filters
+from zones import metrics
+from zones.charts import plots as charts
+from zones.charts.specs import fill, template, token_scale
+from zones.dataset.filters import FilterState, apply_filters
 from zones.model import Dataset
-from zones.specs import fill, template, token_scale
 
 
 def strip(spec: dict) -> dict:

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from zones.cli import main
-from zones.filters import FilterState, apply_filters
-from zones.loading import DATA_DIR
+from zones.cli.main import main
+from zones.dataset.filters import FilterState, apply_filters
+from zones.dataset.loading import DATA_DIR
+from zones.dataset.volumes import ROWS, PandasVolumeQuery, VolumeFilter, Volumes
 from zones.model import Dataset
-from zones.sql import (
+from zones.sql.schema import (
     SqlVolumeQuery,
     data_version,
     engine_from_url,
@@ -26,7 +27,6 @@ from zones.sql import (
     totals_sql,
     write_tables,
 )
-from zones.volumes import ROWS, PandasVolumeQuery, VolumeFilter, Volumes
 
 # Records in the bundled export_volumes.csv (header line not counted).
 BUNDLED_ROWS = sum(1 for _ in (DATA_DIR / "export_volumes.csv").open(encoding="utf-8")) - 1

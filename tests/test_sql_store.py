@@ -9,14 +9,15 @@ import pandas as pd
 import psycopg
 import pytest
 
-from zones import sql_store, store
-from zones.filters import FilterState, apply_filters
-from zones.ingest import parse_upload
-from zones.loading import DATA_DIR, CsvSource, load
+from zones.dataset.filters import FilterState, apply_filters
+from zones.dataset.loading import DATA_DIR, CsvSource, load
+from zones.intake import store
+from zones.intake.ingest import parse_upload
 from zones.metrics import label_volumes, ranking
 from zones.model import Dataset
-from zones.sql import data_version, engine_from_url, load_sql, sql_load
-from zones.sql_store import SqlStore
+from zones.sql import store as sql_store
+from zones.sql.schema import data_version, engine_from_url, load_sql, sql_load
+from zones.sql.store import SqlStore
 
 VOL_HEADER = "period,zone_id,product_id,destination_iso3,tonnes,value_usd,consignments\n"
 NEW_MONTH = "2013-01,dehui-poultry,poultry_meat,JPN,100,200000,5\n"
@@ -149,7 +150,7 @@ def test_undo_refuses_when_the_rows_were_changed_since(db: SqlStore) -> None:
 
 
 def test_undo_conflict_names_the_table(db: SqlStore) -> None:
-    from zones.sql import write_tables
+    from zones.sql.schema import write_tables
 
     db.apply(_plan(db, db, VOL_HEADER + NEW_MONTH))
     rows = _dataset(db).volumes.rows()
@@ -198,7 +199,7 @@ def test_history_frame_is_the_same_table_as_for_files(db: SqlStore) -> None:
 
 def test_command_line_import_history_undo_on_the_database(db: SqlStore, tmp_path: Path,
                                                           capsys) -> None:
-    from zones.cli import main
+    from zones.cli.main import main
 
     url = db.engine.url.render_as_string(hide_password=False)
     upload = tmp_path / "月报.csv"

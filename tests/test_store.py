@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zones import store
+from zones.dataset.loading import CsvSource, load
 from zones.i18n import STRINGS
-from zones.ingest import parse_upload
-from zones.loading import CsvSource, load
+from zones.intake import store
+from zones.intake.ingest import parse_upload
 from zones.model import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def test_replace_removes_rows_and_the_banner_condition_follows(data_copy: Path) 
     store.apply(p)
     ds = loaded(data_copy)
     assert ds.volumes["source"].tolist() == ["imported"]
-    from zones.filters import FilterState, apply_filters
+    from zones.dataset.filters import FilterState, apply_filters
 
     view = apply_filters(ds, FilterState(zones=("dehui-poultry",)))
     assert not view.shows_illustrative  # only the report zone and imported volumes shown
@@ -259,9 +259,9 @@ def test_two_concurrent_imports_one_is_told_to_retry(data_copy: Path) -> None:
 _SLOW_IMPORT = r"""
 import sys, time
 from pathlib import Path
-from zones import store
-from zones.ingest import parse_upload
-from zones.loading import CsvSource, load
+from zones.intake import store
+from zones.intake.ingest import parse_upload
+from zones.dataset.loading import CsvSource, load
 root, name, gate = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 ds = load(CsvSource(root)).dataset
 p = store.plan_import(parse_upload((root / name).read_bytes(), name, "export_volumes", ds),
@@ -289,8 +289,9 @@ def test_killed_between_temp_write_and_rename_leaves_old_data(data_copy: Path,
     before = {n: (data_copy / n).read_bytes() for n in ("export_volumes.csv",)}
     (data_copy / "a.csv").write_text(VOL_HEADER + NEW_MONTH, encoding="utf-8")
     code = (
-        "import sys\nfrom pathlib import Path\nfrom zones import store\n"
-        "from zones.ingest import parse_upload\nfrom zones.loading import CsvSource, load\n"
+        "import sys\nfrom pathlib import Path\nfrom zones.intake import store\n"
+        "from zones.intake.ingest import parse_upload\n"
+        "from zones.dataset.loading import CsvSource, load\n"
         "root = Path(sys.argv[1]); ds = load(CsvSource(root)).dataset\n"
         "p = store.plan_import(parse_upload((root / 'a.csv').read_bytes(), 'a.csv',"
         " 'export_volumes', ds), 'upsert', root, 'x')\n"
@@ -319,7 +320,7 @@ def test_every_store_code_has_a_message() -> None:
     import ast
 
     codes = {"busy"}
-    for name in ("store.py", "templates.py", "cli_store.py", "ui.py"):
+    for name in ("intake/store.py", "intake/templates.py", "cli/imports.py", "ui/importer.py"):
         tree = ast.parse((ROOT / "zones" / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Issue"
@@ -332,8 +333,10 @@ def test_every_store_code_has_a_message() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_imported_volumes_are_labelled_imported_everywhere(data_copy: Path, lang: str) -> None:
-    from zones import charts, maps, metrics
-    from zones.filters import FilterState, apply_filters
+    from zones import metrics
+    from zones.charts import maps
+    from zones.charts import plots as charts
+    from zones.dataset.filters import FilterState, apply_filters
     from zones.i18n import t
 
     store.apply(plan(data_copy, VOL_HEADER + NEW_MONTH, mode="replace"))

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from zones import store, templates
-from zones.ingest import TABLES, model_columns
-from zones.loading import CsvSource, load
+from zones.dataset.loading import CsvSource, load
+from zones.intake import store, templates
+from zones.intake.ingest import TABLES, model_columns
 from zones.model import Dataset
 
 

@@ -10,8 +10,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from zones.dataset.loading import DATA_DIR_ENV, CsvSource, load
 from zones.i18n import t
-from zones.loading import DATA_DIR_ENV, CsvSource, load
 from zones.safe import JOINER, plain
 from zones.ui import issue_table
 

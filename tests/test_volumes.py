@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zones import charts, metrics
-from zones.filters import FilterState, apply_filters
-from zones.model import Dataset
-from zones.volumes import (
+from zones import metrics
+from zones.charts import plots as charts
+from zones.dataset.filters import FilterState, apply_filters
+from zones.dataset.volumes import (
     ROWS,
     LabeledVolumes,
     PandasVolumeQuery,
@@ -19,6 +19,7 @@ from zones.volumes import (
     grouped,
     labeled_at,
 )
+from zones.model import Dataset
 
 STATES = [
     FilterState(),

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from zones import cli_serve, specs, ui
+from zones import ui
+from zones.ui import warmup
+from zones.charts import specs
+from zones.cli import serve as cli_serve
+from zones.dataset.loading import DATA_DIR_ENV
 from zones.i18n import LANGS, t
-from zones.loading import DATA_DIR_ENV
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -52,7 +55,7 @@ def test_warm_up_swallows_any_failure(error: Exception,
     def fail() -> None:
         raise error
 
-    monkeypatch.setattr(ui, "load_data", fail)
+    monkeypatch.setattr(warmup, "load_data", fail)
     assert ui.warm_up() is False
 
 

@@ -1,7 +1,7 @@
-"""``python -m zones``: see ``zones.cli``."""
+"""``python -m zones``: see ``zones.cli.main``."""
 
 import sys
 
-from zones.cli import main
+from zones.cli.main import main
 
 sys.exit(main())

@@ -13,11 +13,9 @@ from typing import Literal
 
 import pandas as pd
 
-from zones.columnar import derive, is_full, mark_full, memo, plain
-from zones.filters import View
-from zones.i18n import fmt_percent, fmt_quantity, name_col, t
-from zones.model import FILES, SOURCES, Dataset, product_colors
-from zones.volumes import (
+from zones.dataset.columnar import derive, is_full, mark_full, memo, plain
+from zones.dataset.filters import View
+from zones.dataset.volumes import (
     ROWS,
     Labeled,
     LabeledVolumes,
@@ -26,6 +24,8 @@ from zones.volumes import (
     grouped,
     labeled_at,
 )
+from zones.i18n import fmt_percent, fmt_quantity, name_col, t
+from zones.model import FILES, SOURCES, Dataset, product_colors
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
 Dim = Literal["product", "destination", "zone"]
@@ -65,7 +65,7 @@ def label_volumes(ds: Dataset, volumes: VolumeRows, lang: str) -> Labeled:
     """Attach display names (and category) in ``lang``; unattributed zones get a label.
 
     A database's ``Volumes`` is labeled lazily: each metric below gets the labeled sums
-    at the grain it groups by (see ``zones.volumes.LabeledVolumes``).
+    at the grain it groups by (see ``zones.dataset.volumes.LabeledVolumes``).
     """
     if isinstance(volumes, Volumes):
         return LabeledVolumes(volumes, lambda sums: _label_volumes(ds, sums, lang))
@@ -568,8 +568,8 @@ def data_dictionary(lang: str) -> pd.DataFrame:
 def sources_markdown(root: Path | None = None) -> str:
     """SOURCES.md of the data folder in use ($ZONES_DATA_DIR or data/), made safe to render:
     it may come from an officer's folder, so links, images and HTML are shown as text."""
-    from zones.csvread import read_regular_file
-    from zones.loading import data_dir
+    from zones.dataset.csvread import read_regular_file
+    from zones.dataset.loading import data_dir
     from zones.safe import document
 
     data, _ = read_regular_file((root or data_dir()) / "SOURCES.md", "SOURCES.md")

@@ -294,7 +294,7 @@ class Dataset:
     products: pd.DataFrame
     destinations: pd.DataFrame
     first_exports: pd.DataFrame
-    volumes: pd.DataFrame  # or a zones.volumes.Volumes when a database holds the rows
+    volumes: pd.DataFrame  # or a zones.dataset.volumes.Volumes when a database holds the rows
     figures: pd.DataFrame
     facts: pd.DataFrame
     geo: GeoData
@@ -303,7 +303,7 @@ class Dataset:
     @cached_property
     def periods(self) -> list[str]:
         """Months with data, computed once (the sidebar, summary and URL check reuse it)."""
-        from zones.volumes import periods_of
+        from zones.dataset.volumes import periods_of
 
         return periods_of(self)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from corpus import CASES, OK, Case
 
-from zones.loading import DATA_DIR, CsvSource, LoadResult, load
-from zones.validation import GROUP_LIMIT
+from zones.dataset.loading import DATA_DIR, CsvSource, LoadResult, load
+from zones.dataset.validation import GROUP_LIMIT
 
 TIMEOUT_S = 120.0  # generous: the 50 MB case on a loaded 2-core machine
 REPR_NOISE = ("<NA>", "nan", "None", "NaT", "{", "}", "dtype", "Series", "object at",

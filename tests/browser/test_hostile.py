@@ -65,7 +65,7 @@ def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _edit(zones, "zone_id", "fusong-ginseng", column, value)
     _edit(root / "products.csv", "product_id", "deer_meat", "name_en", PRODUCT_EN)
     _edit(root / "products.csv", "product_id", "deer_meat", "name_zh", "鹿肉 [链接](" + PHISH + ")")
-    from zones.loading import CsvSource, load
+    from zones.dataset.loading import CsvSource, load
 
     result = load(CsvSource(root))
     assert result.ok, [(i.file, i.line, i.column, i.code) for i in result.issues]

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field, replace
 import altair as alt
 import pandas as pd
 
-from zones import charts, maps, metrics
-from zones.filters import FilterState, View, apply_filters, summary
+from zones import metrics
+from zones.charts import maps
+from zones.charts import plots as charts
+from zones.dataset.filters import FilterState, View, apply_filters, summary
 from zones.i18n import name_col, t
 from zones.model import Dataset, GeoData
 
@@ -25,7 +27,7 @@ from zones.model import Dataset, GeoData
 SLIDE_W, SLIDE_H = 13.333, 7.5
 # Vega-Lite sizes (px) of the exported charts. A chart is drawn about 80 px to the inch
 # of its slide box, so 16-18 px type reads as 14-16 pt on the slide; PNGs are rendered at
-# a higher scale for sharpness (``zones.brief_images.PNG_SCALE``).
+# a higher scale for sharpness (``zones.brief.images.PNG_SCALE``).
 CHART_W, CHART_H = 760, 230
 MAP_W, MAP_H = 500, 330
 WORLD_W, WORLD_H = 660, 330

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from zones import safe
-from zones.brief import BriefOptions, Deck, build_deck, safe_name, table_title
-from zones.filters import FilterState
+from zones.brief.deck import BriefOptions, Deck, build_deck, safe_name, table_title
+from zones.dataset.filters import FilterState
 from zones.i18n import t
 from zones.model import Dataset
 
@@ -60,7 +60,7 @@ def render_images(deck: Deck, progress: Progress = _quiet, files: bool = False,
                   start: float = 0.1, end: float = 0.8
                   ) -> tuple[dict[str, bytes], dict[str, str]]:
     """PNG of every figure, keyed by figure name; ``files``: image files (sharper PNG + SVG)."""
-    from zones.brief_images import FILE_SCALE, PNG_SCALE, to_png, to_svg
+    from zones.brief.images import FILE_SCALE, PNG_SCALE, to_png, to_svg
 
     pngs: dict[str, bytes] = {}
     svgs: dict[str, str] = {}
@@ -156,11 +156,11 @@ def render(deck: Deck, fmt: str, progress: Progress = _quiet) -> bytes:
     if fmt == "images":
         return images_zip(deck, pngs, svgs)
     if fmt == "pptx":
-        from zones.brief_pptx import render_pptx
+        from zones.brief.pptx import render_pptx
 
         return render_pptx(deck, pngs)
     if fmt == "pdf":
-        from zones.brief_pdf import render_pdf
+        from zones.brief.pdf import render_pdf
 
         return render_pdf(deck, pngs)
     raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")

@@ -10,7 +10,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from zones.brief import SLIDE_H, SLIDE_W, Slide
+from zones.brief.deck import SLIDE_H, SLIDE_W, Slide
 from zones.i18n import t
 
 

@@ -15,9 +15,9 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 from PIL import Image
 
-from zones.brief import SLIDE_H, SLIDE_W, Deck
-from zones.brief_images import CjkFont, cjk_font
-from zones.brief_layout import COLORS, LINE, Box, Rect, Text, plan
+from zones.brief.deck import SLIDE_H, SLIDE_W, Deck
+from zones.brief.images import CjkFont, cjk_font
+from zones.brief.layout import COLORS, LINE, Box, Rect, Text, plan
 from zones.i18n import t
 
 PT_PER_IN = 72.0

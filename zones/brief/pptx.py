@@ -1,6 +1,6 @@
 """The briefing deck as PowerPoint (python-pptx): 16:9, type sized for the back of a room.
 
-What goes where comes from ``zones.brief_layout.plan``, shared with the PDF, so both show
+What goes where comes from ``zones.brief.layout.plan``, shared with the PDF, so both show
 the same slide. East Asian text gets its own font name (``a:ea``), which PowerPoint and
 WPS use for Chinese characters; the Latin name covers digits and English.
 """
@@ -19,8 +19,8 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from zones.brief import SLIDE_H, SLIDE_W, Deck
-from zones.brief_layout import COLORS, LINE, Box, Rect, Text, plan
+from zones.brief.deck import SLIDE_H, SLIDE_W, Deck
+from zones.brief.layout import COLORS, LINE, Box, Rect, Text, plan
 from zones.i18n import t
 
 LATIN_FONT = "Arial"

@@ -17,7 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-ROOT = Path(__file__).resolve().parents[1]
+from zones import paths
+
+ROOT = paths.ROOT
 SOURCE_DIR = ROOT / "data" / "geo"
 STATIC_DIR = ROOT / "static" / "geo"
 # Relative to the page (no leading slash), so it also works under server.baseUrlPath.
@@ -25,8 +27,8 @@ URL_PREFIX = "app/static/geo/"
 
 Geometry = Literal["inline", "url"]
 
-# Same names as zones.loading.GEO_FILES (a test checks it); repeated here because
-# zones.loading imports zones.maps, which imports this module.
+# Same names as zones.dataset.loading.GEO_FILES (a test checks it); repeated here because
+# zones.dataset.loading imports zones.charts.maps, which imports this module.
 LAYER_FILES: dict[str, str] = {
     "province": "jilin_province.geojson",
     "prefectures": "jilin_prefectures.geojson",

@@ -11,11 +11,11 @@ import altair as alt
 import pandas as pd
 from shapely.geometry import shape
 
-from zones import labels as lb
-from zones.geoassets import Geometry, layer_url
+from zones.charts import labels as lb
+from zones.charts.geoassets import Geometry, layer_url
+from zones.charts.specs import fill, template
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS, SOURCE_SHAPES, GeoData
-from zones.specs import fill, template
 
 LAND = "#F3F1EC"
 BORDER = "#B9B4AA"
@@ -29,7 +29,7 @@ def _features(layer: dict, key: str, geometry: Geometry = "inline") -> alt.Data:
     """A boundary layer: by URL (served once, cached by the browser) or inlined.
 
     ``inline`` makes a self-contained spec (server-side rendering, tests); the pages
-    use ``url`` when the served files match the loaded layers (zones.geoassets).
+    use ``url`` when the served files match the loaded layers (zones.charts.geoassets).
     """
     if geometry == "url":
         return alt.Data(url=layer_url(key), format=alt.DataFormat(type="json",
@@ -237,7 +237,7 @@ LABEL_COLUMNS = ["text", "centre_lon", "centre_lat", "source"]
 def _label_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Placed labels as the small table a text layer draws: each label's centre.
 
-    The placement (zones.labels) chooses an anchor and alignment per label; Vega-Lite
+    The placement (zones.charts.labels) chooses an anchor and alignment per label; Vega-Lite
     cannot encode alignment per datum, so each label is drawn centred on the centre of
     the box that was placed. One text layer per kind of label then suffices, and the
     spec stays the same from one filter to the next (only this table changes).
@@ -428,7 +428,7 @@ def _world_label_layers(countries: pd.DataFrame, firsts: pd.DataFrame) -> list[a
 
 # --- Specs sent per rerun (issue 8) -------------------------------------------------------
 # Building and validating an Altair map costs 50–200 ms, and only its small tables depend
-# on the filter. So each map's spec is built once per process (zones.specs) per language,
+# on the filter. So each map's spec is built once per process (zones.charts.specs) per language,
 # size, geometry and data-dependent choice; a rerun copies it and attaches the tables.
 # If a builder starts reading more from its data, extend the key below.
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from zones.columnar import memo, plain
+from zones.charts.specs import fill, template, token_scale
+from zones.dataset.columnar import memo, plain
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS
-from zones.specs import fill, template, token_scale
 
 FONT_SIZES = {"normal": (12, 16), "present": (18, 24)}
 
@@ -180,7 +180,7 @@ def _sized(chart: alt.TopLevelMixin, present: bool) -> alt.TopLevelMixin:
         fontSize=title, subtitleFontSize=label)
 
 
-# --- issue 8: specs built once per process, tables attached per rerun (zones.specs) -------
+# --- issue 8: specs built once per process, tables attached per rerun (zones.charts.specs) -------
 _SCALE = "__scale__"
 
 

@@ -5,7 +5,8 @@ geometry, seconds); on every rerun that was most of the server's time, for a spe
 only differs in its data. ``template`` turns a builder's chart into JSON once per key,
 with its tables replaced by named datasets; ``fill`` copies it and attaches the tables
 (DataFrames, which Streamlit sends as Arrow) and any small values marked by a token.
-The builders in ``zones.charts`` / ``zones.maps`` stay the one definition of each chart.
+The builders in ``zones.charts.plots`` / ``zones.charts.maps`` stay the one definition of
+each chart.
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from zones.brief import BriefOptions
-from zones.filters import FilterState
+from zones.brief.deck import BriefOptions
+from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
+from zones.dataset.filters import FilterState
 from zones.i18n import t
 from zones.metrics import DIMS, MEASURES
 from zones.model import Dataset
@@ -100,13 +101,11 @@ def _date(value: str | None, lang: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    from zones.brief_export import export
-    from zones.brief_images import FontMissing
-    from zones.cli import load_dataset
-    from zones.cli_validate import format_issue
+    from zones.brief.export import export
+    from zones.brief.images import FontMissing
 
     lang = args.lang
-    result = load_dataset(args)
+    result = backend_of(args).load()
     if not result.ok or result.dataset is None:
         for issue in result.issues:
             print(format_issue(issue, lang), file=sys.stderr)
@@ -142,8 +141,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from zones.brief_export import FORMATS
-    from zones.cli import add_data_dir, add_lang, add_url
+    from zones.brief.export import FORMATS
 
     p = sub.add_parser("brief", help="build a briefing (PPTX, PDF, images or data) of a filter")
     p.add_argument("--format", choices=FORMATS, default="pptx",

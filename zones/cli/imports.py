@@ -1,7 +1,7 @@
 """``python -m zones import | history | undo``: the Data page's import, from a shell.
 
-Same pipeline and same messages as the page (``zones.templates.read_upload`` →
-``zones.store``). Exit codes: 0 applied (or, with ``--dry-run``, valid), 1 the file or
+Same pipeline and same messages as the page (``zones.intake.templates.read_upload`` →
+``zones.intake.store``). Exit codes: 0 applied (or, with ``--dry-run``, valid), 1 the file or
 the data has problems or another writer is busy (nothing written), 2 usage errors.
 """
 
@@ -13,39 +13,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from zones import store
-from zones.cli_validate import format_issue
+from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
+from zones.dataset.validation import Issue
 from zones.i18n import t
-from zones.ingest import TABLES, skipped_lines
-from zones.loading import CsvSource, LoadResult, data_dir, load
-from zones.validation import Issue
-
-
-def _root(args: argparse.Namespace) -> Path:
-    return Path(args.data_dir or data_dir())
-
-
-def _target(args: argparse.Namespace) -> store.Store:
-    """The database when ``--url`` or $ZONES_DATABASE_URL names one (#8), else the folder."""
-    from zones.cli import database_url
-
-    url = database_url(args)
-    if not url:
-        return store.FileStore(_root(args))
-    from zones.sql import engine_from_url
-    from zones.sql_store import SqlStore
-
-    return SqlStore(engine_from_url(url), _root(args))
-
-
-def _current(target: store.Store) -> LoadResult:
-    if isinstance(target, store.FileStore):
-        return load(CsvSource(target.root))
-    from zones.sql import load_sql
-    from zones.sql_store import SqlStore
-
-    assert isinstance(target, SqlStore)
-    return load_sql(target.engine, target.geo_root)
+from zones.intake import store
+from zones.intake.ingest import TABLES, skipped_lines
 
 
 def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
@@ -77,7 +49,8 @@ def describe_plan(plan: store.Plan, lang: str) -> list[str]:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    lang, target = args.lang, _target(args)
+    lang, chosen = args.lang, backend_of(args)
+    target = chosen.store()
     path = Path(args.file)
     if not path.is_file():
         print(t("import.no_file", lang, path=str(path)), file=sys.stderr)
@@ -91,11 +64,11 @@ def run_import(args: argparse.Namespace) -> int:
                          {"size": f"{size / 1e6:.1f} MB",
                           "limit": f"{store.MAX_UPLOAD_BYTES / 1e6:.0f} MB"})], lang)
         return 1
-    current = _current(target)
+    current = chosen.load()
     if current.dataset is None:
         _problems(current.issues, lang)
         return 1
-    from zones.templates import read_upload
+    from zones.intake.templates import read_upload
 
     parsed = read_upload(path.read_bytes(), path.name, args.table, current.dataset,
                          sheet=args.sheet)
@@ -119,7 +92,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    frame = store.entries_frame(_target(args).history(), args.lang)
+    frame = store.entries_frame(backend_of(args).store().history(), args.lang)
     if frame.empty:
         print(t("hist.empty", args.lang))
     else:
@@ -128,7 +101,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    lang, target = args.lang, _target(args)
+    lang, target = args.lang, backend_of(args).store()
     entry = _write(lambda: target.undo(args.user or getpass.getuser()), target, lang)
     if entry is None:
         return 1
@@ -153,8 +126,6 @@ def _write(change: Callable[[], store.HistoryEntry], target: store.Store, lang: 
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from zones.cli import add_data_dir, add_lang, add_url
-
     p = sub.add_parser("import", help="check a CSV/XLSX against the data and apply it")
     p.add_argument("file", help="the CSV or XLSX file to import")
     p.add_argument("--table", required=True, choices=TABLES)

@@ -3,9 +3,9 @@
 The same as ``streamlit run app.py`` (options after ``--`` pass through, e.g.
 ``python -m zones serve -- --server.port 8502``),
 except that Streamlit's own-address lookups are answered locally before the server
-accepts its first connection (see ``zones.offline``), and that the process warms up as
+accepts its first connection (see ``zones.ui.offline``), and that the process warms up as
 the server starts: it imports the libraries, loads the data and builds the landing
-page's charts first (``zones.ui.warm_up``, about 1.5 s with the bundled data), so the
+page's charts first (``zones.ui.warmup``, about 1.5 s with the bundled data), so the
 first visitor does not wait for them (issue 8). ``streamlit run app.py`` works too,
 without the warm-up.
 """
@@ -16,11 +16,10 @@ import argparse
 import logging
 import sys
 import threading
-from pathlib import Path
 
-from zones.offline import keep_streamlit_offline
+from zones import paths
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = paths.APP
 # The server starts listening when the warm-up is done, or after this long at most (a
 # huge data folder): a visitor then gets a warm page rather than a half-warm one.
 WARM_WAIT_S = 60.0
@@ -61,6 +60,8 @@ def warm_before_serving(wait_s: float = WARM_WAIT_S) -> threading.Thread:
 
 
 def run(args: argparse.Namespace) -> int:
+    from zones.ui.offline import keep_streamlit_offline  # Streamlit only for this command
+
     keep_streamlit_offline()
     from streamlit.web import cli as stcli
 

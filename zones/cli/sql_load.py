@@ -5,19 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zones.cli_validate import format_issue
+from zones.backend import URL_ENV, database_url
+from zones.cli.common import add_data_dir, add_lang, add_url, format_issue
+from zones.dataset.loading import data_dir
 from zones.i18n import t
-from zones.loading import data_dir
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-
     import sqlalchemy as sa
 
-    from zones.sql import URL_ENV, engine_from_url, sql_load
+    from zones.sql.schema import engine_from_url, sql_load
 
-    url = args.url or os.environ.get(URL_ENV, "")
+    url = database_url(args.url)
     if not url:
         print(t("sql.url_required", args.lang, env=URL_ENV), file=sys.stderr)
         return 2
@@ -41,8 +40,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from zones.cli import add_data_dir, add_lang, add_url
-
     p = sub.add_parser("sql-load", help="load a data folder into PostgreSQL, in one "
                        "transaction; exit 1 if it has problems (nothing written)")
     add_url(p)

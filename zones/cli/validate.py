@@ -8,20 +8,11 @@ when the folder is valid, 1 when it has problems, 2 on a usage error (no such fo
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 
+from zones.cli.common import add_data_dir, add_lang, format_issue
+from zones.dataset.loading import CsvSource, data_dir, load
 from zones.i18n import t
-from zones.loading import CsvSource, data_dir, load
-from zones.validation import Issue
-
-_BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]+")
-
-
-def format_issue(issue: Issue, lang: str) -> str:
-    """``file:line:column: message``, the form editors and CI logs link to; one line."""
-    where = ":".join(str(p) for p in (issue.file, issue.line, issue.column) if p not in (None, ""))
-    return f"{where}: {_BREAKS.sub(' ', issue.message(lang))}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,8 +33,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from zones.cli import add_data_dir, add_lang
-
     p = sub.add_parser("validate", help="check a data folder; exit 1 if it has problems")
     add_data_dir(p)
     add_lang(p)

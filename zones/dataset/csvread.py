@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from zones.validation import Issue, IssueSink
+from zones.dataset.validation import Issue, IssueSink
 
 MAX_FILE_MB_ENV = "ZONES_MAX_FILE_MB"
 # A million-row export table is ~64 MB; leave room for three times that.

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zones.columnar import period_mask
+from zones.dataset.columnar import period_mask
+from zones.dataset.volumes import VolumeRows, Volumes, grouped
 from zones.i18n import name_col, t
 from zones.model import Dataset
-from zones.volumes import VolumeRows, Volumes, grouped
 
 
 @dataclass(frozen=True)

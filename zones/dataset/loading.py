@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -18,20 +17,17 @@ from typing import Protocol
 import pandas as pd
 from shapely.geometry import shape
 
-from zones.csvread import TEXT, parse_boxed, read_regular_file
-from zones.maps import representative_points
+from zones import paths
+from zones.charts.maps import representative_points
+from zones.dataset.csvread import TEXT, parse_boxed, read_regular_file
+from zones.dataset.validation import Issue, IssueSink, shown, validate_frames
 from zones.model import FILES, Dataset, GeoData
-from zones.validation import Issue, IssueSink, shown, validate_frames
 
 log = logging.getLogger("zones")
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-DATA_DIR_ENV = "ZONES_DATA_DIR"
-
-
-def data_dir() -> Path:
-    """The bundled ``data/``, or another folder of the same shape named by $ZONES_DATA_DIR."""
-    return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
+DATA_DIR = paths.DATA_DIR
+DATA_DIR_ENV = paths.DATA_DIR_ENV
+data_dir = paths.data_dir
 GEO_FILES: dict[str, str] = {
     "province": "jilin_province.geojson",
     "prefectures": "jilin_prefectures.geojson",
@@ -63,7 +59,7 @@ class LoadResult:
 def read_csv_text(path: Path, name: str) -> tuple[pd.DataFrame | None, list[Issue]]:
     """Read a CSV as all-text so that bad cells can be reported, not crash the parser.
 
-    The frame's index is the line an editor shows for each row (see ``zones.csvread``).
+    The frame's index is the line an editor shows for each row (see ``zones.dataset.csvread``).
     """
     data, issues = read_regular_file(path, name)
     if data is None:

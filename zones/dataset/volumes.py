@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 import pandas as pd
 
 if TYPE_CHECKING:
-    from zones.filters import FilterState
+    from zones.dataset.filters import FilterState
     from zones.model import Dataset
 
 MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")

@@ -37,9 +37,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from zones.lookup import Country, Lookups
-from zones.model import CATEGORIES, FILES, ID_RE, LEVELS, Dataset
-from zones.parse import (
+from zones.dataset.validation import Issue
+from zones.intake.lookup import Country, Lookups
+from zones.intake.parse import (
     ValueProblem,
     format_decimal,
     hs_digits,
@@ -50,7 +50,7 @@ from zones.parse import (
     parse_year_or_month,
     text_of,
 )
-from zones.validation import Issue
+from zones.model import CATEGORIES, FILES, ID_RE, LEVELS, Dataset
 
 log = logging.getLogger(__name__)
 
@@ -1241,7 +1241,7 @@ def _derive(table: str, frame: pd.DataFrame, lines: list[int], header_of: dict[s
         if "lon" not in header_of or "lat" not in header_of:
             derived.append(ColumnMatch("", "lon", note_key="import.note.point_from_county"))
             derived.append(ColumnMatch("", "lat", note_key="import.note.point_from_county"))
-        from zones.maps import representative_points
+        from zones.charts.maps import representative_points
 
         points = representative_points(lk.ds.geo.counties, "adcode")
         known = {r.zone_id: (r.county_adcode, r.lon, r.lat) for r in lk.ds.zones.itertuples()}

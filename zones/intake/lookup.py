@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from zones import paths
+from zones.intake.parse import ValueProblem, hs_digits, name_key, name_keys, text_of
 from zones.model import Dataset
-from zones.parse import ValueProblem, hs_digits, name_key, name_keys, text_of
 
-COUNTRIES_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "countries.csv"
+COUNTRIES_CSV = paths.REFERENCE_DIR / "countries.csv"
 
 # Words around a zone's name that officers add or leave out ("吉林德惠禽肉出口质量安全示范区"
 # is "德惠禽肉"). Longest first; matched on name_key forms (no spaces or punctuation).

@@ -44,11 +44,11 @@ from typing import Protocol
 
 import pandas as pd
 
-from zones.csvread import TEXT
-from zones.ingest import TABLES, Parsed, model_columns
-from zones.loading import GEO_FILES, CsvSource, load, read_csv_text
+from zones.dataset.csvread import TEXT
+from zones.dataset.loading import GEO_FILES, CsvSource, load, read_csv_text
+from zones.dataset.validation import Issue
+from zones.intake.ingest import TABLES, Parsed, model_columns
 from zones.model import FILES, IMPORT_ID_RE
-from zones.validation import Issue
 
 MODES: tuple[str, ...] = ("upsert", "replace")
 # The key that identifies "the same row" for upsert and for the diff.
@@ -763,7 +763,7 @@ def entries_frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
 # --- one handle for the pages and the command line: a folder or a database ---------------
 
 class Store(Protocol):
-    """Where imports go: the data folder (files) or the database (``zones.sql_store``)."""
+    """Where imports go: the data folder (files) or the database (``zones.sql.store``)."""
 
     label: str  # the folder, or the database URL without password (for messages)
 

@@ -9,7 +9,7 @@ without it.
 ``HEADERS`` is the contract with the import reader: the exact header strings of a
 template, ``"<label> <column>"`` in Chinese or English (e.g. ``月份 period``,
 ``Month period``). ``read_upload`` recognises a template by those headers and reads it
-directly; anything else goes to ``zones.ingest.parse_upload``.
+directly; anything else goes to ``zones.intake.ingest.parse_upload``.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from zones import safe
+from zones.dataset.validation import Issue
 from zones.i18n import t
-from zones.ingest import TABLES, ColumnMatch, Parsed, Skipped, model_columns, parse_upload
+from zones.intake.ingest import TABLES, ColumnMatch, Parsed, Skipped, model_columns, parse_upload
 from zones.model import CATEGORIES, FILES, LEVELS, Dataset
-from zones.validation import Issue
 
 # (Chinese label, English label) of every column an import provides.
 LABELS: dict[str, tuple[str, str]] = {

@@ -5,11 +5,11 @@ app replicas must share one copy. What changes and what does not:
 
 * The small tables (zones, products, destinations, first_exports, report_figures, facts)
   are stored as text columns exactly as the CSV files have them, read whole and checked by
-  ``zones.validation`` like the files. The boundaries stay files (``data/geo``).
+  ``zones.dataset.validation`` like the files. The boundaries stay files (``data/geo``).
 * ``export_volumes`` is typed, constrained by the schema (CHECKs, foreign keys, a unique
   key, all generated from ``zones.model.FILES``) and never read whole: the pages' filters
   and sums become ``WHERE … GROUP BY`` queries (``SqlVolumeQuery`` behind
-  ``zones.volumes.Volumes``).
+  ``zones.dataset.volumes.Volumes``).
 * Every write bumps ``zones_meta.data_version`` in the same transaction. The app reads that
   one row per rerun and keys its cache on it, so every replica sees a change on its next
   rerun, and never a half-written one.
@@ -33,10 +33,10 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from zones.loading import CsvSource, LoadResult, load, read_csv_text
+from zones.dataset.loading import CsvSource, LoadResult, load, read_csv_text
+from zones.dataset.validation import Issue, validate_frames
+from zones.dataset.volumes import MEASURES, ROWS, TotalsCache, VolumeFilter, Volumes, empty_totals
 from zones.model import FILES, Col, FileSpec
-from zones.validation import Issue, validate_frames
-from zones.volumes import MEASURES, ROWS, TotalsCache, VolumeFilter, Volumes, empty_totals
 
 SCHEMA_VERSION = 1
 URL_ENV = "ZONES_DATABASE_URL"
@@ -193,7 +193,7 @@ HISTORY_ROWS = "zones_history_rows"  # the rows an entry replaced, and what it w
 
 
 def _ensure_store_tables(conn: Connection) -> None:
-    from zones.store import IMPORTS_COLUMNS, LOG_COLUMNS
+    from zones.intake.store import IMPORTS_COLUMNS, LOG_COLUMNS
 
     cols = ", ".join(f"{_q(c)} text" for c in IMPORTS_COLUMNS)
     conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {IMPORTS} ({ROW_NO} integer NOT NULL, "
@@ -284,7 +284,7 @@ class SqlSource:
 
 
 def _lines(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mark the index as the row's line, so the validator names that line (zones.csvread)."""
+    """Mark the index as the row's line, so the validator names that line (dataset.csvread)."""
     frame.attrs["line_index"] = True
     return frame
 
@@ -664,7 +664,7 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _load_imports(conn: Connection, data_dir: Path) -> None:
     """imports.csv of the folder (provenance of its imported rows) into the imports table."""
-    from zones.store import IMPORTS_COLUMNS, IMPORTS_FILE, read_imports
+    from zones.intake.store import IMPORTS_COLUMNS, IMPORTS_FILE, read_imports
 
     conn.exec_driver_sql(f"TRUNCATE {IMPORTS}")
     if (data_dir / IMPORTS_FILE).exists():
@@ -730,7 +730,7 @@ def write_tables(engine: Engine, frames: Mapping[str, pd.DataFrame], *, mode: Mo
     before commit; on any problem nothing is written and the problems are returned, with
     lines counted as in the frame (first row = line 2). Bumps the data version.
     """
-    from zones.loading import DATA_DIR
+    from zones.dataset.loading import DATA_DIR
 
     t0 = time.perf_counter()
     unknown = [n for n in frames if n not in FILES]

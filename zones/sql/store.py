@@ -1,6 +1,6 @@
 """Imports into the database: the store's plan, applied in one transaction, with undo.
 
-The plan is the file store's own (``zones.store.plan_import``): the database's tables are
+The plan is the file store's own (``zones.intake.store.plan_import``): the database's tables are
 written to a scratch folder exactly as a data folder holds them, and the upload is merged,
 diffed and validated there by the loader the app uses. So a file is accepted for the
 database exactly when it would be accepted for the files, with the same messages.
@@ -32,11 +32,12 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from zones import store
-from zones.ingest import Parsed
-from zones.loading import DATA_DIR, GEO_FILES
+from zones.dataset.loading import DATA_DIR, GEO_FILES
+from zones.dataset.validation import Issue
+from zones.intake import store
+from zones.intake.ingest import Parsed
 from zones.model import FILES
-from zones.sql import (
+from zones.sql.schema import (
     HISTORY,
     HISTORY_ROWS,
     IMPORTS,
@@ -54,7 +55,6 @@ from zones.sql import (
     copy_issue,
     refresh_cube,
 )
-from zones.validation import Issue
 
 VERSION_KEY = "data_version"  # Plan.base: the version the plan was checked against
 
@@ -134,7 +134,7 @@ def _db_error(exc: BaseException, file: str) -> store.StoreError:
 
 @dataclass(frozen=True)
 class SqlStore:
-    """The database as the import target (same interface as ``zones.store.FileStore``)."""
+    """The database as the import target (same interface as ``zones.intake.store.FileStore``)."""
 
     engine: Engine
     geo_root: Path = DATA_DIR

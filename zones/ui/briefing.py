@@ -1,0 +1,121 @@
+"""The sidebar's briefing export: build a deck of the current view on click, in a worker.
+
+Built only when asked (never on a rerun) and kept with the request it answers, so a changed
+filter, language or format asks for a new build rather than offering a stale file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from zones import safe
+from zones.brief.deck import BriefOptions
+from zones.brief.export import FORMATS
+from zones.i18n import t
+
+if TYPE_CHECKING:
+
+    from zones.ui.context import (
+        Context,  # SQLAlchemy is imported only when a database is configured (#8)
+    )
+from zones.ui.keys import KEY_BY, KEY_MEASURE, KEY_STEP, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
+from zones.ui.options import page_option_label
+
+_BRIEF_RESULT = "_brief_result"
+
+
+_BRIEF_REQUESTED = "_brief_requested"
+
+
+KEY_BRIEF_FORMAT = "brief_format"
+
+
+def _page_option_value(key: str) -> str:
+    """A volumes-page option as last chosen: its widget, else the link, else the default."""
+    value = st.session_state.get(key)
+    if value in PAGE_OPTIONS[key]:
+        return str(value)
+    by_label = {page_option_label(key, v): v for v in PAGE_OPTIONS[key]}
+    return by_label.get(st.query_params.get(key, ""), PAGE_OPTION_DEFAULTS[key])
+
+
+def brief_options() -> BriefOptions:
+    """The volume charts of the deck are the ones the volumes page shows."""
+    return BriefOptions(by=_page_option_value(KEY_BY), measure=_page_option_value(KEY_MEASURE),
+                        yearly=_page_option_value(KEY_STEP) == "yearly")
+
+
+def briefing_export(ctx: Context) -> None:
+    """Sidebar control: build a briefing of this view on click, then offer the download.
+
+    The deck is built only when the button is pressed (never on a rerun) and kept in the
+    session with the request it answers; a changed filter, language or format asks for a
+    new build instead of offering a stale file.
+    """
+    lang = ctx.lang
+    with st.sidebar:
+        st.divider()
+        st.subheader(t("brief.title", lang))
+        fmt = st.radio(t("brief.format", lang), FORMATS, key=KEY_BRIEF_FORMAT,
+                       format_func=lambda f: t(f"brief.format.{f}", lang),
+                       help=t("brief.help", lang))
+        options = brief_options()
+        today = dt.date.today()
+        request = (fmt, lang, ctx.state, options, today)
+        # A callback flag rather than the button's return value, which AppTest runs of
+        # this multipage app lost; the flag is read (and cleared) exactly once.
+        st.button(t("brief.build", lang), key="brief_build", width="stretch",
+                  icon=":material/slideshow:", on_click=_request_briefing)
+        if st.session_state.pop(_BRIEF_REQUESTED, False):
+            _build_briefing(ctx, str(fmt), options, today, request)
+        done = st.session_state.get(_BRIEF_RESULT)
+        if done and done["request"] == request:
+            st.download_button(t("brief.download", lang), done["data"],
+                               file_name=done["filename"], mime=done["mime"],
+                               key="brief_download", icon=":material/download:",
+                               on_click="ignore", width="stretch")
+            st.caption(safe.plain(done["filename"]))
+        elif done:
+            st.caption(t("brief.stale", lang))
+
+
+def _request_briefing() -> None:
+    st.session_state[_BRIEF_REQUESTED] = True
+
+
+def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.date,
+                    request: tuple) -> None:
+    from zones.brief.export import export_isolated
+    from zones.brief.images import FontMissing
+
+    lang = ctx.lang
+    with st.status(t("brief.status.running", lang), expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(1.0, max(0.0, fraction)), text=message)
+
+        started = time.perf_counter()
+        try:
+            out = export_isolated(ctx.ds, ctx.state, lang, today, fmt, options, progress)
+        except FontMissing as exc:
+            detail = str(exc)
+        except Exception as exc:  # a failed export must leave the page working
+            logging.getLogger("zones").exception("briefing export failed")
+            detail = type(exc).__name__
+        else:
+            st.session_state[_BRIEF_RESULT] = {"request": request, "data": out.data,
+                                               "filename": out.filename, "mime": out.mime}
+            seconds = time.perf_counter() - started  # as the user waited, worker included
+            status.update(label=t("brief.status.done", lang, seconds=f"{seconds:.1f}"),
+                          state="complete", expanded=False)
+            return
+        st.session_state.pop(_BRIEF_RESULT, None)
+        status.update(label=t("brief.status.failed", lang), state="error", expanded=True)
+        st.error(safe.plain(t("brief.err.failed", lang, detail=detail), limit=1200),
+                 icon=":material/error:")

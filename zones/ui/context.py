@@ -1,0 +1,84 @@
+"""What a page starts with: load, sidebar, filter, and the error page when the data is bad.
+
+Every page calls :func:`context` first; a data problem is shown once here, translated, instead
+of each page failing on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from zones import safe
+from zones.charts.geoassets import Geometry
+from zones.dataset.filters import FilterState, View, apply_filters
+from zones.dataset.loading import LoadResult, data_dir
+from zones.i18n import t
+from zones.model import Dataset
+from zones.ui.briefing import briefing_export
+from zones.ui.data import load_data, map_geometry
+from zones.ui.sidebar import sidebar
+from zones.ui.state import current_lang
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: data, language, the filter and its result."""
+
+    ds: Dataset
+    lang: str
+    state: FilterState
+    view: View
+    present: bool
+    geometry: Geometry = "inline"  # "url": maps reference the served boundary files
+
+
+def leave_v1_multipage_mode() -> None:
+    """Route a deep link through ``app.py`` even on a freshly started server.
+
+    Streamlit treats a folder named ``pages/`` as a v1 multipage app until ``st.navigation``
+    has run once; a first visitor arriving at ``/zones`` would otherwise get the page
+    without the router (no page config, file names as navigation). Switch the flag off
+    and rerun, so the router handles the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def context() -> Context | None:
+    """Load, draw the sidebar and filter; on bad data draw the error page and return None."""
+    leave_v1_multipage_mode()
+    lang = current_lang()
+    with st.spinner(t("load.progress", lang), show_time=True):  # a big folder takes seconds
+        result = load_data()
+    if not result.ok or result.dataset is None:
+        show_errors(result, lang)
+        return None
+    ds = result.dataset
+    lang, state, present = sidebar(ds)
+    ctx = Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
+                  present=present, geometry=map_geometry(ds.geo))
+    briefing_export(ctx)
+    return ctx
+
+
+def show_errors(result: LoadResult, lang: str) -> None:
+    st.error(t("err.page_title", lang))
+    if any(i.file.startswith("database") for i in result.issues):  # SQL backend (#8)
+        st.markdown(t("err.page_hint_db", lang))
+    else:
+        st.markdown(t("err.page_hint_dir", lang, folder=safe.plain(data_dir(), limit=500)))
+    st.dataframe(issue_table(result, lang), hide_index=True, width="stretch")
+
+
+def issue_table(result: LoadResult, lang: str) -> pd.DataFrame:
+    """The error page's table, all text: a blank line number next to numbers made Arrow
+    log a conversion traceback on every render."""
+    rows = [{k: "" if v is None else str(v) for k, v in i.as_row(lang).items()}
+            for i in result.issues]
+    return pd.DataFrame(rows, dtype="string")

@@ -1,0 +1,251 @@
+"""The Data page's import, history and undo: upload → mapping → problems or preview → apply.
+
+The checks, the diff and the writes are ``zones.intake.store``'s (or the database's); this
+module only draws them and keeps the plan in the session between reruns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from zones.dataset.validation import Issue
+from zones.i18n import t
+from zones.intake import store
+from zones.intake.ingest import skipped_lines
+
+if TYPE_CHECKING:
+
+    from zones.ui.context import (
+        Context,  # SQLAlchemy is imported only when a database is configured (#8)
+    )
+from zones.ui.admin import KEY_ADMIN, editing_configured, login
+from zones.ui.data import data_store, load_data
+from zones.ui.parts import csv_bytes
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _template_bytes(table: str, lang: str, with_data: bool, where: str,
+                    version: Hashable) -> bytes:
+    from zones.intake.templates import build_template
+
+    result = load_data()
+    rows = data_store().read_table(table) if with_data else None
+    assert result.dataset is not None
+    return build_template(table, lang, result.dataset, rows)
+
+
+def _issues_frame(issues: Sequence[Issue], lang: str) -> pd.DataFrame:
+    return pd.DataFrame([i.as_row(lang) for i in issues])
+
+
+def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user: str
+              ) -> store.Plan:
+    """Parse and check an upload once per (file, table, mode, data version), with progress."""
+    from zones.intake.templates import read_upload
+
+    target = data_store()
+    key = (store.sha256(data), name, table, mode, user, target.label, target.version())
+    cached = st.session_state.get("_import_plan")
+    if cached and cached[0] == key:
+        return cached[1]
+    lang = ctx.lang
+    bar = st.progress(0.0, text=t("import.progress.read", lang))
+    parsed = read_upload(data, name, table, ctx.ds)
+    bar.progress(0.4, text=t("import.progress.check", lang, rows=(
+        0 if parsed.frame is None else len(parsed.frame))))
+    plan = target.plan_import(parsed, mode, user)
+    bar.progress(1.0, text=t("import.progress.done", lang))
+    bar.empty()
+    st.session_state["_import_plan"] = (key, plan)
+    st.session_state.pop("_import_outcome", None)
+    return plan
+
+
+def _show_mapping(plan: store.Plan, lang: str) -> None:
+    parsed = plan.parsed
+    rows = [{t("import.col.header", lang): m.header, t("import.col.column", lang): m.column,
+             t("import.col.factor", lang): "" if m.factor == 1 else f"×{m.factor:g}"}
+            for m in parsed.columns]
+    rows += [{t("import.col.header", lang): h, t("import.col.column", lang):
+              t("import.ignored", lang), t("import.col.factor", lang): ""}
+             for h in parsed.unmatched]
+    st.markdown(f"**{t('import.mapping', lang)}**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="import_mapping")
+    if parsed.skipped:
+        st.caption(t("import.skipped", lang, lines=", ".join(
+            f"{skipped_lines(s)} ({t(s.reason, lang)})" for s in parsed.skipped[:50])))
+
+
+def _show_preview(plan: store.Plan, lang: str) -> None:
+    d = plan.diff
+    assert d is not None
+    st.markdown(f"**{t('import.preview', lang)}**")
+    cols = st.columns(4)
+    for col, (k, v) in zip(cols, (("import.added", d.added), ("import.changed", d.changed),
+                                  ("import.removed", d.removed),
+                                  ("import.unchanged", d.unchanged)), strict=True):
+        col.metric(t(k, lang), f"{v:,}", border=True)
+    if d.sums_before:
+        sums = pd.DataFrame([{t("import.col.measure", lang): t(f"col.{m}", lang),
+                              t("import.col.before", lang): store.fmt_sum(d.sums_before[m]),
+                              t("import.col.after", lang): store.fmt_sum(d.sums_after[m])}
+                             for m in d.sums_before])
+        st.dataframe(sums, hide_index=True, width="stretch", key="import_sums")
+    tabs = st.tabs([t("import.added", lang), t("import.changed", lang),
+                    t("import.removed", lang)])
+    for tab, frame, key in zip(tabs, (d.added_rows, d.changed_cells, d.removed_rows),
+                               ("added", "changed", "removed"), strict=True):
+        with tab:
+            if frame.empty:
+                st.caption(t("import.none", lang))
+            else:
+                st.dataframe(frame, hide_index=True, width="stretch", key=f"import_{key}")
+
+
+def import_section(ctx: Context) -> None:
+    """Data page: choose table and mode → upload → mapping + problems or preview → apply."""
+    lang = ctx.lang
+    if not editing_configured():
+        return
+    st.subheader(t("import.title", lang))
+    if not login(lang):
+        return
+    from zones.intake.ingest import TABLES
+
+    target = data_store()
+    st.caption(t("import.intro", lang))
+    _show_outcome(lang)
+    for key in ("import_table", "import_mode"):  # kept across a page switch
+        if key not in st.session_state and f"_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_{key}"]
+    a, b, c = st.columns([2, 2, 2])
+    table = a.selectbox(t("import.table", lang), list(TABLES), key="import_table",
+                        format_func=lambda v: t(f"import.table.{v}", lang))
+    mode = b.radio(t("import.mode", lang), list(store.MODES), key="import_mode",
+                   format_func=lambda v: t(f"import.mode.{v}", lang))
+    st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
+    user = c.text_input(t("import.user", lang), value="admin", key="import_user",
+                        max_chars=60).strip() or "admin"
+    fp = target.version()
+    d1, d2 = st.columns(2)
+    d1.download_button(t("import.template", lang),
+                       _template_bytes(table, lang, False, target.label, fp),
+                       file_name=f"template-{table}-{lang}.xlsx", mime=_XLSX,
+                       icon=":material/download:", key="import_tpl_empty")
+    d2.download_button(t("import.template_data", lang),
+                       _template_bytes(table, lang, True, target.label, fp),
+                       file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
+                       icon=":material/download:", key="import_tpl_data")
+    nonce = st.session_state.get("_import_nonce", 0)
+    upload = st.file_uploader(
+        t("import.upload", lang, mb=store.MAX_UPLOAD_BYTES // 2**20, rows=store.MAX_ROWS),
+        type=["csv", "txt", "xlsx"], key=f"import_upload_{nonce}",
+        max_upload_size=store.MAX_UPLOAD_BYTES // 2**20)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > store.MAX_UPLOAD_BYTES:
+        st.error(t("err.upload_too_large", lang, size=f"{len(data) / 2**20:.1f} MB",
+                   limit=f"{store.MAX_UPLOAD_BYTES // 2**20} MB"))
+        return
+    plan = _plan_for(ctx, data, upload.name, table, mode, user)
+    _show_mapping(plan, lang)
+    if not plan.ok:
+        st.error(t("import.refused", lang, n=len(plan.issues)), icon=":material/block:")
+        problems = _issues_frame(plan.issues, lang)
+        st.dataframe(problems, hide_index=True, width="stretch", key="import_problems")
+        st.download_button(t("import.problems_download", lang), csv_bytes(problems),
+                           file_name="import-problems.csv", mime="text/csv",
+                           icon=":material/download:", key="import_problems_dl")
+        return
+    assert plan.diff is not None
+    if not plan.diff.any:
+        st.info(t("import.no_changes", lang), icon=":material/check:")
+        return
+    _show_preview(plan, lang)
+    st.button(t("import.apply", lang), type="primary", icon=":material/publish:",
+              key="import_apply", on_click=_apply_plan, args=(lang,))
+
+
+def _store_outcome(lang: str, action: Callable[[], str]) -> None:
+    """Run an apply/undo inside a button callback and keep its outcome for the page."""
+    try:
+        st.session_state["_import_outcome"] = ("success", action())
+    except store.Busy:
+        st.session_state["_import_outcome"] = ("busy", t("err.busy", lang))
+    except store.StoreError as exc:
+        st.session_state["_import_outcome"] = ("error", exc.issues)
+    except OSError as exc:  # read-only folder, disk full…: said plainly, nothing half-written
+        st.session_state["_import_outcome"] = ("error", [Issue(
+            data_store().label, None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
+
+
+def _apply_plan(lang: str) -> None:
+    cached = st.session_state.get("_import_plan")
+    if not cached:
+        return
+
+    def run() -> str:
+        entry = data_store().apply(cached[1])
+        st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
+        st.session_state.pop("_import_plan", None)
+        return t("import.applied", lang, entry=entry.entry_id)
+
+    _store_outcome(lang, run)
+
+
+def _show_outcome(lang: str) -> None:
+    outcome = st.session_state.get("_import_outcome")
+    if not outcome:
+        return
+    kind, payload = outcome
+    if kind == "success":
+        st.success(payload, icon=":material/check_circle:")
+    elif kind == "busy":
+        st.warning(payload, icon=":material/hourglass_top:")
+    else:
+        st.error(t("import.refused", lang, n=len(payload)), icon=":material/block:")
+        st.dataframe(_issues_frame(payload, lang), hide_index=True, width="stretch",
+                     key="import_outcome_issues")
+
+
+def undo_section(ctx: Context) -> None:
+    """Admin only: revert the last import not yet undone."""
+    lang = ctx.lang
+    if not (editing_configured() and st.session_state.get(KEY_ADMIN)):
+        return
+    target = data_store().undo_target()
+    if target is None:
+        return
+    st.caption(t("import.undo_target", lang, file=target.file_name, when=target.when,
+                 user=target.user))
+    st.button(t("import.undo", lang), icon=":material/undo:", key="import_undo",
+              on_click=_undo_last, args=(lang,))
+
+
+def _undo_last(lang: str) -> None:
+    def run() -> str:
+        entry = data_store().undo(st.session_state.get("import_user") or "admin")
+        st.session_state.pop("_import_plan", None)
+        return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
+
+    _store_outcome(lang, run)
+
+
+def history_section(ctx: Context) -> None:
+    """Every import and undo of the data folder (everyone sees where the data came from)."""
+    lang = ctx.lang
+    st.subheader(t("import.history", lang))
+    frame = store.entries_frame(data_store().history(), lang)
+    if frame.empty:
+        st.caption(t("hist.empty", lang))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", key="import_history")
+    undo_section(ctx)
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
