@@ -72,7 +72,9 @@ def _pandas_frame(path: Path, categorical: bool) -> pd.DataFrame:
 
 
 def results(url: str, data_dir: Path, repeat: int = 5) -> dict[str, object]:
-    from zones.sql.schema import SqlVolumeQuery, engine_from_url, sql_load
+    from zones.sql.read import SqlVolumeQuery
+    from zones.sql.schema import engine_from_url
+    from zones.sql.write import sql_load
 
     engine = engine_from_url(url)
     loaded = sql_load(engine, data_dir)
@@ -121,7 +123,7 @@ def page_reruns(url: str, repeat: int = 3) -> pd.DataFrame:
     """
     from streamlit.testing.v1 import AppTest
 
-    from zones.sql import schema as zsql
+    from zones.sql import read as zsql
 
     spent = [0.0]
     original = zsql.SqlVolumeQuery._totals

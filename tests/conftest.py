@@ -51,7 +51,8 @@ def pg_server():
 def sql_url(pg_server) -> str:
     """A database loaded with the bundled data by ``sql_load`` (the CLI's function)."""
     from zones.dataset.loading import DATA_DIR
-    from zones.sql.schema import engine_from_url, sql_load
+    from zones.sql.schema import engine_from_url
+    from zones.sql.write import sql_load
 
     url = pg_server.createdb("bundled")
     engine = engine_from_url(url)

@@ -9,6 +9,7 @@ import pytest
 
 from zones import metrics
 from zones.charts import labels, maps
+from zones.dataset import geopoints
 from zones.dataset.filters import FilterState, apply_filters
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS, SOURCE_SHAPES, Dataset
@@ -155,7 +156,7 @@ def test_china_inset_has_the_maritime_lines(dataset: Dataset, lang: str) -> None
 def test_representative_points_lie_inside_their_features(dataset: Dataset) -> None:
     from shapely.geometry import Point, shape
 
-    pts = maps.representative_points(dataset.geo.prefectures, "adcode")
+    pts = geopoints.representative_points(dataset.geo.prefectures, "adcode")
     assert len(pts) == len(dataset.geo.prefectures["features"])
     for f in dataset.geo.prefectures["features"]:
         lon, lat = pts[f["properties"]["adcode"]]
@@ -171,7 +172,7 @@ def test_world_points_cover_every_destination(dataset: Dataset) -> None:
 
 def test_representative_points_skip_features_without_geometry() -> None:
     layer = {"features": [{"properties": {"k": "a"}, "geometry": None}]}
-    assert maps.representative_points(layer, "k") == {}
+    assert geopoints.representative_points(layer, "k") == {}
 
 
 def test_source_scale() -> None:

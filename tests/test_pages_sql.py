@@ -163,8 +163,11 @@ def test_secrets_toml_connection_is_used(pg_server, monkeypatch: pytest.MonkeyPa
 
 def test_a_write_shows_on_the_next_rerun(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
     """The data version is the cache key: a commit anywhere is seen by the next click."""
+    from sql_writes import write_tables
+
     from zones.dataset.loading import DATA_DIR
-    from zones.sql.schema import engine_from_url, sql_load, write_tables
+    from zones.sql.schema import engine_from_url
+    from zones.sql.write import sql_load
 
     url = pg_server.createdb("live_change")
     engine = engine_from_url(url)
@@ -192,7 +195,8 @@ def test_admin_import_apply_undo_on_the_database(pg_server, monkeypatch: pytest.
 
     from zones import ui
     from zones.dataset.loading import DATA_DIR
-    from zones.sql.schema import data_version, engine_from_url, sql_load
+    from zones.sql.schema import data_version, engine_from_url
+    from zones.sql.write import sql_load
     from zones.ui import admin as ui_admin
 
     url = pg_server.createdb("page_import")

@@ -12,21 +12,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from sql_writes import write_tables
 
 from zones.cli.main import main
 from zones.dataset.filters import FilterState, apply_filters
 from zones.dataset.loading import DATA_DIR
 from zones.dataset.volumes import ROWS, PandasVolumeQuery, VolumeFilter, Volumes
 from zones.model import Dataset
-from zones.sql.schema import (
-    SqlVolumeQuery,
-    data_version,
-    engine_from_url,
-    load_sql,
-    sql_load,
-    totals_sql,
-    write_tables,
-)
+from zones.sql.read import SqlVolumeQuery, load_sql, totals_sql
+from zones.sql.schema import data_version, engine_from_url
+from zones.sql.write import sql_load
 
 # Records in the bundled export_volumes.csv (header line not counted).
 BUNDLED_ROWS = sum(1 for _ in (DATA_DIR / "export_volumes.csv").open(encoding="utf-8")) - 1

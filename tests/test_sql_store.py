@@ -16,8 +16,10 @@ from zones.intake.ingest import parse_upload
 from zones.metrics import label_volumes, ranking
 from zones.model import Dataset
 from zones.sql import store as sql_store
-from zones.sql.schema import data_version, engine_from_url, load_sql, sql_load
+from zones.sql.read import load_sql
+from zones.sql.schema import data_version, engine_from_url
 from zones.sql.store import SqlStore
+from zones.sql.write import sql_load
 
 VOL_HEADER = "period,zone_id,product_id,destination_iso3,tonnes,value_usd,consignments\n"
 NEW_MONTH = "2013-01,dehui-poultry,poultry_meat,JPN,100,200000,5\n"
@@ -150,7 +152,7 @@ def test_undo_refuses_when_the_rows_were_changed_since(db: SqlStore) -> None:
 
 
 def test_undo_conflict_names_the_table(db: SqlStore) -> None:
-    from zones.sql.schema import write_tables
+    from sql_writes import write_tables
 
     db.apply(_plan(db, db, VOL_HEADER + NEW_MONTH))
     rows = _dataset(db).volumes.rows()

@@ -11,11 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from zones import ui
-from zones.ui import warmup
 from zones.charts import specs
 from zones.cli import serve as cli_serve
 from zones.dataset.loading import DATA_DIR_ENV
 from zones.i18n import LANGS, t
+from zones.ui import warmup
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -68,7 +68,7 @@ class Backend:
             from zones.dataset.loading import CsvSource, load
 
             return load(CsvSource(self.root))
-        from zones.sql.schema import load_sql
+        from zones.sql.read import load_sql
 
         return load_sql(self.engine, self.root)
 

@@ -105,6 +105,16 @@ class FileSpec:
     def all_column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def row_key(self) -> tuple[str, ...]:
+        """What makes two rows "the same row" (upsert, import diff, database primary key):
+        the file's key, else its first unique column, else every column. The one definition
+        the file store and the database share."""
+        if self.key:
+            return self.key
+        unique = [c.name for c in self.columns if c.unique]
+        return (unique[0],) if unique else tuple(self.column_names)
+
 
 _SRC = Col("source", allowed=SOURCES, doc_en="report, illustrative or imported",
            doc_zh="report（报告）、illustrative（示意）或 imported（导入）")
@@ -303,9 +313,10 @@ class Dataset:
     @cached_property
     def periods(self) -> list[str]:
         """Months with data, computed once (the sidebar, summary and URL check reuse it)."""
-        from zones.dataset.volumes import periods_of
-
-        return periods_of(self)
+        vol = self.volumes  # a frame (files) or a ``Volumes`` that asks the database
+        if isinstance(vol, pd.DataFrame):
+            return sorted(vol["period"].unique().tolist())
+        return vol.periods()
 
 
 def _shade(hex_color: str, step: int) -> str:

@@ -14,6 +14,7 @@ from shapely.geometry import shape
 from zones.charts import labels as lb
 from zones.charts.geoassets import Geometry, layer_url
 from zones.charts.specs import fill, template
+from zones.dataset.geopoints import representative_points
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS, SOURCE_SHAPES, GeoData
 
@@ -35,37 +36,6 @@ def _features(layer: dict, key: str, geometry: Geometry = "inline") -> alt.Data:
         return alt.Data(url=layer_url(key), format=alt.DataFormat(type="json",
                                                                   property="features"))
     return alt.Data(values=layer.get("features", []))
-
-
-_POINTS: dict[tuple[int, str], tuple[dict, dict[str, tuple[float, float]]]] = {}
-
-
-def representative_points(layer: dict, key: str) -> dict[str, tuple[float, float]]:
-    """A point inside each feature's largest part (a centroid can fall in the sea).
-
-    Kept per layer object: the boundaries are loaded once, the labels ask on every rerun.
-    """
-    hit = _POINTS.get((id(layer), key))
-    if hit is not None and hit[0] is layer:
-        return hit[1]
-    if len(_POINTS) > 16:
-        _POINTS.clear()
-    out = _representative_points(layer, key)
-    _POINTS[(id(layer), key)] = (layer, out)
-    return out
-
-
-def _representative_points(layer: dict, key: str) -> dict[str, tuple[float, float]]:
-    out: dict[str, tuple[float, float]] = {}
-    for f in layer.get("features", []):
-        if not f.get("geometry"):
-            continue
-        geom = shape(f["geometry"])
-        if geom.geom_type == "MultiPolygon":
-            geom = max(geom.geoms, key=lambda g: g.area)
-        p = geom.representative_point()
-        out[str(f["properties"][key])] = (round(p.x, 3), round(p.y, 3))
-    return out
 
 
 def source_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:

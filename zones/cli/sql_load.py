@@ -14,7 +14,8 @@ from zones.i18n import t
 def run(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
-    from zones.sql.schema import engine_from_url, sql_load
+    from zones.sql.schema import engine_from_url
+    from zones.sql.write import sql_load
 
     url = database_url(args.url)
     if not url:

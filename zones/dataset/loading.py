@@ -18,8 +18,8 @@ import pandas as pd
 from shapely.geometry import shape
 
 from zones import paths
-from zones.charts.maps import representative_points
 from zones.dataset.csvread import TEXT, parse_boxed, read_regular_file
+from zones.dataset.geopoints import representative_points
 from zones.dataset.validation import Issue, IssueSink, shown, validate_frames
 from zones.model import FILES, Dataset, GeoData
 

@@ -20,7 +20,6 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from zones.dataset.filters import FilterState
-    from zones.model import Dataset
 
 MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
 # Columns a sum can be grouped by ("year" is the first four characters of "period").
@@ -239,9 +238,3 @@ def labeled_at(labeled: Labeled, cols: Iterable[str]) -> pd.DataFrame:
     """The labeled frame to group: as is (files), or the sums at the grain of ``cols``."""
     return labeled if isinstance(labeled, pd.DataFrame) else labeled.at(cols)
 
-
-def periods_of(ds: Dataset) -> list[str]:
-    vol = ds.volumes
-    if isinstance(vol, pd.DataFrame):
-        return sorted(vol["period"].unique().tolist())
-    return vol.periods()

@@ -1241,7 +1241,7 @@ def _derive(table: str, frame: pd.DataFrame, lines: list[int], header_of: dict[s
         if "lon" not in header_of or "lat" not in header_of:
             derived.append(ColumnMatch("", "lon", note_key="import.note.point_from_county"))
             derived.append(ColumnMatch("", "lat", note_key="import.note.point_from_county"))
-        from zones.charts.maps import representative_points
+        from zones.dataset.geopoints import representative_points
 
         points = representative_points(lk.ds.geo.counties, "adcode")
         known = {r.zone_id: (r.county_adcode, r.lon, r.lat) for r in lk.ds.zones.itertuples()}

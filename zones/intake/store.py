@@ -52,12 +52,7 @@ from zones.model import FILES, IMPORT_ID_RE
 
 MODES: tuple[str, ...] = ("upsert", "replace")
 # The key that identifies "the same row" for upsert and for the diff.
-KEYS: dict[str, tuple[str, ...]] = {
-    "zones": ("zone_id",),
-    "products": ("product_id",),
-    "destinations": ("iso3",),
-    "export_volumes": FILES["export_volumes.csv"].key,
-}
+KEYS: dict[str, tuple[str, ...]] = {table: FILES[f"{table}.csv"].row_key for table in TABLES}
 MEASURE_SUMS: tuple[str, ...] = ("tonnes", "value_usd")
 IMPORTS_FILE = "imports.csv"
 IMPORTS_COLUMNS: tuple[str, ...] = (

@@ -37,6 +37,7 @@ from zones.dataset.validation import Issue
 from zones.intake import store
 from zones.intake.ingest import Parsed
 from zones.model import FILES
+from zones.sql.read import SqlSource
 from zones.sql.schema import (
     HISTORY,
     HISTORY_ROWS,
@@ -44,17 +45,12 @@ from zones.sql.schema import (
     META,
     ROW_NO,
     VOLUMES,
-    SqlSource,
-    _copy_text,
-    _ensure_store_tables,
-    _frame_csv,
-    _q,
-    _write_one,
-    _zone_products,
     bump_version,
-    copy_issue,
+    ensure_store_tables,
+    quote,
     refresh_cube,
 )
+from zones.sql.write import copy_issue, copy_text, frame_csv, write_table, zone_products
 
 VERSION_KEY = "data_version"  # Plan.base: the version the plan was checked against
 
@@ -89,8 +85,8 @@ def _volume_columns(conn: Connection) -> list[str]:
 
 
 def _volumes_sql(columns: list[str]) -> str:
-    order = ", ".join(f"{_q(k)} NULLS FIRST" for k in FILES[VOLUMES].key)
-    return f"SELECT {', '.join(_q(c) for c in columns)} FROM export_volumes ORDER BY {order}"
+    order = ", ".join(f"{quote(k)} NULLS FIRST" for k in FILES[VOLUMES].key)
+    return f"SELECT {', '.join(quote(c) for c in columns)} FROM export_volumes ORDER BY {order}"
 
 
 def export_folder(conn: Connection, root: Path, geo_root: Path) -> None:
@@ -113,7 +109,7 @@ def export_folder(conn: Connection, root: Path, geo_root: Path) -> None:
 
 
 def _imports(conn: Connection) -> pd.DataFrame:
-    cols = ", ".join(_q(c) for c in store.IMPORTS_COLUMNS)
+    cols = ", ".join(quote(c) for c in store.IMPORTS_COLUMNS)
     rows = conn.exec_driver_sql(f"SELECT {cols} FROM {IMPORTS} ORDER BY {ROW_NO}").fetchall()
     return pd.DataFrame([tuple(r) for r in rows], columns=list(store.IMPORTS_COLUMNS),
                         dtype="string")
@@ -163,7 +159,7 @@ class SqlStore:
                     self.engine.begin() as conn:
                 # One snapshot: the tables and the version they are at.
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                _ensure_store_tables(conn)
+                ensure_store_tables(conn)
                 version = _version(conn)
                 export_folder(conn, Path(tmp), self.geo_root)
                 plan = store.plan_import(parsed, mode, Path(tmp), user, now)
@@ -187,7 +183,7 @@ class SqlStore:
                    "undoes": ""}
         try:
             with self.engine.begin() as conn:
-                _ensure_store_tables(conn)
+                ensure_store_tables(conn)
                 if str(_version(conn, lock=True)) != plan.base.get(VERSION_KEY):
                     raise _stale(plan)
                 if name in plan.writes:
@@ -221,7 +217,7 @@ class SqlStore:
         """Put back the rows the last import replaced, in one transaction."""
         try:
             with self.engine.begin() as conn:
-                _ensure_store_tables(conn)
+                ensure_store_tables(conn)
                 _version(conn, lock=True)  # one writer at a time
                 target = next((e for e in _entries(conn)
                                if e.action == "import" and not e.undone), None)
@@ -259,7 +255,7 @@ def replace_issues(parsed: Parsed, mode: str, user: str, issues: list[Issue]) ->
 
 
 def _entries(conn: Connection) -> list[store.HistoryEntry]:
-    cols = ", ".join(_q(c) for c in store.LOG_COLUMNS)
+    cols = ", ".join(quote(c) for c in store.LOG_COLUMNS)
     rows = conn.exec_driver_sql(f"SELECT {cols} FROM {HISTORY} ORDER BY seq").fetchall()
     log = pd.DataFrame([tuple(r) for r in rows], columns=list(store.LOG_COLUMNS),
                        dtype="string")
@@ -269,7 +265,7 @@ def _entries(conn: Connection) -> list[store.HistoryEntry]:
 def _log(conn: Connection, row: dict[str, object]) -> None:
     cols = list(store.LOG_COLUMNS)
     conn.exec_driver_sql(
-        f"INSERT INTO {HISTORY} ({', '.join(_q(c) for c in cols)}) VALUES "
+        f"INSERT INTO {HISTORY} ({', '.join(quote(c) for c in cols)}) VALUES "
         f"({', '.join(f'%({c})s' for c in cols)})",
         {c: ("" if row.get(c) is None else str(row[c])) for c in cols})
 
@@ -279,7 +275,7 @@ def _write_imports(conn: Connection, imports: pd.DataFrame) -> None:
     cols = [ROW_NO, *store.IMPORTS_COLUMNS]
     numbered = imports.reindex(columns=list(store.IMPORTS_COLUMNS)).assign(
         **{ROW_NO: range(2, len(imports) + 2)})
-    _copy_text(conn, IMPORTS, cols, _frame_csv(numbered, cols))
+    copy_text(conn, IMPORTS, cols, frame_csv(numbered, cols))
 
 
 def _key_text(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
@@ -297,11 +293,11 @@ def _current_rows(conn: Connection, file: str, rows: pd.DataFrame, whole: bool
         return _frame(_copy_out(conn, _volumes_sql(columns)))
     keys = FILES[VOLUMES].key
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS touched "
-                         f"({', '.join(_q(k) + ' text' for k in keys)}) ON COMMIT DROP")
+                         f"({', '.join(quote(k) + ' text' for k in keys)}) ON COMMIT DROP")
     conn.exec_driver_sql("TRUNCATE touched")
-    _copy_text(conn, "touched", list(keys), _frame_csv(rows, list(keys)))
-    match = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM k.{_q(k)}" for k in keys)
-    cols = ", ".join(f"t.{_q(c)}" for c in columns)
+    copy_text(conn, "touched", list(keys), frame_csv(rows, list(keys)))
+    match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM k.{quote(k)}" for k in keys)
+    cols = ", ".join(f"t.{quote(c)}" for c in columns)
     return _frame(_copy_out(conn, f"SELECT {cols} FROM export_volumes t "
                                   f"WHERE EXISTS (SELECT 1 FROM touched k WHERE {match})"))
 
@@ -334,17 +330,17 @@ def _replace_rows(conn: Connection, entry_id: str, name: str, rows: pd.DataFrame
     conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
     if name != VOLUMES:
         merged = rows.reset_index(drop=True)
-        _write_one(conn, name, merged, merged, "replace")
+        write_table(conn, name, merged, merged, "replace")
         if name == "zones.csv":
             conn.exec_driver_sql("DELETE FROM zone_products")
-            _copy_text(conn, "zone_products", ["zone_id", "product_id"],
-                       _frame_csv(_zone_products(merged), ["zone_id", "product_id"]))
+            copy_text(conn, "zone_products", ["zone_id", "product_id"],
+                       frame_csv(zone_products(merged), ["zone_id", "product_id"]))
     elif whole:
-        _write_one(conn, name, rows, None, "replace")
+        write_table(conn, name, rows, None, "replace")
     else:
         if replaced is not None:  # delete the keys the import wrote (added rows too)
             _delete_keys(conn, replaced)
-        _write_one(conn, name, rows, None, "upsert")
+        write_table(conn, name, rows, None, "upsert")
     conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")  # FK problems surface here
     if name == VOLUMES:
         refresh_cube(conn)
@@ -357,10 +353,10 @@ def _replace_rows(conn: Connection, entry_id: str, name: str, rows: pd.DataFrame
 def _delete_keys(conn: Connection, rows: pd.DataFrame) -> None:
     keys = FILES[VOLUMES].key
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS gone "
-                         f"({', '.join(_q(k) + ' text' for k in keys)}) ON COMMIT DROP")
+                         f"({', '.join(quote(k) + ' text' for k in keys)}) ON COMMIT DROP")
     conn.exec_driver_sql("TRUNCATE gone")
-    _copy_text(conn, "gone", list(keys), _frame_csv(rows, list(keys)))
-    match = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM g.{_q(k)}" for k in keys)
+    copy_text(conn, "gone", list(keys), frame_csv(rows, list(keys)))
+    match = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM g.{quote(k)}" for k in keys)
     conn.exec_driver_sql(f"DELETE FROM export_volumes t USING gone g WHERE {match}")
 
 

@@ -92,7 +92,8 @@ def load_database(chosen: backend.Backend) -> LoadResult:
     """One cheap query per rerun (the data version), then the cached dataset of it."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from zones.sql.schema import data_version, db_issue
+    from zones.sql.read import db_issue
+    from zones.sql.schema import data_version
 
     assert chosen.engine is not None
     try:
