@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from zones.dataset.loading import CsvSource, load  # noqa: E402
-from zones.intake.ingest import parse_upload  # noqa: E402
+from zones.intake.pipeline import parse_upload  # noqa: E402
 
 HEADER = ["序号", "月份", "示范区", "商品名称", "国家（地区）", "数量（千克）", "货值（万美元）",
           "批次"]

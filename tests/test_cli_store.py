@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zones.cli.main import main
-from zones.intake import store
+from zones.intake import limits, store
 
 VOL = "period,zone_id,product_id,destination_iso3,tonnes,value_usd,consignments\n"
 GOOD = VOL + "2013-01,dehui-poultry,poultry_meat,JPN,100,200000,5\n"
@@ -82,7 +82,7 @@ def test_busy_exit_1(data_copy: Path, upload: Path, capsys: pytest.CaptureFixtur
 
 def test_too_large_exit_1(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                           ) -> None:
-    monkeypatch.setattr(store, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(limits, "MAX_BYTES", 10)
     path = tmp_path / "big.csv"
     path.write_text(GOOD, encoding="utf-8")
     assert main(["import", str(path), "--table", "export_volumes", "--data-dir",

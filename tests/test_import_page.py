@@ -140,7 +140,7 @@ def test_another_process_import_shows_on_the_next_rerun(folder: Path) -> None:
     at = open_data("en")
     assert not any("2013" in i.value for i in at.info)
     from zones.dataset.loading import CsvSource, load
-    from zones.intake.ingest import parse_upload
+    from zones.intake.pipeline import parse_upload
 
     ds = load(CsvSource(folder)).dataset
     assert ds is not None

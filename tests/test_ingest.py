@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zones.i18n import STRINGS
-from zones.intake import ingest
-from zones.intake.ingest import TABLES, parse_upload
+from zones.intake import headers, limits, vocabulary
+from zones.intake import parsed as parsed_mod
 from zones.intake.lookup import Lookups, load_countries
 from zones.intake.parse import (
     ValueProblem,
@@ -33,6 +33,8 @@ from zones.intake.parse import (
     parse_month,
     parse_number,
 )
+from zones.intake.parsed import TABLES
+from zones.intake.pipeline import parse_upload
 from zones.model import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +47,7 @@ def _data_fingerprint() -> dict[str, str]:
             for p in sorted((ROOT / "data").rglob("*")) if p.is_file()}
 
 
-def _no_crash(parsed: ingest.Parsed) -> None:
+def _no_crash(parsed: parsed_mod.Parsed) -> None:
     assert not [i for i in parsed.issues if i.code == "unexpected"], parsed.issues
     for issue in parsed.issues:  # every message exists and formats in both languages
         assert f"err.{issue.code}" in STRINGS, issue.code
@@ -74,7 +76,7 @@ def test_corpus_file(case: dict[str, str], dataset: Dataset) -> None:
         expected = pd.read_csv(CORPUS / "expected" / f"{case['file']}.csv", dtype="string",
                                keep_default_na=False).replace("", pd.NA)
         assert parsed.frame is not None
-        assert list(parsed.frame.columns) == ingest.model_columns(case["table"])
+        assert list(parsed.frame.columns) == parsed_mod.model_columns(case["table"])
         assert all(str(t) == "string" for t in parsed.frame.dtypes)
         pd.testing.assert_frame_equal(parsed.frame.reset_index(drop=True),
                                       expected.astype("string"), check_dtype=False)
@@ -95,7 +97,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     wide = (",".join(f"列{i}" for i in range(10_000)) + "\n"
             + ",".join("1" for _ in range(10_000)) + "\n").encode()
     rows = header + "".join(f"{2000 + i // 12 % 90}-{i % 12 + 1:02d},德惠禽肉,禽肉,日本,1,100,1\n"
-                            for i in range(ingest.MAX_ROWS + 100))
+                            for i in range(limits.MAX_ROWS + 100))
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -122,7 +124,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 @pytest.mark.parametrize(("name", "code", "line"), [
     ("sixty_mb.csv", "import_too_large", None),
     ("ten_thousand_columns.csv", "import_too_many_columns", 1),
-    ("too_many_rows.csv", "import_too_many_rows", ingest.MAX_ROWS + ingest.HEADER_SEARCH_ROWS + 1),
+    ("too_many_rows.csv", "import_too_many_rows", limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS + 1),
     ("shared_strings_bomb.xlsx", "import_xlsx_too_large", None),
     ("ten_thousand_columns.xlsx", "import_too_many_columns", 1),
     ("stray_cell_row_1000000.xlsx", "import_sheet_too_large", None),
@@ -163,7 +165,7 @@ def test_the_bundled_files_read_back_as_themselves(table: str, dataset: Dataset)
     parsed = parse_upload(path.read_bytes(), path.name, table, dataset)
     assert parsed.ok, parsed.issues[:5]
     expected = pd.read_csv(path, dtype="string", keep_default_na=False).replace("", pd.NA)
-    expected = expected[ingest.model_columns(table)]
+    expected = expected[parsed_mod.model_columns(table)]
     pd.testing.assert_frame_equal(parsed.frame, expected.astype("string"), check_dtype=False)
     assert "source" in parsed.ignored
     assert parsed.lines == tuple(range(2, len(expected) + 2))
@@ -235,7 +237,7 @@ def test_derived_columns_are_said(dataset: Dataset) -> None:
 
 
 def test_limits_are_constants_with_clear_messages(dataset: Dataset) -> None:
-    parsed = parse_upload(b"x" * (ingest.MAX_BYTES + 1), "big.csv", "zones", dataset)
+    parsed = parse_upload(b"x" * (limits.MAX_BYTES + 1), "big.csv", "zones", dataset)
     assert parsed.issues[0].code == "import_too_large"
     assert "20.0 MB" in parsed.issues[0].message("en")
 
@@ -483,10 +485,10 @@ def test_countries_on_the_map_are_in_the_boundary_file(dataset: Dataset) -> None
 
 
 def test_every_header_synonym_maps_to_its_column() -> None:
-    for table, columns in ingest.HEADERS.items():
+    for table, columns in vocabulary.HEADERS.items():
         for column, names in columns.items():
             for name in names:
-                cell = ingest._match_header(name, table, {"mass": "t", "usd": "美元"})
+                cell = headers._match_header(name, table, {"mass": "t", "usd": "美元"})
                 assert cell is not None and cell.column == column, (table, name)
 
 
@@ -506,7 +508,7 @@ def test_example_gbk_export_records_are_valid(dataset: Dataset) -> None:
 
 # ---------------------------------------------------------------- against the validator
 
-def _merged_issues(parsed: ingest.Parsed) -> list[tuple[object, ...]]:
+def _merged_issues(parsed: parsed_mod.Parsed) -> list[tuple[object, ...]]:
     """Upsert the parsed rows into the bundled tables and run the app's own validator."""
     from zones.dataset.loading import CsvSource
     from zones.dataset.validation import validate_frames

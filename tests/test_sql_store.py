@@ -12,7 +12,7 @@ import pytest
 from zones.dataset.filters import FilterState, apply_filters
 from zones.dataset.loading import DATA_DIR, CsvSource, load
 from zones.intake import store
-from zones.intake.ingest import parse_upload
+from zones.intake.pipeline import parse_upload
 from zones.metrics import label_volumes, ranking
 from zones.model import Dataset
 from zones.sql import store as sql_store

@@ -15,7 +15,7 @@ import pytest
 from zones.dataset.loading import CsvSource, load
 from zones.i18n import STRINGS
 from zones.intake import store
-from zones.intake.ingest import parse_upload
+from zones.intake.pipeline import parse_upload
 from zones.model import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,7 +260,7 @@ _SLOW_IMPORT = r"""
 import sys, time
 from pathlib import Path
 from zones.intake import store
-from zones.intake.ingest import parse_upload
+from zones.intake.pipeline import parse_upload
 from zones.dataset.loading import CsvSource, load
 root, name, gate = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 ds = load(CsvSource(root)).dataset

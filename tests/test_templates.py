@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from zones.dataset.loading import CsvSource, load
 from zones.intake import store, templates
-from zones.intake.ingest import TABLES, model_columns
+from zones.intake.parsed import TABLES, model_columns
 from zones.model import Dataset
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
 from zones.dataset.validation import Issue
 from zones.i18n import t
-from zones.intake import store
-from zones.intake.ingest import TABLES, skipped_lines
+from zones.intake import limits, store
+from zones.intake.parsed import TABLES, skipped_lines
 
 
 def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
@@ -59,10 +59,10 @@ def run_import(args: argparse.Namespace) -> int:
         print(t("import.no_data_dir", lang, path=str(target.root)), file=sys.stderr)
         return 2
     size = path.stat().st_size
-    if size > store.MAX_UPLOAD_BYTES:
+    if size > limits.MAX_BYTES:
         _problems([Issue(path.name, None, None, "upload_too_large",
                          {"size": f"{size / 1e6:.1f} MB",
-                          "limit": f"{store.MAX_UPLOAD_BYTES / 1e6:.0f} MB"})], lang)
+                          "limit": f"{limits.MAX_BYTES / 1e6:.0f} MB"})], lang)
         return 1
     current = chosen.load()
     if current.dataset is None:

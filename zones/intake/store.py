@@ -47,7 +47,8 @@ import pandas as pd
 from zones.dataset.csvread import TEXT
 from zones.dataset.loading import GEO_FILES, CsvSource, load, read_csv_text
 from zones.dataset.validation import Issue
-from zones.intake.ingest import TABLES, Parsed, model_columns
+from zones.intake import limits
+from zones.intake.parsed import TABLES, Parsed, model_columns
 from zones.model import FILES, IMPORT_ID_RE
 
 MODES: tuple[str, ...] = ("upsert", "replace")
@@ -65,8 +66,6 @@ LOG_COLUMNS: tuple[str, ...] = (
 LOCK_FILE = ".zones-writer.lock"
 MANIFEST = "manifest.json"
 PENDING = "pending"  # history/pending: the id of a change being swapped in (one stat to check)
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 100_000
 SAMPLE_ROWS = 500  # rows of each kind kept for the preview
 # Test hook: a process that should die at this point of ``_swap`` (see tests/test_store.py).
 CRASH_ENV = "ZONES_STORE_CRASH_AT"
@@ -434,10 +433,10 @@ def plan_import(parsed: Parsed, mode: str, root: Path, user: str,
                                                          "bad_mode", {"value": mode}),)})
     if parsed.frame is None or parsed.issues:
         return plan
-    if len(parsed.frame) > MAX_ROWS:
+    if len(parsed.frame) > limits.MAX_ROWS:
         return Plan(**{**plan.__dict__, "issues": (Issue(
             parsed.file_name, None, None, "too_many_rows",
-            {"rows": str(len(parsed.frame)), "limit": str(MAX_ROWS)}),)})
+            {"rows": str(len(parsed.frame)), "limit": str(limits.MAX_ROWS)}),)})
     if parsed.frame.empty:
         return Plan(**{**plan.__dict__, "issues": (Issue(parsed.file_name, None, None,
                                                          "no_rows"),)})

@@ -28,7 +28,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from zones import safe
 from zones.dataset.validation import Issue
 from zones.i18n import t
-from zones.intake.ingest import TABLES, ColumnMatch, Parsed, Skipped, model_columns, parse_upload
+from zones.intake import limits
+from zones.intake.parsed import TABLES, ColumnMatch, Parsed, Skipped, model_columns
+from zones.intake.pipeline import parse_upload
 from zones.model import CATEGORIES, FILES, LEVELS, Dataset
 
 # (Chinese label, English label) of every column an import provides.
@@ -216,7 +218,7 @@ def looks_like_template(data: bytes, table: str, sheet: str | None = None) -> bo
 
 
 def parse_template(data: bytes, file_name: str, table: str, *, sheet: str | None = None,
-                   max_rows: int = 100_000) -> Parsed:
+                   max_rows: int = limits.MAX_ROWS) -> Parsed:
     """Read a template (see ``looks_like_template``) into the import's ``Parsed`` form."""
     digest = hashlib.sha256(data).hexdigest()
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from zones.dataset.loading import DATA_DIR, GEO_FILES
 from zones.dataset.validation import Issue
 from zones.intake import store
-from zones.intake.ingest import Parsed
+from zones.intake.parsed import Parsed
 from zones.model import FILES
 from zones.sql.read import SqlSource
 from zones.sql.schema import (

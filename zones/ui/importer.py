@@ -14,8 +14,8 @@ import streamlit as st
 
 from zones.dataset.validation import Issue
 from zones.i18n import t
-from zones.intake import store
-from zones.intake.ingest import skipped_lines
+from zones.intake import limits, store
+from zones.intake.parsed import skipped_lines
 
 if TYPE_CHECKING:
 
@@ -114,7 +114,7 @@ def import_section(ctx: Context) -> None:
     st.subheader(t("import.title", lang))
     if not login(lang):
         return
-    from zones.intake.ingest import TABLES
+    from zones.intake.parsed import TABLES
 
     target = data_store()
     st.caption(t("import.intro", lang))
@@ -142,15 +142,15 @@ def import_section(ctx: Context) -> None:
                        icon=":material/download:", key="import_tpl_data")
     nonce = st.session_state.get("_import_nonce", 0)
     upload = st.file_uploader(
-        t("import.upload", lang, mb=store.MAX_UPLOAD_BYTES // 2**20, rows=store.MAX_ROWS),
+        t("import.upload", lang, mb=limits.MAX_BYTES // 2**20, rows=limits.MAX_ROWS),
         type=["csv", "txt", "xlsx"], key=f"import_upload_{nonce}",
-        max_upload_size=store.MAX_UPLOAD_BYTES // 2**20)
+        max_upload_size=limits.MAX_BYTES // 2**20)
     if upload is None:
         return
     data = upload.getvalue()
-    if len(data) > store.MAX_UPLOAD_BYTES:
+    if len(data) > limits.MAX_BYTES:
         st.error(t("err.upload_too_large", lang, size=f"{len(data) / 2**20:.1f} MB",
-                   limit=f"{store.MAX_UPLOAD_BYTES // 2**20} MB"))
+                   limit=f"{limits.MAX_BYTES // 2**20} MB"))
         return
     plan = _plan_for(ctx, data, upload.name, table, mode, user)
     _show_mapping(plan, lang)
