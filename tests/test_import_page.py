@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from zones import ui
 from zones.i18n import t
-from zones.intake import store
+from zones.intake import planning, store
 from zones.ui import admin as ui_admin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,7 +144,7 @@ def test_another_process_import_shows_on_the_next_rerun(folder: Path) -> None:
 
     ds = load(CsvSource(folder)).dataset
     assert ds is not None
-    store.apply(store.plan_import(parse_upload(GOOD, "other.csv", "export_volumes", ds),
+    store.apply(planning.plan_import(parse_upload(GOOD, "other.csv", "export_volumes", ds),
                                   "upsert", folder, "someone else"))
     at.run()
     assert not at.exception

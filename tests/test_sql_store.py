@@ -11,7 +11,7 @@ import pytest
 
 from zones.dataset.filters import FilterState, apply_filters
 from zones.dataset.loading import DATA_DIR, CsvSource, load
-from zones.intake import store
+from zones.intake import planning, records, store
 from zones.intake.pipeline import parse_upload
 from zones.metrics import label_volumes, ranking
 from zones.model import Dataset
@@ -44,7 +44,7 @@ def _dataset(target: SqlStore | Path) -> Dataset:
 
 
 def _plan(target: store.Store, root_or_db: SqlStore | Path, text: str,
-          table: str = "export_volumes", mode: str = "upsert") -> store.Plan:
+          table: str = "export_volumes", mode: str = "upsert") -> planning.Plan:
     parsed = parse_upload(text.encode("utf-8"), "upload.csv", table, _dataset(root_or_db))
     return target.plan_import(parsed, mode, "tester")
 
@@ -82,7 +82,7 @@ def test_an_import_lands_in_one_step_and_is_undone(db: SqlStore) -> None:
     assert _volume_rows(db) == before_rows  # byte-for-byte the rows before the import
     assert db.undo_target() is None
     assert [e.undone for e in db.history()] == [False, True]
-    with pytest.raises(store.StoreError) as err:
+    with pytest.raises(records.StoreError) as err:
         db.undo("tester")
     assert err.value.issues[0].code == "nothing_to_undo"
 
@@ -110,7 +110,7 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_is_written(db: SqlStore
     assert not plan.ok
     issue = plan.issues[0]
     assert (issue.file, issue.line, issue.column) == ("upload.csv", 3, "tonnes")
-    with pytest.raises(store.StoreError):
+    with pytest.raises(records.StoreError):
         db.apply(plan)
     assert (data_version(db.engine), _volume_rows(db)) == (v0, rows0)
 
@@ -120,7 +120,7 @@ def test_a_plan_made_before_another_write_is_refused(db: SqlStore) -> None:
     second = _plan(db, db, VOL_HEADER + CHANGED_ROW)
     db.apply(second)
     v1, rows1 = data_version(db.engine), _volume_rows(db)
-    with pytest.raises(store.StoreError) as err:
+    with pytest.raises(records.StoreError) as err:
         db.apply(first)
     assert err.value.issues[0].code == "stale"
     assert (data_version(db.engine), _volume_rows(db)) == (v1, rows1)
@@ -134,7 +134,7 @@ def test_a_failure_inside_the_transaction_writes_nothing(db: SqlStore, monkeypat
         raise psycopg.OperationalError("disk full")
 
     monkeypatch.setattr(sql_store, "_log", boom)
-    with pytest.raises(store.StoreError) as err:
+    with pytest.raises(records.StoreError) as err:
         db.apply(plan)
     assert "disk full" in err.value.issues[0].message("en")
     assert (data_version(db.engine), _volume_rows(db)) == (v0, rows0)
@@ -159,7 +159,7 @@ def test_undo_conflict_names_the_table(db: SqlStore) -> None:
     row = rows[rows["period"] == "2013-01"].assign(tonnes="101", source="illustrative",
                                                    import_id=pd.NA)
     assert write_tables(db.engine, {"export_volumes.csv": row}).ok  # someone edits it
-    with pytest.raises(store.StoreError) as err:
+    with pytest.raises(records.StoreError) as err:
         db.undo("tester")
     assert (err.value.issues[0].file, err.value.issues[0].code) == (
         "export_volumes.csv", "undo_conflict")

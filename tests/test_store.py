@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from zones.dataset.csvread import TEXT
 from zones.dataset.loading import CsvSource, load
 from zones.i18n import STRINGS
-from zones.intake import store
+from zones.intake import planning, records, store
 from zones.intake.pipeline import parse_upload
 from zones.model import Dataset
 
@@ -32,11 +33,11 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def plan(root: Path, text: str, table: str = "export_volumes", mode: str = "upsert",
-         name: str = "upload.csv", user: str = "tester") -> store.Plan:
+         name: str = "upload.csv", user: str = "tester") -> planning.Plan:
     ds = load(CsvSource(root)).dataset
     assert ds is not None
     parsed = parse_upload(text.encode("utf-8"), name, table, ds)
-    return store.plan_import(parsed, mode, root, user)
+    return planning.plan_import(parsed, mode, root, user)
 
 
 def loaded(root: Path) -> Dataset:
@@ -73,7 +74,7 @@ def test_upsert_adds_replaces_and_keeps_unchanged_rows(data_copy: Path) -> None:
               & (vol["zone_id"] == "dehui-poultry")].iloc[0]
     assert jpn["source"] == "illustrative" and pd.isna(jpn["import_id"])  # unchanged
     assert len(vol) == len(before.volumes) + 1
-    log = store.read_imports(data_copy)
+    log = records.read_imports(data_copy)
     assert log.iloc[0].to_dict() | {} == {
         "import_id": p.import_id, "imported_at": p.when, "user": "tester",
         "file_name": "upload.csv", "sha256": p.parsed.sha256, "table": "export_volumes",
@@ -134,7 +135,7 @@ def test_refused_import_names_the_uploaded_line_and_writes_nothing(
     assert not p.ok and not p.writes
     assert ("upload.csv", line, column, code) in {
         (i.file, i.line, i.column, i.code) for i in p.issues}, p.issues
-    with pytest.raises(store.StoreError):
+    with pytest.raises(records.StoreError):
         store.apply(p)
     assert snapshot(data_copy) == before
 
@@ -167,11 +168,11 @@ def test_undo_restores_bytes_and_is_itself_undoable_history(data_copy: Path) -> 
     store.undo(data_copy, "boss")
     for name, data in before.items():
         assert (data_copy / name).read_bytes() == data
-    assert not (data_copy / store.IMPORTS_FILE).exists()
+    assert not (data_copy / records.IMPORTS_FILE).exists()
     hist = store.history(data_copy)
     assert [h.action for h in hist] == ["undo", "undo", "import", "import"]
     assert all(h.undone for h in hist if h.action == "import")
-    with pytest.raises(store.StoreError) as exc:
+    with pytest.raises(records.StoreError) as exc:
         store.undo(data_copy, "boss")
     assert exc.value.issues[0].code == "nothing_to_undo"
 
@@ -183,7 +184,7 @@ def test_undo_refuses_when_the_file_was_edited_afterwards(data_copy: Path) -> No
     path.write_text(path.read_text(encoding="utf-8").replace("100,200000", "101,200000"),
                     encoding="utf-8")
     edited = path.read_bytes()
-    with pytest.raises(store.StoreError) as exc:
+    with pytest.raises(records.StoreError) as exc:
         store.undo(data_copy, "boss")
     assert exc.value.issues[0].code == "undo_conflict"
     assert path.read_bytes() == edited
@@ -194,7 +195,7 @@ def test_stale_plan_is_refused(data_copy: Path) -> None:
     p2 = plan(data_copy, VOL_HEADER + "2013-02,dehui-poultry,poultry_meat,JPN,1,1,1\n")
     store.apply(p1)
     snap = snapshot(data_copy)
-    with pytest.raises(store.StoreError) as exc:
+    with pytest.raises(records.StoreError) as exc:
         store.apply(p2)
     assert {i.code for i in exc.value.issues} == {"stale"}
     assert snapshot(data_copy) == snap
@@ -207,23 +208,23 @@ def test_hand_edited_import_id_is_checked(data_copy: Path) -> None:
     lines[1] += ",imp-20260101t000000z-deadbeef"
     path.write_text("\n".join(lines[:2] + [x + "," for x in lines[2:]]) + "\n",
                     encoding="utf-8")
-    issues = store.validate_files(data_copy, {})
+    issues = planning.validate_files(data_copy, {})
     assert ("products.csv", 2, "import_id", "import_id_forbidden") in {
         (i.file, i.line, i.column, i.code) for i in issues}
 
 
 def test_fingerprint_changes_when_a_file_is_replaced(data_copy: Path) -> None:
-    fp = store.data_fingerprint(data_copy)
+    fp = records.data_fingerprint(data_copy)
     store.apply(plan(data_copy, VOL_HEADER + NEW_MONTH))
-    assert store.data_fingerprint(data_copy) != fp
+    assert records.data_fingerprint(data_copy) != fp
 
 
 def test_lock_tells_a_second_writer_to_retry(data_copy: Path) -> None:
     p = plan(data_copy, VOL_HEADER + NEW_MONTH)
     with store.writer_lock(data_copy):
-        with pytest.raises(store.Busy):
+        with pytest.raises(records.Busy):
             store.apply(p)
-        with pytest.raises(store.Busy):
+        with pytest.raises(records.Busy):
             store.undo(data_copy, "x")
     store.apply(p)  # free again
 
@@ -259,12 +260,12 @@ def test_two_concurrent_imports_one_is_told_to_retry(data_copy: Path) -> None:
 _SLOW_IMPORT = r"""
 import sys, time
 from pathlib import Path
-from zones.intake import store
+from zones.intake import planning, records, store
 from zones.intake.pipeline import parse_upload
 from zones.dataset.loading import CsvSource, load
 root, name, gate = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 ds = load(CsvSource(root)).dataset
-p = store.plan_import(parse_upload((root / name).read_bytes(), name, "export_volumes", ds),
+p = planning.plan_import(parse_upload((root / name).read_bytes(), name, "export_volumes", ds),
                       "upsert", root, name)
 (gate.parent / (gate.name + name)).touch()
 while len(list(gate.parent.glob(gate.name + "*"))) < 2:
@@ -277,7 +278,7 @@ store._swap = slow
 try:
     store.apply(p)
     print("applied")
-except store.Busy:
+except records.Busy:
     print("busy")
 """
 
@@ -289,11 +290,11 @@ def test_killed_between_temp_write_and_rename_leaves_old_data(data_copy: Path,
     before = {n: (data_copy / n).read_bytes() for n in ("export_volumes.csv",)}
     (data_copy / "a.csv").write_text(VOL_HEADER + NEW_MONTH, encoding="utf-8")
     code = (
-        "import sys\nfrom pathlib import Path\nfrom zones.intake import store\n"
-        "from zones.intake.ingest import parse_upload\n"
+        "import sys\nfrom pathlib import Path\nfrom zones.intake import planning, store\n"
+        "from zones.intake.pipeline import parse_upload\n"
         "from zones.dataset.loading import CsvSource, load\n"
         "root = Path(sys.argv[1]); ds = load(CsvSource(root)).dataset\n"
-        "p = store.plan_import(parse_upload((root / 'a.csv').read_bytes(), 'a.csv',"
+        "p = planning.plan_import(parse_upload((root / 'a.csv').read_bytes(), 'a.csv',"
         " 'export_volumes', ds), 'upsert', root, 'x')\n"
         "store.apply(p)\nprint('not reached')\n")
     proc = subprocess.run([sys.executable, "-c", code, str(data_copy)], cwd=ROOT,
@@ -306,11 +307,11 @@ def test_killed_between_temp_write_and_rename_leaves_old_data(data_copy: Path,
     # line, which nothing refers to yet. The journal says the change is not committed.
     assert (data_copy / "export_volumes.csv").read_bytes() == before["export_volumes.csv"]
     loaded(data_copy)
-    assert (data_copy / store.IMPORTS_FILE).exists() == (point == "between_replaces")
+    assert (data_copy / records.IMPORTS_FILE).exists() == (point == "between_replaces")
     assert store.needs_recovery(data_copy)
     store.recover_if_idle(data_copy)
     assert not store.needs_recovery(data_copy)
-    assert not (data_copy / store.IMPORTS_FILE).exists()
+    assert not (data_copy / records.IMPORTS_FILE).exists()
     assert store.history(data_copy) == []
     ds = loaded(data_copy)
     assert "2013-01" not in set(ds.volumes["period"])
@@ -393,13 +394,13 @@ def test_frame_csv_bytes_is_the_csv_modules_dialect(values: list[str | None]) ->
     writer.writerow(["a", "b"])
     for row in df.itertuples(index=False):
         writer.writerow(["" if pd.isna(v) else str(v) for v in row])
-    assert store.frame_csv_bytes(df) == buf.getvalue().encode("utf-8")
+    assert records.frame_csv_bytes(df) == buf.getvalue().encode("utf-8")
 
 
 def _text(rows: list[list[str | None]]) -> pd.DataFrame:
     cols = ["period", "zone_id", "product_id", "destination_iso3", "tonnes", "value_usd",
             "consignments", "source"]
-    return pd.DataFrame(rows, columns=cols).astype(store.TEXT)
+    return pd.DataFrame(rows, columns=cols).astype(TEXT)
 
 
 @pytest.mark.parametrize(("current_key", "upload_key", "matches"), [
@@ -417,7 +418,7 @@ def test_merge_matches_keys_like_norm(current_key: str | None, upload_key: str,
                      ["2008-02", "z", "p", "JPN", "1", "2", "3", "illustrative"]])
     upload = _text([["2008-01", "z", "p", upload_key, "9", "2", "3", None]]).drop(
         columns="source")
-    prospective, origin, diff = store._merge(current, upload, [2], "export_volumes",
+    prospective, origin, diff = planning._merge(current, upload, [2], "export_volumes",
                                              "upsert", "imp-1")
     assert (diff.changed, diff.added) == ((1, 0) if matches else (0, 1))
     assert len(prospective) == (2 if matches else 3)
@@ -429,7 +430,7 @@ def test_merge_replaces_only_the_first_of_duplicate_keys_and_leaves_current_alon
                      ["2008-01", "z", "p", "JPN", "5", "2", "3", "illustrative"]])
     before = current.copy()
     upload = _text([["2008-01", "z", "p", "JPN", "9", "2", "3", None]]).drop(columns="source")
-    prospective, origin, diff = store._merge(current, upload, [2], "export_volumes",
+    prospective, origin, diff = planning._merge(current, upload, [2], "export_volumes",
                                              "upsert", "imp-1")
     assert list(prospective["tonnes"]) == ["9", "5"]
     assert origin == [2, None]

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from zones.dataset.loading import CsvSource, load
-from zones.intake import store, templates
+from zones.intake import planning, records, store, templates
 from zones.intake.parsed import TABLES, model_columns
 from zones.model import Dataset
 
@@ -40,10 +40,10 @@ def test_template_layout(dataset: Dataset, table: str, lang: str) -> None:
 @pytest.mark.parametrize("table", TABLES)
 def test_current_data_round_trips_unchanged(data_copy: Path, table: str, lang: str) -> None:
     ds = current(data_copy)
-    data = templates.build_template(table, lang, ds, store.read_table(data_copy, table))
+    data = templates.build_template(table, lang, ds, records.read_table(data_copy, table))
     parsed = templates.read_upload(data, f"{table}.xlsx", table, ds)
     assert parsed.ok, parsed.issues
-    plan = store.plan_import(parsed, "replace", data_copy, "t")
+    plan = planning.plan_import(parsed, "replace", data_copy, "t")
     assert plan.ok, plan.issues[:5]
     assert plan.diff is not None and not plan.diff.any, (plan.diff.changed_cells.head(),
                                                         plan.diff.added, plan.diff.removed)
@@ -58,7 +58,7 @@ def test_filled_in_template_adds_rows(data_copy: Path) -> None:
     buf = io.BytesIO()
     wb.save(buf)
     parsed = templates.read_upload(buf.getvalue(), "filled.xlsx", "export_volumes", ds)
-    plan = store.plan_import(parsed, "upsert", data_copy, "t")
+    plan = planning.plan_import(parsed, "upsert", data_copy, "t")
     assert plan.ok, plan.issues
     assert plan.diff is not None and plan.diff.added == 1
     store.apply(plan)
@@ -69,7 +69,7 @@ def test_filled_in_template_adds_rows(data_copy: Path) -> None:
 
 def test_formula_text_is_neutralised_and_read_back(data_copy: Path) -> None:
     ds = current(data_copy)
-    rows = store.read_table(data_copy, "zones").reset_index(drop=True)
+    rows = records.read_table(data_copy, "zones").reset_index(drop=True)
     rows.loc[0, "note_en"] = "=HYPERLINK(\"http://x\",\"y\")"
     data = templates.build_template("zones", "en", ds, rows)
     ws = load_workbook(io.BytesIO(data)).worksheets[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
 from zones.dataset.validation import Issue
 from zones.i18n import t
-from zones.intake import limits, store
+from zones.intake import limits, planning, records, store
 from zones.intake.parsed import TABLES, skipped_lines
 
 
@@ -26,7 +26,7 @@ def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
     print(t("import.n_problems", lang, n=len(issues)), file=sys.stderr)
 
 
-def describe_plan(plan: store.Plan, lang: str) -> list[str]:
+def describe_plan(plan: planning.Plan, lang: str) -> list[str]:
     """The mapping, the skipped lines and the diff summary, as the page shows them."""
     out = [t("import.mapping", lang)]
     for m in plan.parsed.columns:
@@ -43,8 +43,8 @@ def describe_plan(plan: store.Plan, lang: str) -> list[str]:
                      removed=d.removed, unchanged=d.unchanged))
         for m in d.sums_before:
             out.append("  " + t("import.sum", lang, measure=t(f"col.{m}", lang),
-                         before=store.fmt_sum(d.sums_before[m]),
-                         after=store.fmt_sum(d.sums_after[m])))
+                         before=records.fmt_sum(d.sums_before[m]),
+                         after=records.fmt_sum(d.sums_after[m])))
     return out
 
 
@@ -115,9 +115,9 @@ def _write(change: Callable[[], store.HistoryEntry], target: store.Store, lang: 
     the same way for both, and gives None (exit 1)."""
     try:
         return change()
-    except store.Busy:
+    except records.Busy:
         print(t("err.busy", lang), file=sys.stderr)
-    except store.StoreError as exc:
+    except records.StoreError as exc:
         _problems(exc.issues, lang)
     except OSError as exc:
         _problems([Issue(target.label, None, None, "write_failed",
@@ -129,7 +129,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="check a CSV/XLSX against the data and apply it")
     p.add_argument("file", help="the CSV or XLSX file to import")
     p.add_argument("--table", required=True, choices=TABLES)
-    p.add_argument("--mode", choices=store.MODES, default="upsert",
+    p.add_argument("--mode", choices=records.MODES, default="upsert",
                    help="upsert: same key replaced, new keys added; replace: whole table")
     p.add_argument("--sheet", default=None, help="XLSX sheet (default: the first)")
     p.add_argument("--dry-run", action="store_true", help="check and show the diff only")

@@ -9,7 +9,7 @@ without it.
 ``HEADERS`` is the contract with the import reader: the exact header strings of a
 template, ``"<label> <column>"`` in Chinese or English (e.g. ``月份 period``,
 ``Month period``). ``read_upload`` recognises a template by those headers and reads it
-directly; anything else goes to ``zones.intake.ingest.parse_upload``.
+directly; anything else goes to ``zones.intake.pipeline.parse_upload``.
 """
 
 from __future__ import annotations

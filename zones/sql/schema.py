@@ -204,7 +204,8 @@ HISTORY_ROWS = "zones_history_rows"  # the rows an entry replaced, and what it w
 
 
 def ensure_store_tables(conn: Connection) -> None:
-    from zones.intake.store import IMPORTS_COLUMNS, LOG_COLUMNS
+    from zones.intake.records import IMPORTS_COLUMNS
+    from zones.intake.store import LOG_COLUMNS
 
     cols = ", ".join(f"{quote(c)} text" for c in IMPORTS_COLUMNS)
     conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {IMPORTS} ({ROW_NO} integer NOT NULL, "

@@ -1,6 +1,6 @@
 """Imports into the database: the store's plan, applied in one transaction, with undo.
 
-The plan is the file store's own (``zones.intake.store.plan_import``): the database's tables are
+The plan is the file store's own (``zones.intake.planning.plan_import``): the database's tables are
 written to a scratch folder exactly as a data folder holds them, and the upload is merged,
 diffed and validated there by the loader the app uses. So a file is accepted for the
 database exactly when it would be accepted for the files, with the same messages.
@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from zones.dataset.loading import DATA_DIR, GEO_FILES
 from zones.dataset.validation import Issue
-from zones.intake import store
+from zones.intake import planning, records, store
 from zones.intake.parsed import Parsed
 from zones.model import FILES
 from zones.sql.read import SqlSource
@@ -56,7 +56,7 @@ VERSION_KEY = "data_version"  # Plan.base: the version the plan was checked agai
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return store.frame_csv_bytes(frame)
+    return records.frame_csv_bytes(frame)
 
 
 def _frame(data: bytes) -> pd.DataFrame:
@@ -102,16 +102,16 @@ def export_folder(conn: Connection, root: Path, geo_root: Path) -> None:
         (root / name).write_bytes(_csv(frame))
     imports = _imports(conn)
     if len(imports):
-        (root / store.IMPORTS_FILE).write_bytes(_csv(imports))
+        (root / records.IMPORTS_FILE).write_bytes(_csv(imports))
     (root / "geo").mkdir()
     for fname in GEO_FILES.values():  # linked, not copied
         (root / "geo" / fname).symlink_to((geo_root / "geo" / fname).resolve())
 
 
 def _imports(conn: Connection) -> pd.DataFrame:
-    cols = ", ".join(quote(c) for c in store.IMPORTS_COLUMNS)
+    cols = ", ".join(quote(c) for c in records.IMPORTS_COLUMNS)
     rows = conn.exec_driver_sql(f"SELECT {cols} FROM {IMPORTS} ORDER BY {ROW_NO}").fetchall()
-    return pd.DataFrame([tuple(r) for r in rows], columns=list(store.IMPORTS_COLUMNS),
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(records.IMPORTS_COLUMNS),
                         dtype="string")
 
 
@@ -120,12 +120,12 @@ def _version(conn: Connection, lock: bool = False) -> int:
                                     + (" FOR UPDATE" if lock else "")).scalar_one())
 
 
-def _stale(plan: store.Plan) -> store.StoreError:
-    return store.StoreError([Issue(f"{plan.parsed.table}.csv", None, None, "stale")])
+def _stale(plan: planning.Plan) -> records.StoreError:
+    return records.StoreError([Issue(f"{plan.parsed.table}.csv", None, None, "stale")])
 
 
-def _db_error(exc: BaseException, file: str) -> store.StoreError:
-    return store.StoreError([copy_issue(exc, file)])
+def _db_error(exc: BaseException, file: str) -> records.StoreError:
+    return records.StoreError([copy_issue(exc, file)])
 
 
 @dataclass(frozen=True)
@@ -147,12 +147,12 @@ class SqlStore:
         with tempfile.TemporaryDirectory(prefix="zones-db-") as tmp, \
                 self.engine.connect() as conn:
             export_folder(conn, Path(tmp), self.geo_root)
-            return store.read_table(Path(tmp), table)
+            return records.read_table(Path(tmp), table)
 
     # -- plan -----------------------------------------------------------------------------
 
     def plan_import(self, parsed: Parsed, mode: str, user: str,
-                    now: datetime | None = None) -> store.Plan:
+                    now: datetime | None = None) -> planning.Plan:
         """The file store's plan, made against a scratch copy of the database."""
         try:
             with tempfile.TemporaryDirectory(prefix="zones-db-plan-") as tmp, \
@@ -162,17 +162,17 @@ class SqlStore:
                 ensure_store_tables(conn)
                 version = _version(conn)
                 export_folder(conn, Path(tmp), self.geo_root)
-                plan = store.plan_import(parsed, mode, Path(tmp), user, now)
+                plan = planning.plan_import(parsed, mode, Path(tmp), user, now)
         except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
             return replace_issues(parsed, mode, user, [copy_issue(exc, parsed.file_name)])
         return replace(plan, base={VERSION_KEY: str(version)})
 
     # -- apply ----------------------------------------------------------------------------
 
-    def apply(self, plan: store.Plan) -> store.HistoryEntry:
+    def apply(self, plan: planning.Plan) -> store.HistoryEntry:
         """Write an accepted plan in one transaction; ``StoreError`` means nothing written."""
         if not plan.ok:
-            raise store.StoreError(list(plan.issues))
+            raise records.StoreError(list(plan.issues))
         diff = plan.diff
         assert diff is not None
         name = f"{plan.parsed.table}.csv"
@@ -191,8 +191,8 @@ class SqlStore:
                     whole = name != VOLUMES or plan.mode == "replace"
                     rows = new if whole else new[new["import_id"] == plan.import_id]
                     _replace_rows(conn, plan.import_id, name, rows, whole)
-                if store.IMPORTS_FILE in plan.writes:
-                    _write_imports(conn, _frame(plan.writes[store.IMPORTS_FILE]))
+                if records.IMPORTS_FILE in plan.writes:
+                    _write_imports(conn, _frame(plan.writes[records.IMPORTS_FILE]))
                 _log(conn, log_row)
                 bump_version(conn)
         except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
@@ -222,16 +222,16 @@ class SqlStore:
                 target = next((e for e in _entries(conn)
                                if e.action == "import" and not e.undone), None)
                 if target is None:
-                    raise store.StoreError([Issue("history", None, None, "nothing_to_undo")])
+                    raise records.StoreError([Issue("history", None, None, "nothing_to_undo")])
                 saved = conn.exec_driver_sql(
                     f"SELECT file, whole, before, after FROM {HISTORY_ROWS} "
                     "WHERE entry_id = %(e)s", {"e": target.entry_id}).fetchall()
-                when = now or store._now()
+                when = now or records.utc_now()
                 entry_id = f"undo-{when:%Y%m%d}t{when:%H%M%S}z-{target.entry_id[-8:]}"
                 for file, whole, before, after in saved:
                     current = _current_rows(conn, file, _frame(bytes(after)), whole)
                     if not _same(current, _frame(bytes(after)), file):
-                        raise store.StoreError([Issue(file, None, None, "undo_conflict")])
+                        raise records.StoreError([Issue(file, None, None, "undo_conflict")])
                     _replace_rows(conn, entry_id, file, _frame(bytes(before)), whole,
                                   replaced=_frame(bytes(after)))
                 conn.exec_driver_sql(f"DELETE FROM {IMPORTS} WHERE import_id = %(i)s",
@@ -250,8 +250,8 @@ class SqlStore:
         return store.HistoryEntry(**log_row)  # type: ignore[arg-type]
 
 
-def replace_issues(parsed: Parsed, mode: str, user: str, issues: list[Issue]) -> store.Plan:
-    return store.Plan(parsed, mode, Path("."), user, "", "", tuple(issues))
+def replace_issues(parsed: Parsed, mode: str, user: str, issues: list[Issue]) -> planning.Plan:
+    return planning.Plan(parsed, mode, Path("."), user, "", "", tuple(issues))
 
 
 def _entries(conn: Connection) -> list[store.HistoryEntry]:
@@ -272,8 +272,8 @@ def _log(conn: Connection, row: dict[str, object]) -> None:
 
 def _write_imports(conn: Connection, imports: pd.DataFrame) -> None:
     conn.exec_driver_sql(f"DELETE FROM {IMPORTS}")
-    cols = [ROW_NO, *store.IMPORTS_COLUMNS]
-    numbered = imports.reindex(columns=list(store.IMPORTS_COLUMNS)).assign(
+    cols = [ROW_NO, *records.IMPORTS_COLUMNS]
+    numbered = imports.reindex(columns=list(records.IMPORTS_COLUMNS)).assign(
         **{ROW_NO: range(2, len(imports) + 2)})
     copy_text(conn, IMPORTS, cols, frame_csv(numbered, cols))
 
@@ -309,7 +309,7 @@ def _canon(frame: pd.DataFrame, file: str) -> list[tuple[str, ...]]:
     kinds = {c.name: c.kind for c in spec.columns}
     out = []
     for row in frame.reindex(columns=cols).itertuples(index=False, name=None):
-        out.append(tuple(str(store._canon(v, kinds[c])) if not pd.isna(v) else ""
+        out.append(tuple(str(records.canon(v, kinds[c])) if not pd.isna(v) else ""
                          for c, v in zip(cols, row, strict=True)))
     return sorted(out)
 

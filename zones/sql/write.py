@@ -291,7 +291,7 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _load_imports(conn: Connection, data_dir: Path) -> None:
     """imports.csv of the folder (provenance of its imported rows) into the imports table."""
-    from zones.intake.store import IMPORTS_COLUMNS, IMPORTS_FILE, read_imports
+    from zones.intake.records import IMPORTS_COLUMNS, IMPORTS_FILE, read_imports
 
     conn.exec_driver_sql(f"TRUNCATE {IMPORTS}")
     if (data_dir / IMPORTS_FILE).exists():

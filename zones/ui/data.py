@@ -18,7 +18,7 @@ from zones import backend
 from zones.charts.geoassets import LAYER_FILES, Geometry, served_geometry
 from zones.dataset.columnar import compact
 from zones.dataset.loading import CsvSource, LoadResult, data_dir, load
-from zones.intake import store
+from zones.intake import records, store
 from zones.model import GeoData
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is configured (#8)
@@ -63,7 +63,7 @@ def load_data() -> LoadResult:
     if chosen.engine is not None:  # SQL backend (#8), when configured
         return load_database(chosen)
     store.recover_if_idle(chosen.root)  # an import killed between its file swaps is rolled back
-    return _load_cached(str(chosen.root), store.data_fingerprint(chosen.root))
+    return _load_cached(str(chosen.root), records.data_fingerprint(chosen.root))
 
 
 def data_store() -> store.Store:

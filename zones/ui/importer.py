@@ -14,7 +14,7 @@ import streamlit as st
 
 from zones.dataset.validation import Issue
 from zones.i18n import t
-from zones.intake import limits, store
+from zones.intake import limits, planning, records, store
 from zones.intake.parsed import skipped_lines
 
 if TYPE_CHECKING:
@@ -43,12 +43,12 @@ def _issues_frame(issues: Sequence[Issue], lang: str) -> pd.DataFrame:
 
 
 def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user: str
-              ) -> store.Plan:
+              ) -> planning.Plan:
     """Parse and check an upload once per (file, table, mode, data version), with progress."""
     from zones.intake.templates import read_upload
 
     target = data_store()
-    key = (store.sha256(data), name, table, mode, user, target.label, target.version())
+    key = (records.sha256(data), name, table, mode, user, target.label, target.version())
     cached = st.session_state.get("_import_plan")
     if cached and cached[0] == key:
         return cached[1]
@@ -65,7 +65,7 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
     return plan
 
 
-def _show_mapping(plan: store.Plan, lang: str) -> None:
+def _show_mapping(plan: planning.Plan, lang: str) -> None:
     parsed = plan.parsed
     rows = [{t("import.col.header", lang): m.header, t("import.col.column", lang): m.column,
              t("import.col.factor", lang): "" if m.factor == 1 else f"×{m.factor:g}"}
@@ -80,7 +80,7 @@ def _show_mapping(plan: store.Plan, lang: str) -> None:
             f"{skipped_lines(s)} ({t(s.reason, lang)})" for s in parsed.skipped[:50])))
 
 
-def _show_preview(plan: store.Plan, lang: str) -> None:
+def _show_preview(plan: planning.Plan, lang: str) -> None:
     d = plan.diff
     assert d is not None
     st.markdown(f"**{t('import.preview', lang)}**")
@@ -91,8 +91,8 @@ def _show_preview(plan: store.Plan, lang: str) -> None:
         col.metric(t(k, lang), f"{v:,}", border=True)
     if d.sums_before:
         sums = pd.DataFrame([{t("import.col.measure", lang): t(f"col.{m}", lang),
-                              t("import.col.before", lang): store.fmt_sum(d.sums_before[m]),
-                              t("import.col.after", lang): store.fmt_sum(d.sums_after[m])}
+                              t("import.col.before", lang): records.fmt_sum(d.sums_before[m]),
+                              t("import.col.after", lang): records.fmt_sum(d.sums_after[m])}
                              for m in d.sums_before])
         st.dataframe(sums, hide_index=True, width="stretch", key="import_sums")
     tabs = st.tabs([t("import.added", lang), t("import.changed", lang),
@@ -125,7 +125,7 @@ def import_section(ctx: Context) -> None:
     a, b, c = st.columns([2, 2, 2])
     table = a.selectbox(t("import.table", lang), list(TABLES), key="import_table",
                         format_func=lambda v: t(f"import.table.{v}", lang))
-    mode = b.radio(t("import.mode", lang), list(store.MODES), key="import_mode",
+    mode = b.radio(t("import.mode", lang), list(records.MODES), key="import_mode",
                    format_func=lambda v: t(f"import.mode.{v}", lang))
     st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
     user = c.text_input(t("import.user", lang), value="admin", key="import_user",
@@ -175,9 +175,9 @@ def _store_outcome(lang: str, action: Callable[[], str]) -> None:
     """Run an apply/undo inside a button callback and keep its outcome for the page."""
     try:
         st.session_state["_import_outcome"] = ("success", action())
-    except store.Busy:
+    except records.Busy:
         st.session_state["_import_outcome"] = ("busy", t("err.busy", lang))
-    except store.StoreError as exc:
+    except records.StoreError as exc:
         st.session_state["_import_outcome"] = ("error", exc.issues)
     except OSError as exc:  # read-only folder, disk full…: said plainly, nothing half-written
         st.session_state["_import_outcome"] = ("error", [Issue(
