@@ -24,16 +24,11 @@ import pandas as pd
 
 from zones import safe
 from zones.brief.deck import BriefOptions, Deck, build_deck, safe_name, table_title
+from zones.brief.formats import EXTENSIONS, FORMATS, MIME
 from zones.dataset.filters import FilterState
 from zones.i18n import t
 from zones.model import Dataset
 
-FORMATS: tuple[str, ...] = ("pptx", "pdf", "images", "data")
-EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "images": "zip", "data": "zip"}
-MIME = {
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "pdf": "application/pdf", "images": "application/zip", "data": "application/zip",
-}
 Progress = Callable[[float, str], None]
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from zones.brief.deck import BriefOptions
 from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
 from zones.dataset.filters import FilterState
 from zones.i18n import t
@@ -101,6 +100,7 @@ def _date(value: str | None, lang: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    from zones.brief.deck import BriefOptions  # the charting stack: only for this command
     from zones.brief.export import export
     from zones.brief.images import FontMissing
 
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from zones.brief.export import FORMATS
+    from zones.brief.formats import FORMATS
 
     p = sub.add_parser("brief", help="build a briefing (PPTX, PDF, images or data) of a filter")
     p.add_argument("--format", choices=FORMATS, default="pptx",

@@ -28,7 +28,6 @@ from zones.model import FILES, Col, FileSpec
 SCHEMA_VERSION = 1
 
 
-URL_ENV = "ZONES_DATABASE_URL"
 
 
 VOLUMES = "export_volumes.csv"

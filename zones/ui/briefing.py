@@ -15,7 +15,7 @@ import streamlit as st
 
 from zones import safe
 from zones.brief.deck import BriefOptions
-from zones.brief.export import FORMATS
+from zones.brief.formats import FORMATS
 from zones.i18n import t
 
 if TYPE_CHECKING:
