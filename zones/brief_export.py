@@ -27,6 +27,7 @@ from zones.brief import BriefOptions, Deck, build_deck, safe_name, table_title
 from zones.filters import FilterState
 from zones.i18n import t
 from zones.model import Dataset
+from zones.typed_export import csv_frame, format_sheet
 
 FORMATS: tuple[str, ...] = ("pptx", "pdf", "images", "data")
 EXTENSIONS = {"pptx": "pptx", "pdf": "pdf", "images": "zip", "data": "zip"}
@@ -117,6 +118,7 @@ def xlsx_bytes(deck: Deck) -> bytes:
         sheets.append((table_title("sources", deck.lang), src, 0))
         for name, frame, row in sheets:
             safe.excel_sheet(writer, frame, _sheet(name), startrow=row)
+            format_sheet(writer.sheets[_sheet(name)], frame, row)
         src_sheet = _sheet(table_title("sources", deck.lang))
         safe.excel_sheet(writer, deck.facts, src_sheet, startrow=len(src) + 2)
         for ws in writer.book.worksheets:
@@ -140,7 +142,7 @@ def data_zip(deck: Deck) -> bytes:
     for i, name in enumerate(names, start=1):
         frame = deck.tables[name] if name != "sources" else sources_frame(deck)
         files.append((f"{i:02d}_{safe_name(table_title(name, deck.lang))}.csv",
-                      safe.csv_bytes(frame)))
+                      safe.csv_bytes(csv_frame(frame))))
     files.append((f"{len(names) + 1:02d}_{safe_name(t('brief.col.fact', deck.lang))}.csv",
                   safe.csv_bytes(deck.facts)))
     return _zip(deck, files)
