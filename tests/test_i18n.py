@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zones import brief, brief_export, metrics
+from zones import brief, brief_export, growth, metrics
 from zones.i18n import (
     LANGS,
     STRINGS,
@@ -159,6 +159,8 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "brief.format.": brief_export.FORMATS,
     "brief.sheet.": brief.TABLES,
     "brief.what.": ("product", "dest", "prefecture", "zone"),
+    # growth like for like (issue 17)
+    "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
 }
 
 
