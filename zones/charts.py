@@ -174,7 +174,7 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
                 axis=y_axis(category=True, labelLimit=240, labelOverlap=False)),
         color=alt.Color(f"{shown.field}:Q", title=measure_title,
                         scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(orient="right", format=",.0f")),
+                        legend=alt.Legend(orient="right", format=shown.legend)),
         tooltip=[
             alt.Tooltip("product:N", title=t("col.product", lang)),
             alt.Tooltip("destination:N", title=t("col.destination", lang)),

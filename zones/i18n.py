@@ -491,7 +491,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "growth.why.no_previous": ("上年无数据，不计同比", "No data for the year before: no growth"),
     "growth.why.no_common": ("与上年没有相同的月份，不计同比", "No month in common with the year before: no growth"),
     "growth.why.previous_zero": ("上年同期为零，不计同比", "The same months of the year before add up to zero: no growth"),
-    "growth.none_line": ("{year}：{why}", "{year}: {why}"),
+    "growth.none_line": ("{year}：{why}", "{year} — {why}"),
     "col.growth_basis": ("同比口径", "Growth compares"),
     "col.growth_source": ("同比来源", "Growth source"),
     "col.year_span": ("期间", "Span"),

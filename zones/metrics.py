@@ -525,7 +525,7 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: VolumeRows, lang: str) -> P
         prefecture=str(z["prefecture_zh" if lang == "zh" else "prefecture_en"]),
         launched=launched,
         note=str(z["note_zh" if lang == "zh" else "note_en"]),
-        trend=timeseries(own, "destination", "tonnes", yearly=True),
+        trend=timeseries(own, "destination", "tonnes", yearly=True, lang=lang),
         destinations=dests,
         imported=z["source"] == "imported",
     )

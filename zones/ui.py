@@ -1048,5 +1048,6 @@ def _warm_overview(ds: Dataset, geometry: Geometry) -> None:
         labeled = metrics.label_volumes(ds, view.volumes, lang)
         if not labeled.empty:
             scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
-            charts.timeseries_spec(metrics.timeseries(labeled, "product", "tonnes", yearly=True),
+            charts.timeseries_spec(metrics.timeseries(labeled, "product", "tonnes", yearly=True,
+                                                     lang=lang),
                                    "product", "tonnes", True, lang, scale, False)

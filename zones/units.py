@@ -30,6 +30,7 @@ class Shown:
     title: str
     fmt: str
     unit: str  # part of a chart template's key ("" for measures drawn as they are)
+    legend: str = ",.0f"  # a colour legend's ticks: decimals only where the unit is large
 
 
 # (threshold, divisor, catalogue key of the unit, d3 format) from the largest first.
@@ -89,10 +90,11 @@ def shown(data: pd.DataFrame, measure: str, lang: str, stack_by: str | None = No
     if measure != MONEY:
         return data, Shown(measure, measure_title(measure, lang), ",.1f", "")
     divisor, key, fmt = money_unit(peak(data, measure, stack_by), lang)
+    legend = ",.1f" if fmt == ",.2f" else ",.0f"
     if SHOWN in data and data.attrs.get("money_unit") == key:
-        return data, Shown(SHOWN, measure_title(measure, lang, key), fmt, key)
+        return data, Shown(SHOWN, measure_title(measure, lang, key), fmt, key, legend)
     out = data.assign(**{SHOWN: (pd.to_numeric(data[measure], errors="coerce") / divisor)
                          .astype(float)})
     out.attrs["money_unit"] = key
-    return out, Shown(SHOWN, measure_title(measure, lang, key), fmt, key)
+    return out, Shown(SHOWN, measure_title(measure, lang, key), fmt, key, legend)
 
