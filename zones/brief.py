@@ -323,7 +323,7 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
         ("ranking", "vol.ranking", charts.ranking_chart(
             ranked, by, measure, lang, scale, present=True), rank_h, "", ranked),
         ("growth", "vol.yoy", charts.yoy_chart(growth, measure, lang, present=True), CHART_H,
-         t("growth.note", lang), growth),
+         metrics.growth_caption(growth, lang), growth),
         ("breakdown", "vol.breakdown", charts.breakdown_chart(
             parts, measure, lang, present=True), part_h, "", parts),
     ]
@@ -332,7 +332,7 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
         width = CHART_W if name in ("timeseries", "breakdown") else CHART_W + 100
         slides.append(Slide(
             kind="chart", title=chart_title(title_key, measure, lang), subtitle=sub,
-            lines=(note,) if note else (),
+            lines=tuple(note.split("  \n")) if note else (),
             figure=Figure(f"{name}-{by}-{measure}" if name in ("timeseries", "ranking")
                           else f"{name}-{measure}", chart_title(title_key, measure, lang),
                           _spec(chart, ds.geo, width, height)),

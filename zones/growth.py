@@ -59,9 +59,12 @@ def monthly_totals(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame({"period": pd.Series(dtype=str), "source": pd.Series(dtype=str),
                              measure: pd.Series(dtype=float)})
-    values = pd.to_numeric(frame[measure], errors="coerce").astype(float)
-    sums = values.groupby([frame["period"], frame["source"]], observed=True, sort=False
-                          ).sum(min_count=1)
+    data = frame[["period", "source", measure]]
+    if not pd.api.types.is_float_dtype(data[measure]):
+        data = data.assign(**{measure: pd.to_numeric(data[measure], errors="coerce")
+                              .astype(float)})
+    sums = data.groupby(["period", "source"], observed=True, sort=False)[measure].sum(
+        min_count=1)
     out = pd.DataFrame({"period": sums.index.get_level_values(0).astype(str),
                         "source": sums.index.get_level_values(1).astype(str),
                         measure: sums.to_numpy()})
@@ -155,9 +158,8 @@ def year_months(frame: pd.DataFrame) -> dict[str, tuple[int, ...]]:
     """Year → months with data, from anything with a ``period`` column (rows or sums)."""
     if frame.empty:
         return {}
-    periods = pd.Series(pd.unique(frame["period"].astype(str)))
     out: dict[str, set[int]] = {}
-    for p in periods:
+    for p in map(str, pd.unique(frame["period"].dropna())):  # unique first: 1 M rows
         out.setdefault(p[:4], set()).add(int(p[5:7]))
     return {y: tuple(sorted(ms)) for y, ms in sorted(out.items())}
 

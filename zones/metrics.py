@@ -686,7 +686,7 @@ def missing_months_note(labeled: Labeled, lang: str) -> str:
     from zones.growth import missing_months
 
     periods = memo(labeled, ("periods",), lambda: sorted(
-        set(labeled_at(labeled, ("period",))["period"].astype(str))))
+        map(str, pd.unique(labeled_at(labeled, ("period",))["period"].dropna()))))
     gaps = missing_months(periods)
     if not gaps:
         return ""
