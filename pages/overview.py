@@ -54,7 +54,7 @@ labeled = metrics.label_volumes(ds, view.volumes, lang)
 if labeled.empty:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
 else:
-    data = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
+    data = metrics.timeseries(labeled, "product", "tonnes", yearly=True, lang=lang)
     scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
     st.vega_lite_chart(charts.timeseries_spec(data, "product", "tonnes", True, lang, scale,
                                               ctx.present), width="stretch")
