@@ -36,14 +36,16 @@ if labeled.empty:
 
 yearly = step == "yearly"
 scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
-series = metrics.timeseries(labeled, by, measure, yearly)
+series = metrics.timeseries(labeled, by, measure, yearly, lang)
 st.vega_lite_chart(charts.timeseries_spec(series, by, measure, yearly, lang, scale,
                                           ctx.present), width="stretch")
 if view.shows_illustrative:
     st.caption(t("vol.prelaunch", lang))
 with st.expander(t("vol.data", lang)):
     table_with_download(metrics.display_table(series, lang), f"timeseries-{by}-{measure}",
-                        lang, "series")
+                        lang, "series", typed=metrics.export_table(series, lang))
+    if gaps := metrics.missing_months_note(labeled, lang):
+        st.caption(gaps)
 
 left, right = st.columns(2)
 with left:
@@ -52,18 +54,18 @@ with left:
                        width="stretch")
     with st.expander(t("vol.data", lang)):
         table_with_download(metrics.display_table(ranked, lang), f"ranking-{by}-{measure}",
-                            lang, "ranking")
+                            lang, "ranking", typed=metrics.export_table(ranked, lang))
 with right:
-    growth = metrics.yoy(labeled, measure)
+    growth = metrics.yoy(labeled, measure, lang)
     st.vega_lite_chart(charts.yoy_spec(growth, measure, lang, ctx.present), width="stretch")
-    st.caption(t("vol.yoy.note", lang))
+    st.caption(metrics.growth_caption(growth, lang))
     with st.expander(t("vol.data", lang)):
         table_with_download(metrics.display_table(growth, lang), f"growth-{measure}", lang,
-                            "growth")
+                            "growth", typed=metrics.export_table(growth, lang))
 
 grid = metrics.matrix(labeled, measure)
 st.altair_chart(charts.matrix_chart(grid, measure, lang, ctx.present), width="stretch")
 st.caption(t("vol.matrix.note", lang))
 with st.expander(t("vol.data", lang)):
     table_with_download(metrics.display_table(grid, lang), f"destination-product-{measure}",
-                        lang, "matrix")
+                        lang, "matrix", typed=metrics.export_table(grid, lang))

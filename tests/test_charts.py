@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from zones import metrics
+from zones import metrics, units
 from zones.charts import plots as charts
 from zones.dataset.filters import FilterState, apply_filters
 from zones.i18n import t
@@ -26,8 +26,9 @@ def tooltip_fields(enc: dict[str, Any]) -> list[str]:
     return [tip["field"] for tip in enc["tooltip"]]
 
 
-def assert_illustrative_title(spec: dict[str, Any], lang: str, key: str) -> None:
-    assert spec["title"]["text"] == t(key, lang)
+def assert_illustrative_title(spec: dict[str, Any], lang: str, key: str,
+                              measure: str = "tonnes") -> None:
+    assert spec["title"]["text"] == units.chart_title(key, measure, lang)  # names the measure
     assert spec["title"]["subtitle"] == t("source.illustrative", lang)
 
 
@@ -88,16 +89,16 @@ def test_ranking_chart(dataset: Dataset, lang: str, measure: str) -> None:
     enc = spec["encoding"]
     assert enc["y"]["field"] == "destination"
     assert enc["y"]["sort"] == "-x"
-    assert enc["x"]["field"] == measure
-    assert enc["x"]["title"] == t(f"col.{measure}", lang)
+    assert enc["x"]["field"] == (units.SHOWN if measure == "value_usd" else measure)
+    assert enc["x"]["title"] == units.shown(data, measure, lang)[1].title
     assert {"rank", "share", "source_label"} <= set(tooltip_fields(enc))
     assert spec["height"] >= 26 * len(data)
-    assert_illustrative_title(spec, lang, "vol.ranking")
+    assert_illustrative_title(spec, lang, "vol.ranking", measure)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_yoy_chart(dataset: Dataset, lang: str) -> None:
-    data = metrics.yoy(labeled(dataset, lang), "tonnes")
+    data = metrics.yoy(labeled(dataset, lang), "tonnes", lang)
     spec = charts.yoy_chart(data, "tonnes", lang).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["bar", "text"]
@@ -119,7 +120,7 @@ def test_breakdown_chart(dataset: Dataset, lang: str) -> None:
     assert color["scale"]["domain"] == [t(f"cat.{c}", lang) for c in CATEGORIES]
     assert color["scale"]["range"] == [CATEGORY_COLORS[c] for c in CATEGORIES]
     assert "source_label" in tooltip_fields(spec["encoding"])
-    assert_illustrative_title(spec, lang, "vol.breakdown")
+    assert_illustrative_title(spec, lang, "vol.breakdown", "value_usd")
     rows = next(iter(spec["datasets"].values()))
     assert {r["category_label"] for r in rows} <= set(color["scale"]["domain"])
 
@@ -151,7 +152,7 @@ def test_charts_of_empty_data_are_valid_specs(dataset: Dataset, lang: str) -> No
                                 "product", "tonnes", True, lang, scale),
         charts.ranking_chart(metrics.ranking(lab, "product", "tonnes"), "product", "tonnes",
                              lang, scale),
-        charts.yoy_chart(metrics.yoy(lab, "tonnes"), "tonnes", lang),
+        charts.yoy_chart(metrics.yoy(lab, "tonnes", lang), "tonnes", lang),
         charts.breakdown_chart(metrics.breakdown(lab, "tonnes"), "tonnes", lang),
     ]
     for chart in specs:
@@ -177,7 +178,7 @@ def test_y_axis_titles_are_horizontal(dataset: Dataset, lang: str) -> None:
                                 "product", "tonnes", True, lang, scale),
         charts.ranking_chart(metrics.ranking(lab, "destination", "tonnes"), "destination",
                              "tonnes", lang, scale),
-        charts.yoy_chart(metrics.yoy(lab, "tonnes"), "tonnes", lang),
+        charts.yoy_chart(metrics.yoy(lab, "tonnes", lang), "tonnes", lang),
         charts.breakdown_chart(metrics.breakdown(lab, "tonnes"), "tonnes", lang),
         charts.matrix_chart(metrics.matrix(lab, "tonnes"), "tonnes", lang),
     ]

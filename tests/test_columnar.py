@@ -41,7 +41,7 @@ def test_metrics_agree_on_both_engines(dataset: Dataset, state: FilterState,
             same(*[metrics.timeseries(x, by, measure, True) for x in labeled])
             same(*[metrics.timeseries(x, by, measure, False) for x in labeled])
             same(*[metrics.ranking(x, by, measure) for x in labeled])
-    same(*[metrics.yoy(x, "tonnes") for x in labeled])
+    same(*[metrics.yoy(x, "tonnes", lang) for x in labeled])
     same(*[metrics.breakdown(x, "consignments") for x in labeled])
     same(*[metrics.zone_totals(d, v.zones, v.volumes, lang)
            for d, v in zip((dataset, fast), views, strict=True)])

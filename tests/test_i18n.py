@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zones import metrics
+from zones import growth, metrics
 from zones.brief import deck as brief
 from zones.brief import export as brief_export
 from zones.i18n import (
@@ -161,6 +161,8 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "brief.format.": brief_export.FORMATS,
     "brief.sheet.": brief.TABLES,
     "brief.what.": ("product", "dest", "prefecture", "zone"),
+    # growth like for like (issue 17)
+    "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
 }
 
 
@@ -265,7 +267,7 @@ def test_page_option_labels_exist() -> None:
     patterns = getattr(ui, "PAGE_OPTION_KEYS", None)
     options = getattr(ui, "PAGE_OPTIONS", None)
     if patterns is None or options is None:
-        pytest.skip("zones.ui has no page-option table")
+        pytest.skip("zones.ui.parts has no page-option table")
     for key, values in options.items():
         for value in values:
             assert patterns[key].format(value) in STRINGS, (key, value)

@@ -54,7 +54,7 @@ def test_totals_are_conserved(dataset: Dataset, name: str, measure: str, by: str
     assert math.isclose(ranked[measure].sum(), total, abs_tol=tol + 0.05 * len(ranked))
     parts = metrics.breakdown(labeled, measure)
     assert math.isclose(parts[measure].sum(), total, abs_tol=tol + 0.05 * len(parts))
-    growth = metrics.yoy(labeled, measure)
+    growth = metrics.yoy(labeled, measure, "en")
     assert math.isclose(growth[measure].sum(), total, abs_tol=tol + 0.05 * len(growth))
 
 
@@ -80,41 +80,46 @@ def test_breakdown_shares_and_categories(dataset: Dataset) -> None:
     assert set(parts["category"]) == set(dataset.products["category"])
 
 
-def _tiny(values: dict[str, float]) -> pd.DataFrame:
+def _tiny(values: dict[str, float], source: str = "illustrative") -> pd.DataFrame:
+    """One whole year per key (12 equal months), so growth is year over year."""
+    periods = [f"{y}-{m:02d}" for y in values for m in range(1, 13)]
     return pd.DataFrame({
-        "year": list(values), "tonnes": list(values.values()),
-        "source_label": "Illustrative (not a fact)",
+        "period": periods, "tonnes": [values[p[:4]] / 12 for p in periods],
+        "source": source, "source_label": "Illustrative (not a fact)",
     })
 
 
 def test_yoy_growth_math() -> None:
     out = metrics.yoy(_tiny({"2010": 100.0, "2008": 50.0, "2009": 80.0, "2011": 90.0}),
-                      "tonnes")
+                      "tonnes", "en")
     assert out["year"].tolist() == ["2008", "2009", "2010", "2011"]
     assert out["tonnes"].tolist() == [50.0, 80.0, 100.0, 90.0]
     assert pd.isna(out["growth"].iloc[0])
     assert out["growth"].iloc[1:].tolist() == [0.6, 0.25, -0.1]
+    assert out["growth_basis"].tolist()[1] == "2009 vs 2008"
 
 
 def test_yoy_sums_months_of_a_year() -> None:
     frame = pd.DataFrame({
-        "year": ["2009", "2009", "2010", "2010"], "tonnes": [10.0, 30.0, 25.0, 25.0],
-        "source_label": "x",
+        "period": ["2009-01", "2009-02", "2010-01", "2010-02"],
+        "tonnes": [10.0, 30.0, 25.0, 25.0], "source": "illustrative", "source_label": "x",
     })
-    out = metrics.yoy(frame, "tonnes")
+    out = metrics.yoy(frame, "tonnes", "en")
     assert out["tonnes"].tolist() == [40.0, 50.0]
     assert out["growth"].iloc[1] == 0.25
+    assert out["year_label"].tolist() == ["Jan–Feb 2009", "Jan–Feb 2010"]
 
 
-def test_yoy_from_zero_is_infinite_not_an_error() -> None:
-    out = metrics.yoy(_tiny({"2009": 0.0, "2010": 5.0}), "tonnes")
-    assert math.isinf(out["growth"].iloc[1])
+def test_yoy_from_zero_is_no_growth_with_the_reason() -> None:
+    out = metrics.yoy(_tiny({"2009": 0.0, "2010": 5.0}), "tonnes", "zh")
+    assert pd.isna(out["growth"].iloc[1])
+    assert out["growth_basis"].iloc[1] == t("growth.why.previous_zero", "zh")
 
 
 @pytest.mark.parametrize("func", [
     lambda f: metrics.timeseries(f, "product", "tonnes", True),
     lambda f: metrics.ranking(f, "zone", "tonnes"),
-    lambda f: metrics.yoy(f, "tonnes"),
+    lambda f: metrics.yoy(f, "tonnes", "en"),
     lambda f: metrics.breakdown(f, "tonnes"),
 ], ids=["timeseries", "ranking", "yoy", "breakdown"])
 def test_empty_input_gives_empty_frames_with_columns(dataset: Dataset, func) -> None:

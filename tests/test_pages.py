@@ -192,7 +192,7 @@ def test_volumes_page_options() -> None:
     assert_ok(at)
     at.segmented_control(key="step").set_value("monthly").run()
     assert_ok(at)
-    table = table_with(at, "Period", "Destination", "Value (USD)")
+    table = table_with(at, "Period", "Destination", "Export value (USD)")
     assert table["Period"].str.fullmatch(r"\d{4}-\d{2}").all()
 
 

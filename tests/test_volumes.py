@@ -82,7 +82,7 @@ def test_every_metric_is_the_same_through_the_seam(dataset: Dataset, lazy: Datas
             _same(metrics.ranking(lab_lazy, by, measure),
                   metrics.ranking(lab_rows, by, measure))
     for measure in metrics.MEASURES:
-        _same(metrics.yoy(lab_lazy, measure), metrics.yoy(lab_rows, measure))
+        _same(metrics.yoy(lab_lazy, measure, lang), metrics.yoy(lab_rows, measure, lang))
         _same(metrics.breakdown(lab_lazy, measure), metrics.breakdown(lab_rows, measure))
     palette = metrics.product_palette(dataset)
     assert (charts.color_scale("product", lab_lazy, palette).to_dict()

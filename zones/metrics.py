@@ -101,11 +101,31 @@ def _label_volumes(ds: Dataset, volumes: pd.DataFrame, lang: str) -> pd.DataFram
     return out
 
 
-def timeseries(labeled: Labeled, by: Dim, measure: Measure, yearly: bool
-               ) -> pd.DataFrame:
-    """Sum of ``measure`` per time step and ``by`` value."""
-    return memo(labeled, ("timeseries", by, measure, yearly),
-                lambda: _timeseries(labeled, by, measure, yearly))
+def timeseries(labeled: Labeled, by: Dim, measure: Measure, yearly: bool,
+               lang: str | None = None) -> pd.DataFrame:
+    """Sum of ``measure`` per time step and ``by`` value.
+
+    With ``lang``, yearly steps get a ``year_label`` that names a part-year's months
+    ('2008年7–12月'), so its short bar is not read as a fall.
+    """
+    out = memo(labeled, ("timeseries", by, measure, yearly),
+               lambda: _timeseries(labeled, by, measure, yearly))
+    if not yearly or lang is None:
+        return out
+    return memo(labeled, ("timeseries", by, measure, yearly, lang),
+                lambda: with_year_labels(out, labeled, lang))
+
+
+def with_year_labels(frame: pd.DataFrame, labeled: Labeled, lang: str) -> pd.DataFrame:
+    """``frame`` (with a ``year`` column) plus ``year_label``: the months each year has."""
+    from zones.growth import span_label, year_months
+
+    months = memo(labeled, ("year_months",), lambda: year_months(
+        labeled_at(labeled, ("period",))))
+    out = frame.copy()
+    out.insert(int(list(out.columns).index("year")) + 1, "year_label",
+               [span_label(y, months.get(str(y), ()), lang) for y in out["year"]])
+    return out
 
 
 def _timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
@@ -138,22 +158,38 @@ def _ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     return out
 
 
-def yoy(labeled: Labeled, measure: Measure) -> pd.DataFrame:
-    """Yearly total and growth over the previous year (first year: no growth)."""
-    return memo(labeled, ("yoy", measure), lambda: _yoy(
-        labeled_at(labeled, ("year", "source_label")), measure))
+def yoy(labeled: Labeled, measure: Measure, lang: str) -> pd.DataFrame:
+    """Yearly total and growth over the same months of the year before (zones/growth.py).
+
+    Computed from monthly totals of the filtered data, never by shifting rows of
+    different sources; each row says which months were compared, or why there is no
+    growth, and which sources went into it.
+    """
+    return memo(labeled, ("yoy", measure, lang), lambda: _yoy(
+        labeled_at(labeled, ("period", "source")), measure, lang))
 
 
-def _yoy(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
-    if labeled.empty:
-        return pd.DataFrame(columns=["year", measure, "growth", "source_label"])
-    out = plain(labeled.groupby(["year", "source_label"], as_index=False, observed=True)[
-        measure].sum())
-    out = out.sort_values("year").reset_index(drop=True)
-    out[measure] = out[measure].astype(float)
-    out["growth"] = (out[measure] / out[measure].shift(1) - 1).round(4)
-    out[measure] = out[measure].round(1)
-    return out
+def _yoy(labeled: pd.DataFrame, measure: Measure, lang: str) -> pd.DataFrame:
+    from zones.growth import like_for_like, monthly_totals, span_label
+
+    years = like_for_like(monthly_totals(labeled, measure), measure)
+    rows = []
+    for g in years:
+        basis = (t(f"growth.why.{g.reason}", lang) if g.reason else
+                 t("growth.basis", lang, cur=span_label(g.year, g.compared, lang),
+                   prev=span_label(g.year - 1, g.compared, lang)))
+        rows.append({
+            "year": str(g.year), "year_label": span_label(g.year, g.months, lang),
+            measure: round(float(g.total), 1),
+            "growth": round(g.growth, 4) if g.growth is not None else float("nan"),
+            "growth_basis": basis,
+            "growth_source_label": (sources_label(pd.Series(g.growth_sources), lang)
+                                    if g.growth_sources else ""),
+            "source_label": sources_label(pd.Series(g.sources), lang),
+        })
+    cols = ["year", "year_label", measure, "growth", "growth_basis", "growth_source_label",
+            "source_label"]
+    return pd.DataFrame(rows, columns=cols).astype({measure: float, "growth": float})
 
 
 def breakdown(labeled: Labeled, measure: Measure) -> pd.DataFrame:
@@ -354,6 +390,8 @@ _COLUMN_KEYS = {
     "source_label": "col.source", "name": "col.zone", "products": "col.products",
     "level": "col.level", "county": "col.county", "prefecture": "col.prefecture",
     "fact_id": "col.fact_id", "lon": "col.lon", "lat": "col.lat",
+    "year_label": "col.year", "growth_basis": "col.growth_basis",
+    "growth_source_label": "col.growth_source",
 }
 
 
@@ -365,6 +403,8 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
     where a report-fact row sits next to an illustrative volume.
     """
     keep = [c for c in df.columns if c in _COLUMN_KEYS and c not in drop]
+    if "year_label" in keep:  # a part-year shows its months in place of the bare year
+        keep.remove("year")
     out = df[keep].copy()
     for col in ("share", "growth"):
         if col in out.columns:
@@ -485,7 +525,7 @@ def zone_profile(ds: Dataset, zone_id: str, volumes: VolumeRows, lang: str) -> P
         prefecture=str(z["prefecture_zh" if lang == "zh" else "prefecture_en"]),
         launched=launched,
         note=str(z["note_zh" if lang == "zh" else "note_en"]),
-        trend=timeseries(own, "destination", "tonnes", yearly=True),
+        trend=timeseries(own, "destination", "tonnes", yearly=True, lang=lang),
         destinations=dests,
         imported=z["source"] == "imported",
     )
@@ -583,3 +623,72 @@ def why_no_zone(view: View) -> str:
     if view.state.destinations and view.state.report_only:
         return "empty.facts_only_destination"
     return "empty.hint"
+
+
+# -- issue 17: typed tables for XLSX / CSV (numbers stay numbers; zones/typed_export.py) ----
+_EXPORT_KEYS = {**_COLUMN_KEYS, "year_label": "col.year_span", "share": "col.share_pct",
+                "growth": "col.growth_pct"}
+_EXPORT_FORMATS = {"tonnes": "#,##0.0", "value_usd": "#,##0", "consignments": "#,##0",
+                   "share": "0.0%", "growth": "0.0%", "rank": "0", "year": "0",
+                   "lon": "0.0000", "lat": "0.0000"}
+
+
+def export_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
+                 illustrative_measures: bool = False) -> pd.DataFrame:
+    """``display_table`` for a file: the same rows with numbers as numbers.
+
+    Growth and shares stay fractions (Excel shows them with ``0.0%``), years are
+    integers, a part-year's months go in their own text column; ``attrs["formats"]``
+    maps each header to its Excel number format, and the headers carry the units.
+    """
+    keep = [c for c in df.columns if c in _EXPORT_KEYS and c not in drop]
+    out = df[keep].copy()
+    if "year" in out.columns:
+        out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    for col in (*MEASURES, "share", "growth", "lon", "lat"):
+        if col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    if "rank" in out.columns:
+        out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
+    if "category" in out.columns and "category_label" not in out.columns:
+        out["category"] = out["category"].map(lambda c: t(f"cat.{c}", lang))
+    elif "category" in out.columns:
+        out = out.drop(columns="category")
+    suffix = ""
+    if illustrative_measures:
+        suffix = ("" if lang == "zh" else " ") + t("source.illustrative_tag", lang)
+    headers = {c: t(_EXPORT_KEYS[c], lang) + (suffix if c in MEASURES else "")
+               for c in out.columns}
+    out = out.rename(columns=headers)
+    out.attrs["formats"] = {headers[c]: f for c, f in _EXPORT_FORMATS.items() if c in headers}
+    return out
+
+
+def growth_caption(growth: pd.DataFrame, lang: str) -> str:
+    """The note under the growth chart: the rule, then each year without growth and why.
+
+    The first year of a period always lacks a year before; it is named too, so that a
+    missing label above a bar is never read as "no change".
+    """
+    lines = [t("growth.note", lang)]
+    if "growth_basis" in growth.columns:
+        lines += [t("growth.none_line", lang, year=r["year_label"], why=r["growth_basis"])
+                  for r in growth.to_dict("records") if pd.isna(r["growth"])]
+    return "  \n".join(lines)
+
+
+def missing_months_note(labeled: Labeled, lang: str) -> str:
+    """'' or the months without data inside the filtered span, named rather than drawn.
+
+    A monthly axis only has the months with data, so a gap would silently close up;
+    the note says which months are missing (not zero: the data says nothing there).
+    """
+    from zones.growth import missing_months
+
+    periods = memo(labeled, ("periods",), lambda: sorted(
+        map(str, pd.unique(labeled_at(labeled, ("period",))["period"].dropna()))))
+    gaps = missing_months(periods)
+    if not gaps:
+        return ""
+    shown = gaps if len(gaps) <= 12 else [*gaps[:12], "…"]
+    return t("vol.missing_months", lang, months=("、" if lang == "zh" else ", ").join(shown))

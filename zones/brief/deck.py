@@ -22,6 +22,7 @@ from zones.charts import plots as charts
 from zones.dataset.filters import FilterState, View, apply_filters, summary
 from zones.i18n import name_col, t
 from zones.model import Dataset, GeoData
+from zones.units import chart_title
 
 # Geometry of a 16:9 slide in inches (PowerPoint's default widescreen); the PDF uses the same.
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -308,9 +309,9 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
                       footer=_footer(lang, [], False, t("app.source_line", lang)))], {}
     by, measure = opt.by, opt.measure
     scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
-    series = metrics.timeseries(labeled, by, measure, opt.yearly)
+    series = metrics.timeseries(labeled, by, measure, opt.yearly, lang)
     ranked = metrics.ranking(labeled, by, measure)
-    growth = metrics.yoy(labeled, measure)
+    growth = metrics.yoy(labeled, measure, lang)
     parts = metrics.breakdown(labeled, measure)
     sub = " · ".join([t(f"col.{measure}", lang), t(f"vol.by.{by}", lang),
                       t("vol.yearly" if opt.yearly else "vol.monthly", lang)])
@@ -324,7 +325,7 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
         ("ranking", "vol.ranking", charts.ranking_chart(
             ranked, by, measure, lang, scale, present=True), rank_h, "", ranked),
         ("growth", "vol.yoy", charts.yoy_chart(growth, measure, lang, present=True), CHART_H,
-         t("vol.yoy.note", lang), growth),
+         metrics.growth_caption(growth, lang), growth),
         ("breakdown", "vol.breakdown", charts.breakdown_chart(
             parts, measure, lang, present=True), part_h, "", parts),
     ]
@@ -332,13 +333,13 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     for name, title_key, chart, height, note, data in specs:
         width = CHART_W if name in ("timeseries", "breakdown") else CHART_W + 100
         slides.append(Slide(
-            kind="chart", title=t(title_key, lang), subtitle=sub,
-            lines=(note,) if note else (),
+            kind="chart", title=chart_title(title_key, measure, lang), subtitle=sub,
+            lines=tuple(note.split("  \n")) if note else (),
             figure=Figure(f"{name}-{by}-{measure}" if name in ("timeseries", "ranking")
-                          else f"{name}-{measure}", t(title_key, lang),
+                          else f"{name}-{measure}", chart_title(title_key, measure, lang),
                           _spec(chart, ds.geo, width, height)),
             footer=footer, illustrative=True))
-        tables[name] = metrics.display_table(data, lang)
+        tables[name] = metrics.export_table(data, lang)
     return slides, tables
 
 
@@ -413,11 +414,11 @@ def build_deck(ds: Dataset, state: FilterState, lang: str, date: dt.date,
     zone_drop = ("lon", "lat", "category") + (("tonnes",) if state.report_only else ())
     tables: dict[str, pd.DataFrame] = {
         "figures": _figures_table(ds, view.figures, lang),
-        "zones": metrics.display_table(zt, lang, drop=zone_drop,
+        "zones": metrics.export_table(zt, lang, drop=zone_drop,
                                        illustrative_measures=metrics.any_illustrative(
                                            view.volumes)),
         "first_exports": _first_table(cards, lang),
-        "destinations": metrics.display_table(dests, lang),
+        "destinations": metrics.export_table(dests, lang),
         **vol_tables,
     }
     sources = {

@@ -28,6 +28,7 @@ from zones.brief.formats import EXTENSIONS, FORMATS, MIME
 from zones.dataset.filters import FilterState
 from zones.i18n import t
 from zones.model import Dataset
+from zones.typed_export import csv_frame, format_sheet
 
 Progress = Callable[[float, str], None]
 
@@ -112,6 +113,7 @@ def xlsx_bytes(deck: Deck) -> bytes:
         sheets.append((table_title("sources", deck.lang), src, 0))
         for name, frame, row in sheets:
             safe.excel_sheet(writer, frame, _sheet(name), startrow=row)
+            format_sheet(writer.sheets[_sheet(name)], frame, row)
         src_sheet = _sheet(table_title("sources", deck.lang))
         safe.excel_sheet(writer, deck.facts, src_sheet, startrow=len(src) + 2)
         for ws in writer.book.worksheets:
@@ -135,7 +137,7 @@ def data_zip(deck: Deck) -> bytes:
     for i, name in enumerate(names, start=1):
         frame = deck.tables[name] if name != "sources" else sources_frame(deck)
         files.append((f"{i:02d}_{safe_name(table_title(name, deck.lang))}.csv",
-                      safe.csv_bytes(frame)))
+                      safe.csv_bytes(csv_frame(frame))))
     files.append((f"{len(names) + 1:02d}_{safe_name(t('brief.col.fact', deck.lang))}.csv",
                   safe.csv_bytes(deck.facts)))
     return _zip(deck, files)

@@ -38,7 +38,7 @@ def overview_charts(ds: Dataset, view: View, lang: str, geometry: Geometry,
     labeled = metrics.label_volumes(ds, view.volumes, lang)
     trend = None
     if not labeled.empty:
-        data = metrics.timeseries(labeled, "product", "tonnes", yearly=True)
+        data = metrics.timeseries(labeled, "product", "tonnes", yearly=True, lang=lang)
         scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
         trend = charts.timeseries_spec(data, "product", "tonnes", True, lang, scale, present)
     return OverviewCharts(zt, zone_map, trend)

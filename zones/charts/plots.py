@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from zones import units
 from zones.charts.specs import fill, template, token_scale
 from zones.dataset.columnar import memo, plain
 from zones.i18n import t
@@ -51,65 +52,76 @@ def category_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:
 def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
                      scale: alt.Scale, present: bool = False) -> alt.Chart:
     step = "year" if yearly else "period"
+    data, shown = units.shown(data, measure, lang, stack_by=step)
+    x = "year_label" if yearly and "year_label" in data else step  # part-years named
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{step}:O", title=t("col.year" if yearly else "col.period", lang),
+        x=alt.X(f"{x}:O", title=t("col.year" if yearly else "col.period", lang),
+                sort=None if x == "year_label" else alt.Undefined,
                 axis=alt.Axis(labelAngle=0 if yearly else -60,
                               labelExpr=alt.Undefined if yearly else
                               "slice(datum.value, 5) == '01' ? datum.value : ''")),
-        y=alt.Y(f"sum({measure}):Q", title=_measure_title(measure, lang), axis=y_axis()),
+        y=alt.Y(f"sum({shown.field}):Q", title=shown.title, axis=y_axis()),
         color=alt.Color(f"{by}:N", title=by_title, scale=scale,
                         legend=alt.Legend(orient="right", labelLimit=220)),
         tooltip=[
-            alt.Tooltip(f"{step}:O", title=t("col.period", lang)),
+            alt.Tooltip(f"{x}:O", title=t("col.period", lang)),
             alt.Tooltip(f"{by}:N", title=by_title),
-            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
+            alt.Tooltip(f"{shown.field}:Q", title=shown.title, format=shown.fmt),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.timeseries", lang), lang, data), height=380)
+    ).properties(title=_title(units.chart_title("vol.timeseries", measure, lang), lang, data),
+                 height=380)
     return _sized(chart, present)
 
 
 def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
                   present: bool = False) -> alt.Chart:
+    data, shown = units.shown(data, measure, lang)
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{by}:N", sort="-x", title=by_title,
                 axis=y_axis(category=True, labelOverlap=False, labelLimit=240)),
-        x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
+        x=alt.X(f"{shown.field}:Q", title=shown.title),
         color=alt.Color(f"{by}:N", scale=scale, legend=None),
         tooltip=[
             alt.Tooltip("rank:Q", title=t("col.rank", lang)),
             alt.Tooltip(f"{by}:N", title=by_title),
-            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
+            alt.Tooltip(f"{shown.field}:Q", title=shown.title, format=shown.fmt),
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.ranking", lang), lang, data),
+    ).properties(title=_title(units.chart_title("vol.ranking", measure, lang), lang, data),
                  height=max(160, 30 * len(data)))
     return _sized(chart, present)
 
 
 def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
               ) -> alt.LayerChart:
-    base = alt.Chart(data).encode(x=alt.X("year:O", title=t("col.year", lang),
+    """Year totals with their like-for-like growth; a part-year is named by its months
+    and the tooltip says which months were compared (or why there is no growth)."""
+    data, shown = units.shown(data, measure, lang)
+    x = "year_label" if "year_label" in data else "year"
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:O", title=t("col.year", lang),
+                                          sort=None if x == "year_label" else alt.Undefined,
                                           axis=alt.Axis(labelAngle=0)))
+    tips = [alt.Tooltip(f"{x}:O", title=t("col.year", lang)),
+            alt.Tooltip(f"{shown.field}:Q", title=shown.title, format=shown.fmt),
+            alt.Tooltip("growth:Q", title=t("col.growth", lang), format="+.1%")]
+    if "growth_basis" in data:
+        tips += [alt.Tooltip("growth_basis:N", title=t("col.growth_basis", lang)),
+                 alt.Tooltip("growth_source_label:N", title=t("col.growth_source", lang))]
     bars = base.mark_bar(color="#9AA5B1").encode(
-        y=alt.Y(f"{measure}:Q", title=_measure_title(measure, lang), axis=y_axis()),
-        tooltip=[
-            alt.Tooltip("year:O", title=t("col.year", lang)),
-            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
-            alt.Tooltip("growth:Q", title=t("col.growth", lang), format="+.1%"),
-            alt.Tooltip("source_label:N", title=t("col.source", lang)),
-        ],
+        y=alt.Y(f"{shown.field}:Q", title=shown.title, axis=y_axis()),
+        tooltip=[*tips, alt.Tooltip("source_label:N", title=t("col.source", lang))],
     )
     labels = base.mark_text(dy=-8, fontWeight="bold").transform_filter(
         "isValid(datum.growth)").encode(
-        y=alt.Y(f"{measure}:Q"),
+        y=alt.Y(f"{shown.field}:Q"),
         text=alt.Text("growth:Q", format="+.1%"),
     )
     chart = alt.layer(bars, labels).properties(
-        title=_title(t("vol.yoy", lang), lang, data), height=300)
+        title=_title(units.chart_title("vol.yoy", measure, lang), lang, data), height=300)
     return _sized(chart, present)
 
 
@@ -117,20 +129,21 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
                     ) -> alt.Chart:
     if "category_label" not in data.columns:  # breakdown_spec adds it before the template
         data = _with_category_label(data, lang)
+    data, shown = units.shown(data, measure, lang)
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y("product:N", sort="-x", title=t("col.product", lang),
                 axis=y_axis(category=True, labelOverlap=False, labelLimit=240)),
-        x=alt.X(f"{measure}:Q", title=_measure_title(measure, lang)),
+        x=alt.X(f"{shown.field}:Q", title=shown.title),
         color=alt.Color("category_label:N", title=t("col.category", lang),
                         scale=category_scale(lang)),
         tooltip=[
             alt.Tooltip("category_label:N", title=t("col.category", lang)),
             alt.Tooltip("product:N", title=t("col.product", lang)),
-            alt.Tooltip(f"{measure}:Q", title=_measure_title(measure, lang), format=",.1f"),
+            alt.Tooltip(f"{shown.field}:Q", title=shown.title, format=shown.fmt),
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.breakdown", lang), lang, data),
+    ).properties(title=_title(units.chart_title("vol.breakdown", measure, lang), lang, data),
                  height=max(160, 30 * len(data)))
     return _sized(chart, present)
 
@@ -150,7 +163,8 @@ def y_axis(category: bool = False, **kwargs: object) -> alt.Axis:
 def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
                  ) -> alt.Chart:
     """Destination × product: what goes where, which neither the ranking nor the trend shows."""
-    measure_title = _measure_title(measure, lang)
+    data, shown = units.shown(data, measure, lang)
+    measure_title = shown.title
     chart = alt.Chart(data).mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
         x=alt.X("destination:N", title=t("col.destination", lang),
                 axis=alt.Axis(orient="top", labelOverlap=False, labelLimit=130,
@@ -158,17 +172,17 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
                               labelAlign="center" if lang == "zh" else "left")),
         y=alt.Y("product:N", title=t("col.product", lang),
                 axis=y_axis(category=True, labelLimit=240, labelOverlap=False)),
-        color=alt.Color(f"{measure}:Q", title=measure_title,
+        color=alt.Color(f"{shown.field}:Q", title=measure_title,
                         scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(orient="right", format=",.0f")),
+                        legend=alt.Legend(orient="right", format=shown.legend)),
         tooltip=[
             alt.Tooltip("product:N", title=t("col.product", lang)),
             alt.Tooltip("destination:N", title=t("col.destination", lang)),
-            alt.Tooltip(f"{measure}:Q", title=measure_title, format=",.1f"),
+            alt.Tooltip(f"{shown.field}:Q", title=measure_title, format=shown.fmt),
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(t("vol.matrix", lang), lang, data),
+    ).properties(title=_title(units.chart_title("vol.matrix", measure, lang), lang, data),
                  height=max(180, 40 * data["product"].nunique()))
     return _sized(chart, present)
 
@@ -198,7 +212,9 @@ def _sources(data: pd.DataFrame) -> tuple[str, ...]:
 def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
                     scale: alt.Scale, present: bool = False) -> dict:
     """``timeseries_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``."""
-    key = ("timeseries", by, measure, yearly, lang, present, _sources(data))
+    data, shown = units.shown(data, measure, lang, stack_by="year" if yearly else "period")
+    key = ("timeseries", by, measure, yearly, lang, present, _sources(data), shown.unit,
+           "year_label" in data)
     text = template(key, lambda: timeseries_chart(data, by, measure, yearly, lang,
                                                   token_scale(_SCALE), present), {"data": data})
     return fill(text, {"data": data}, {_SCALE: scale})
@@ -207,7 +223,8 @@ def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lan
 def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
                  present: bool = False) -> dict:
     """``ranking_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
-    key = ("ranking", by, measure, lang, present, len(data), _sources(data))
+    data, shown = units.shown(data, measure, lang)
+    key = ("ranking", by, measure, lang, present, len(data), _sources(data), shown.unit)
     text = template(key, lambda: ranking_chart(data, by, measure, lang, token_scale(_SCALE),
                                                present), {"data": data})
     return fill(text, {"data": data}, {_SCALE: scale})
@@ -215,14 +232,17 @@ def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: al
 
 def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``yoy_chart`` as a Vega-Lite dict."""
-    text = template(("yoy", measure, lang, present, _sources(data)),
+    data, shown = units.shown(data, measure, lang)
+    text = template(("yoy", measure, lang, present, _sources(data), shown.unit,
+                     tuple(c for c in ("year_label", "growth_basis") if c in data)),
                     lambda: yoy_chart(data, measure, lang, present), {"data": data})
     return fill(text, {"data": data})
 
 
 def breakdown_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``breakdown_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
-    data = _with_category_label(data, lang)
-    text = template(("breakdown", measure, lang, present, len(data), _sources(data)),
+    data, shown = units.shown(_with_category_label(data, lang), measure, lang)
+    text = template(("breakdown", measure, lang, present, len(data), _sources(data),
+                     shown.unit),
                     lambda: breakdown_chart(data, measure, lang, present), {"data": data})
     return fill(text, {"data": data})

@@ -19,6 +19,7 @@ from zones.dataset.filters import summary
 from zones.i18n import t
 from zones.metrics import download_tables
 from zones.model import Dataset
+from zones.typed_export import csv_frame
 
 if TYPE_CHECKING:
 
@@ -85,8 +86,13 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
-                        on_select: Callable[[], None] | None = None) -> None:
-    """A table and, right under it, the same rows as a CSV download."""
+                        on_select: Callable[[], None] | None = None,
+                        typed: pd.DataFrame | None = None) -> None:
+    """A table and, right under it, the same rows as a CSV download.
+
+    ``typed`` (``metrics.export_table``): the rows the CSV holds instead, with numbers
+    as numbers (growth −7.71, not the text '−7.7%'), so a spreadsheet can add them up.
+    """
     # Thousands separators on screen (the browser's locale); the CSV keeps plain numbers.
     config = {c: st.column_config.NumberColumn(format="localized")
               for c in df.columns if pd.api.types.is_float_dtype(df[c])}
@@ -95,7 +101,8 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
     else:
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config,
                      on_select=on_select, selection_mode="single-row")
-    csv_download(t("vol.download", lang), lambda: df, f"{file_stem}.csv", f"dl-{key}")
+    rows = df if typed is None else csv_frame(typed)
+    csv_download(t("vol.download", lang), lambda: rows, f"{file_stem}.csv", f"dl-{key}")
 
 
 def csv_download(label: str, frame: Callable[[], pd.DataFrame], file_name: str, key: str,
