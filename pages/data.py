@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from zones import metrics
+from zones import datafiles, metrics
 from zones.i18n import t
 from zones.ui import (
     context,
@@ -21,12 +21,12 @@ header(ctx, "page.data")
 illustrative_banner(ctx, metrics.dataset_has_illustrative(ds))
 
 st.subheader(t("data.sources", lang))
-st.dataframe(metrics.file_inventory(ds, lang), hide_index=True, width="stretch")
+st.dataframe(datafiles.file_inventory(ds, lang), hide_index=True, width="stretch")
 with st.expander("data/SOURCES.md", expanded=False):
-    st.markdown(metrics.sources_markdown())
+    st.markdown(datafiles.sources_markdown())
 
 st.subheader(t("data.dictionary", lang))
-st.dataframe(metrics.data_dictionary(lang), hide_index=True, width="stretch")
+st.dataframe(datafiles.data_dictionary(lang), hide_index=True, width="stretch")
 
 st.subheader(t("data.downloads", lang))
 st.caption(t("data.downloads.note", lang))

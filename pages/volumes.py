@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from zones import metrics
+from zones import metrics, tables
 from zones.charts import plots as charts
 from zones.i18n import t
 from zones.ui import (
@@ -42,8 +42,8 @@ st.vega_lite_chart(charts.timeseries_spec(series, by, measure, yearly, lang, sca
 if view.shows_illustrative:
     st.caption(t("vol.prelaunch", lang))
 with st.expander(t("vol.data", lang)):
-    table_with_download(metrics.display_table(series, lang), f"timeseries-{by}-{measure}",
-                        lang, "series", typed=metrics.export_table(series, lang))
+    table_with_download(tables.display_table(series, lang), f"timeseries-{by}-{measure}",
+                        lang, "series", typed=tables.export_table(series, lang))
     if gaps := metrics.missing_months_note(labeled, lang):
         st.caption(gaps)
 
@@ -53,19 +53,19 @@ with left:
     st.vega_lite_chart(charts.ranking_spec(ranked, by, measure, lang, scale, ctx.present),
                        width="stretch")
     with st.expander(t("vol.data", lang)):
-        table_with_download(metrics.display_table(ranked, lang), f"ranking-{by}-{measure}",
-                            lang, "ranking", typed=metrics.export_table(ranked, lang))
+        table_with_download(tables.display_table(ranked, lang), f"ranking-{by}-{measure}",
+                            lang, "ranking", typed=tables.export_table(ranked, lang))
 with right:
     growth = metrics.yoy(labeled, measure, lang)
     st.vega_lite_chart(charts.yoy_spec(growth, measure, lang, ctx.present), width="stretch")
     st.caption(metrics.growth_caption(growth, lang))
     with st.expander(t("vol.data", lang)):
-        table_with_download(metrics.display_table(growth, lang), f"growth-{measure}", lang,
-                            "growth", typed=metrics.export_table(growth, lang))
+        table_with_download(tables.display_table(growth, lang), f"growth-{measure}", lang,
+                            "growth", typed=tables.export_table(growth, lang))
 
 grid = metrics.matrix(labeled, measure)
 st.altair_chart(charts.matrix_chart(grid, measure, lang, ctx.present), width="stretch")
 st.caption(t("vol.matrix.note", lang))
 with st.expander(t("vol.data", lang)):
-    table_with_download(metrics.display_table(grid, lang), f"destination-product-{measure}",
-                        lang, "matrix", typed=metrics.export_table(grid, lang))
+    table_with_download(tables.display_table(grid, lang), f"destination-product-{measure}",
+                        lang, "matrix", typed=tables.export_table(grid, lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from zones import metrics
+from zones import metrics, tables
 from zones.charts import maps
 from zones.charts import plots as charts
 from zones.i18n import t
@@ -47,7 +47,7 @@ with side_col:
 
 st.subheader(t("zones.table", lang))
 hidden = ("lon", "lat", "category") + (("tonnes",) if ctx.state.report_only else ())
-table_with_download(metrics.display_table(zt, lang, drop=hidden,
+table_with_download(tables.display_table(zt, lang, drop=hidden,
                                           illustrative_measures=metrics.any_illustrative(
                                               view.volumes)),
                     "zones", lang, "zones_table",
@@ -96,5 +96,5 @@ else:
             with right:
                 st.markdown(
                     f"**{metrics.volume_heading('zones.destinations', view.volumes, lang)}**")
-                table_with_download(metrics.display_table(profile.destinations, lang),
+                table_with_download(tables.display_table(profile.destinations, lang),
                                     f"zone-{chosen}-destinations", lang, "profile")

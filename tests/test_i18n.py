@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zones import growth, metrics
+from zones import growth, metrics, tables
 from zones.brief import deck as brief
 from zones.brief import export as brief_export
 from zones.i18n import (
@@ -148,7 +148,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "unit.": UNITS,
     "qual.": QUALIFIERS,
     "col.": (*metrics.MEASURES, *{v.split(".", 1)[1]
-                                  for v in metrics._COLUMN_KEYS.values()}),
+                                  for v in tables.COLUMN_KEYS.values()}),
     "vol.by.": metrics.DIMS,
     "vol.": ("monthly", "yearly"),
     "overview.platform.": ("1", "2", "3", "4"),

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from zones import metrics
+from zones import datafiles, metrics, tables
 from zones.dataset.filters import FilterState, apply_filters
 from zones.i18n import t
 from zones.model import FILES, Dataset
@@ -240,7 +240,7 @@ def test_display_table_translates_headers_and_keeps_source(dataset: Dataset,
                                                            lang: str) -> None:
     view = apply_filters(dataset, FilterState())
     zt = metrics.zone_totals(dataset, view.zones, view.volumes, lang)
-    table = metrics.display_table(zt, lang, drop=("lon", "lat", "category"))
+    table = tables.display_table(zt, lang, drop=("lon", "lat", "category"))
     assert t("col.source", lang) in table.columns
     assert t("col.zone", lang) in table.columns
     assert t("col.tonnes", lang) in table.columns
@@ -253,7 +253,7 @@ def test_display_table_translates_headers_and_keeps_source(dataset: Dataset,
 
 def test_display_table_translates_category_values(dataset: Dataset) -> None:
     parts = metrics.breakdown(labeled_for(dataset, FilterState(), "zh"), "tonnes")
-    table = metrics.display_table(parts, "zh")
+    table = tables.display_table(parts, "zh")
     assert set(table.columns) == {"类别", "产品", "出口量（吨）", "占比", "来源"}
     assert set(table["类别"]) <= {t(f"cat.{c}", "zh") for c in dataset.products["category"]}
 
@@ -261,7 +261,7 @@ def test_display_table_translates_category_values(dataset: Dataset) -> None:
 def test_display_table_does_not_change_its_input(dataset: Dataset) -> None:
     ranked = metrics.ranking(labeled_for(dataset, FilterState()), "zone", "tonnes")
     before = ranked.copy()
-    metrics.display_table(ranked, "en")
+    tables.display_table(ranked, "en")
     pd.testing.assert_frame_equal(ranked, before)
 
 
@@ -329,7 +329,7 @@ def test_zone_profile_without_volumes(dataset: Dataset) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_file_inventory(dataset: Dataset, lang: str) -> None:
-    inv = metrics.file_inventory(dataset, lang)
+    inv = datafiles.file_inventory(dataset, lang)
     assert inv[t("data.file", lang)].tolist() == list(FILES)
     rows = dict(zip(inv[t("data.file", lang)], inv[t("data.rows", lang)], strict=True))
     assert rows["zones.csv"] == 16
@@ -342,13 +342,13 @@ def test_file_inventory(dataset: Dataset, lang: str) -> None:
 
 
 def test_downloadable_zones_have_exactly_the_file_columns(dataset: Dataset) -> None:
-    files = metrics.downloadable_files(dataset)
+    files = datafiles.downloadable_files(dataset)
     assert list(files["zones.csv"].columns) == FILES["zones.csv"].column_names
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_data_dictionary(lang: str) -> None:
-    dd = metrics.data_dictionary(lang)
+    dd = datafiles.data_dictionary(lang)
     assert len(dd) == sum(len(s.columns) for s in FILES.values())
     assert dd[t("data.meaning", lang)].str.len().gt(0).all()
 

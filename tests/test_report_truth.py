@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from zones import derived, metrics
+from zones import datafiles, derived, metrics
 from zones.dataset.filters import FilterState, apply_filters
 from zones.i18n import LANGS, STRINGS, t
 from zones.model import Dataset
@@ -163,7 +163,7 @@ def test_inferred_follows_the_year_on_the_world_map_and_cards(dataset: Dataset,
 def test_derived_figures_are_not_report_rows(dataset: Dataset) -> None:
     rows = _figure_rows()
     assert not [r for r in rows if r["derived_from"] or r["qualifier"] == "approximately"]
-    inv = metrics.file_inventory(dataset, "en")
+    inv = datafiles.file_inventory(dataset, "en")
     row = inv[inv[t("data.file", "en")] == "report_figures.csv"].iloc[0]
     assert row[t("data.report_rows", "en")] == len(rows)
 

@@ -128,7 +128,7 @@ def test_document_keeps_tables_and_code_but_not_links_or_images() -> None:
 
 
 def test_bundled_sources_document_renders_without_links() -> None:
-    from zones.metrics import sources_markdown
+    from zones.datafiles import sources_markdown
 
     body = GFM.render(sources_markdown())
     assert "<table>" in body

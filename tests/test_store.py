@@ -334,7 +334,7 @@ def test_every_store_code_has_a_message() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_imported_volumes_are_labelled_imported_everywhere(data_copy: Path, lang: str) -> None:
-    from zones import metrics
+    from zones import datafiles, metrics
     from zones.charts import maps
     from zones.charts import plots as charts
     from zones.dataset.filters import FilterState, apply_filters
@@ -361,7 +361,7 @@ def test_imported_volumes_are_labelled_imported_everywhere(data_copy: Path, lang
     heading = metrics.volume_heading("overview.volume", view.volumes, lang)
     assert t("source.imported_tag", lang) in heading
     assert t("source.illustrative_tag", lang) not in heading
-    inv = metrics.file_inventory(ds, lang).set_index(t("data.file", lang))
+    inv = datafiles.file_inventory(ds, lang).set_index(t("data.file", lang))
     assert inv.loc["export_volumes.csv", t("data.imported_rows", lang)] == 1
 
 

@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from zones import metrics
+from zones import tables
 from zones.brief.deck import build_deck, safe_name
 from zones.brief.export import export, xlsx_bytes
 from zones.dataset.filters import FilterState, apply_filters
@@ -88,7 +88,7 @@ def test_csv_holds_plain_numbers_with_a_bom(exported) -> None:
 def test_text_cells_are_still_neutralised(dataset: Dataset) -> None:
     """OWASP: a product named like a formula stays text with its apostrophe."""
     deck = build_deck(dataset, FilterState(), "en", DATE)
-    hostile = metrics.export_table(pd.DataFrame({
+    hostile = tables.export_table(pd.DataFrame({
         "product": ["=HYPERLINK(\"http://x\")", "Rice"], "tonnes": [-1.5, 2.0],
         "source_label": ["Imported", "Imported"]}), "en")
     deck = type(deck)(**{**deck.__dict__, "tables": {"ranking": hostile}})

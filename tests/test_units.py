@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from zones import metrics, units
+from zones import metrics, tables, units
 from zones.charts import plots as charts
 from zones.charts import specs
 from zones.dataset.filters import FilterState, apply_filters
@@ -58,7 +58,7 @@ def test_value_axis_and_tooltip_name_the_unit(dataset: Dataset, lang: str, yearl
 
 def test_the_table_behind_keeps_exact_dollars(dataset: Dataset) -> None:
     _, series = _series(dataset, "zh", True)
-    table = metrics.display_table(series, "zh")
+    table = tables.display_table(series, "zh")
     assert units.SHOWN not in table.columns
     col = table[t("col.value_usd", "zh")]
     assert col.sum() == pytest.approx(float(dataset.volumes["value_usd"].sum()))

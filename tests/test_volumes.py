@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zones import metrics
+from zones import datafiles, metrics
 from zones.charts import plots as charts
 from zones.dataset.filters import FilterState, apply_filters
 from zones.dataset.volumes import (
@@ -99,7 +99,7 @@ def test_zone_profile_through_the_seam(dataset: Dataset, lazy: Dataset, zone: st
 
 
 def test_data_page_counts_through_the_seam(dataset: Dataset, lazy: Dataset) -> None:
-    _same(metrics.file_inventory(lazy, "en"), metrics.file_inventory(dataset, "en"))
+    _same(datafiles.file_inventory(lazy, "en"), datafiles.file_inventory(dataset, "en"))
     assert lazy.periods == dataset.periods
 
 

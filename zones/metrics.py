@@ -6,17 +6,15 @@ encodes and the table under the chart shows; nothing is computed in the pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
+from zones.datafiles import downloadable_files
 from zones.dataset.columnar import derive, is_full, mark_full, memo, plain
 from zones.dataset.filters import View
 from zones.dataset.volumes import (
-    ROWS,
     Labeled,
     LabeledVolumes,
     VolumeRows,
@@ -24,12 +22,18 @@ from zones.dataset.volumes import (
     grouped,
     labeled_at,
 )
-from zones.i18n import fmt_percent, fmt_quantity, name_col, t
-from zones.model import FILES, SOURCES, Dataset, product_colors
+from zones.i18n import fmt_quantity, name_col, t
+from zones.model import SOURCES, Dataset, product_colors
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
+
+
 Dim = Literal["product", "destination", "zone"]
+
+
 MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
+
+
 DIMS: tuple[str, ...] = ("product", "destination", "zone")
 
 
@@ -381,47 +385,6 @@ def _label_offsets(points: pd.DataFrame, near_deg: float = 15.0) -> list[int]:
     return offsets
 
 
-# Frame columns → catalogue keys for the tables shown under charts and exported as CSV.
-_COLUMN_KEYS = {
-    "rank": "col.rank", "period": "col.period", "year": "col.year", "product": "col.product",
-    "destination": "col.destination", "zone": "col.zone", "category": "col.category",
-    "category_label": "col.category", "tonnes": "col.tonnes", "value_usd": "col.value_usd",
-    "consignments": "col.consignments", "share": "col.share", "growth": "col.growth",
-    "source_label": "col.source", "name": "col.zone", "products": "col.products",
-    "level": "col.level", "county": "col.county", "prefecture": "col.prefecture",
-    "fact_id": "col.fact_id", "lon": "col.lon", "lat": "col.lat",
-    "year_label": "col.year", "growth_basis": "col.growth_basis",
-    "growth_source_label": "col.growth_source",
-}
-
-
-def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
-                  illustrative_measures: bool = False) -> pd.DataFrame:
-    """Keep the shown columns, translate their headers; the source column always stays.
-
-    ``illustrative_measures`` marks the volume headers, for tables (like the zones table)
-    where a report-fact row sits next to an illustrative volume.
-    """
-    keep = [c for c in df.columns if c in _COLUMN_KEYS and c not in drop]
-    if "year_label" in keep:  # a part-year shows its months in place of the bare year
-        keep.remove("year")
-    out = df[keep].copy()
-    for col in ("share", "growth"):
-        if col in out.columns:
-            out[col] = [fmt_percent(v, lang) if pd.notna(v) else "–" for v in out[col]]
-    if "share" in out.columns:
-        out["share"] = out["share"].str.lstrip("+")
-    if "category" in out.columns and "category_label" not in out.columns:
-        out["category"] = out["category"].map(lambda c: t(f"cat.{c}", lang))
-    elif "category" in out.columns:
-        out = out.drop(columns="category")
-    suffix = ""
-    if illustrative_measures:
-        suffix = ("" if lang == "zh" else " ") + t("source.illustrative_tag", lang)
-    return out.rename(columns={
-        c: t(_COLUMN_KEYS[c], lang) + (suffix if c in MEASURES else "") for c in out.columns})
-
-
 def any_illustrative(frame: VolumeRows) -> bool:
     frame = grouped(frame, ("source",))
     return bool((frame["source"] == "illustrative").any()) if "source" in frame else False
@@ -541,81 +504,6 @@ def import_note(import_id: object, lang: str) -> str:
     return t("source.imported_on", lang, when=when, id=text)
 
 
-def _tables(ds: Dataset) -> dict[str, VolumeRows]:
-    zones = ds.zones[[c for c in FILES["zones.csv"].column_names]]
-    return {
-        "zones.csv": zones, "products.csv": ds.products,
-        "destinations.csv": ds.destinations, "first_exports.csv": ds.first_exports,
-        "export_volumes.csv": ds.volumes, "report_figures.csv": ds.figures,
-        "facts.csv": ds.facts,
-    }
-
-
-def downloadable_files(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """The data files as loaded (so the download is what the dashboard shows)."""
-    return {name: get() for name, get in download_tables(ds).items()}
-
-
-def download_tables(ds: Dataset) -> dict[str, Callable[[], pd.DataFrame]]:
-    """Each data file as a function that gives it: a database's volumes are read on call."""
-    def getter(frame: VolumeRows) -> Callable[[], pd.DataFrame]:
-        return frame.rows if isinstance(frame, Volumes) else (lambda: frame)
-
-    return {name: getter(frame) for name, frame in _tables(ds).items()}
-
-
-def file_inventory(ds: Dataset, lang: str) -> pd.DataFrame:
-    """Per file: what it holds, row count, and how many rows are facts vs illustrative."""
-    rows = []
-    for name, frame in _tables(ds).items():
-        spec = FILES[name]
-        if isinstance(frame, Volumes):  # counted in the database, not read
-            sums = frame.totals(("source",))
-            counts = dict(zip(sums["source"], sums[ROWS], strict=True))
-            report, illus, imported = (int(counts.get(s, 0)) for s in
-                                       ("report", "illustrative", "imported"))
-        elif "source" in frame.columns:
-            report = int((frame["source"] == "report").sum())
-            illus = int((frame["source"] == "illustrative").sum())
-            imported = int((frame["source"] == "imported").sum())
-        else:  # only facts.csv and report_figures.csv: the report's own content
-            report, illus, imported = len(frame), 0, 0
-        rows.append({
-            t("data.file", lang): name,
-            t("data.meaning", lang): spec.doc_zh if lang == "zh" else spec.doc_en,
-            t("data.rows", lang): len(frame),
-            t("data.report_rows", lang): report,
-            t("data.illustrative_rows", lang): illus,
-            t("data.imported_rows", lang): imported,
-        })
-    return pd.DataFrame(rows)
-
-
-def data_dictionary(lang: str) -> pd.DataFrame:
-    rows = [
-        {
-            t("data.file", lang): spec.name,
-            t("data.column", lang): col.name,
-            t("data.type", lang): col.kind,
-            t("data.required", lang): t("data.yes" if col.required else "data.no", lang),
-            t("data.meaning", lang): col.doc_zh if lang == "zh" else col.doc_en,
-        }
-        for spec in FILES.values() for col in spec.columns
-    ]
-    return pd.DataFrame(rows)
-
-
-def sources_markdown(root: Path | None = None) -> str:
-    """SOURCES.md of the data folder in use ($ZONES_DATA_DIR or data/), made safe to render:
-    it may come from an officer's folder, so links, images and HTML are shown as text."""
-    from zones.dataset.csvread import read_regular_file
-    from zones.dataset.loading import data_dir
-    from zones.safe import document
-
-    data, _ = read_regular_file((root or data_dir()) / "SOURCES.md", "SOURCES.md")
-    return document(data.decode("utf-8", errors="replace")) if data else ""
-
-
 def why_no_zone(view: View) -> str:
     """The catalogue key that explains an empty zone list honestly."""
     if not view.first_exports.empty and view.state.destinations:
@@ -623,45 +511,6 @@ def why_no_zone(view: View) -> str:
     if view.state.destinations and view.state.report_only:
         return "empty.facts_only_destination"
     return "empty.hint"
-
-
-# -- issue 17: typed tables for XLSX / CSV (numbers stay numbers; zones/typed_export.py) ----
-_EXPORT_KEYS = {**_COLUMN_KEYS, "year_label": "col.year_span", "share": "col.share_pct",
-                "growth": "col.growth_pct"}
-_EXPORT_FORMATS = {"tonnes": "#,##0.0", "value_usd": "#,##0", "consignments": "#,##0",
-                   "share": "0.0%", "growth": "0.0%", "rank": "0", "year": "0",
-                   "lon": "0.0000", "lat": "0.0000"}
-
-
-def export_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
-                 illustrative_measures: bool = False) -> pd.DataFrame:
-    """``display_table`` for a file: the same rows with numbers as numbers.
-
-    Growth and shares stay fractions (Excel shows them with ``0.0%``), years are
-    integers, a part-year's months go in their own text column; ``attrs["formats"]``
-    maps each header to its Excel number format, and the headers carry the units.
-    """
-    keep = [c for c in df.columns if c in _EXPORT_KEYS and c not in drop]
-    out = df[keep].copy()
-    if "year" in out.columns:
-        out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
-    for col in (*MEASURES, "share", "growth", "lon", "lat"):
-        if col in out.columns:
-            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
-    if "rank" in out.columns:
-        out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
-    if "category" in out.columns and "category_label" not in out.columns:
-        out["category"] = out["category"].map(lambda c: t(f"cat.{c}", lang))
-    elif "category" in out.columns:
-        out = out.drop(columns="category")
-    suffix = ""
-    if illustrative_measures:
-        suffix = ("" if lang == "zh" else " ") + t("source.illustrative_tag", lang)
-    headers = {c: t(_EXPORT_KEYS[c], lang) + (suffix if c in MEASURES else "")
-               for c in out.columns}
-    out = out.rename(columns=headers)
-    out.attrs["formats"] = {headers[c]: f for c, f in _EXPORT_FORMATS.items() if c in headers}
-    return out
 
 
 def growth_caption(growth: pd.DataFrame, lang: str) -> str:

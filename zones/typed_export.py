@@ -2,7 +2,7 @@
 
 Exports used to carry growth as the text ``'+51.0%`` and years as text, so a leader's
 analyst could not sum or chart a column. The tables now stay numeric
-(``metrics.export_table``); this module applies their Excel number formats
+(``tables.export_table``); this module applies their Excel number formats
 (``#,##0.0``, ``0.0%``) and writes percentages into CSV as plain numbers under a
 "(%)" header. Formula neutralisation (``zones.safe``) still applies to text cells only.
 """
@@ -15,7 +15,7 @@ PERCENT = "0.0%"
 
 
 def formats(frame: pd.DataFrame) -> dict[str, str]:
-    """Header → Excel number format, as ``metrics.export_table`` recorded them."""
+    """Header → Excel number format, as ``tables.export_table`` recorded them."""
     return dict(frame.attrs.get("formats", {}))
 
 

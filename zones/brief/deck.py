@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 
 from zones import metrics
+from zones import tables as table_builders
 from zones.charts import maps
 from zones.charts import plots as charts
 from zones.dataset.filters import FilterState, View, apply_filters, summary
@@ -339,7 +340,7 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
                           else f"{name}-{measure}", chart_title(title_key, measure, lang),
                           _spec(chart, ds.geo, width, height)),
             footer=footer, illustrative=True))
-        tables[name] = metrics.export_table(data, lang)
+        tables[name] = table_builders.export_table(data, lang)
     return slides, tables
 
 
@@ -414,11 +415,11 @@ def build_deck(ds: Dataset, state: FilterState, lang: str, date: dt.date,
     zone_drop = ("lon", "lat", "category") + (("tonnes",) if state.report_only else ())
     tables: dict[str, pd.DataFrame] = {
         "figures": _figures_table(ds, view.figures, lang),
-        "zones": metrics.export_table(zt, lang, drop=zone_drop,
+        "zones": table_builders.export_table(zt, lang, drop=zone_drop,
                                        illustrative_measures=metrics.any_illustrative(
                                            view.volumes)),
         "first_exports": _first_table(cards, lang),
-        "destinations": metrics.export_table(dests, lang),
+        "destinations": table_builders.export_table(dests, lang),
         **vol_tables,
     }
     sources = {

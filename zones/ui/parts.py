@@ -15,9 +15,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from zones import safe
 from zones.charts.maps import DEST_SELECTION, ZONE_SELECTION
+from zones.datafiles import download_tables
 from zones.dataset.filters import summary
 from zones.i18n import t
-from zones.metrics import download_tables
 from zones.model import Dataset
 from zones.typed_export import csv_frame
 
@@ -90,7 +90,7 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
                         typed: pd.DataFrame | None = None) -> None:
     """A table and, right under it, the same rows as a CSV download.
 
-    ``typed`` (``metrics.export_table``): the rows the CSV holds instead, with numbers
+    ``typed`` (``tables.export_table``): the rows the CSV holds instead, with numbers
     as numbers (growth −7.71, not the text '−7.7%'), so a spreadsheet can add them up.
     """
     # Thousands separators on screen (the browser's locale); the CSV keeps plain numbers.
