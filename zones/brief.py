@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import altair as alt
 import pandas as pd
 
-from zones import charts, maps, metrics
+from zones import charts, consignments, maps, metrics
 from zones.filters import FilterState, View, apply_filters, summary
 from zones.i18n import name_col, t
 from zones.model import Dataset, GeoData
@@ -313,6 +313,8 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     sub = " · ".join([t(f"col.{measure}", lang), t(f"vol.by.{by}", lang),
                       t("vol.yearly" if opt.yearly else "vol.monthly", lang)])
     footer = _footer(lang, [], True)
+    if measure == "consignments" and (missing := consignments.note(view.volumes, lang)):
+        sub = f"{sub} · {missing}"  # rows without a count are "not given", not 0 (#17)
     rank_h = max(CHART_H, 22 * len(ranked))  # one readable row per bar
     part_h = max(CHART_H, 22 * len(parts))
     specs = [

@@ -37,6 +37,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from zones import attribution, customs
 from zones.lookup import Country, Lookups
 from zones.model import CATEGORIES, FILES, ID_RE, LEVELS, Dataset
 from zones.parse import (
@@ -172,6 +173,7 @@ MEASURE_DIMENSION: dict[str, str] = {"tonnes": "mass", "value_usd": "usd",
 IMPLICIT_UNITS: dict[str, str] = {name_key(k): v for k, v in {
     "tonnes": "t", "tons": "t", "吨数": "t", "value_usd": "usd", "美元": "usd", "usd": "usd",
     "美元金额": "usd"}.items()}
+customs.extend_headers(HEADERS)  # the customs statistics platform's names (#17)
 UNIT_EXAMPLES: dict[str, str] = {"tonnes": "重量（吨） / 数量（千克） / weight (t)",
                                  "value_usd": "货值（美元） / 货值（万美元） / value (USD)"}
 
@@ -263,6 +265,7 @@ class Parsed:
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
     values: tuple[ValueMatch, ...] = ()  # distinct names/codes read as ids (at most 500)
+    attributed: tuple[attribution.Attributed, ...] = ()  # zones found from 注册地 (#17)
 
     @property
     def ok(self) -> bool:
@@ -811,6 +814,8 @@ class _Converter:
         self.lk = lk
         self.new_destinations: dict[str, Country] = {}
         self.row_year: str | None = None  # the current row's year column, if the file has one
+        self.row_unit = customs.RowUnit()  # the current row's unit column (customs, #17)
+        self.per_row_unit = False
         self._countries: dict[str, Country] = {}
         self._known = set(lk.ds.destinations["iso3"])
 
@@ -891,6 +896,8 @@ class _Converter:
                 "tonnes": lambda v: _measure(v, factor),
                 "value_usd": lambda v: _measure(v, factor),
                 "consignments": lambda v: _measure(v, factor, integer=True),
+                **customs.converters(self.row_unit, _measure, _plain_text),
+                **({} if self.per_row_unit else {"tonnes": lambda v: _measure(v, factor)}),
             }[column]
         if table == "zones":
             return {
@@ -922,13 +929,15 @@ def _fail(table: str, file_name: str, digest: str, issues: list[Issue], grid: _G
 
 def parse_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
                  sheet: str | None = None,
-                 progress: Callable[[float], None] | None = None) -> Parsed:
+                 progress: Callable[[float], None] | None = None,
+                 zone: str | None = None) -> Parsed:
     """Read and normalise an officer's file into ``model_columns(table)``; never raises.
 
     Problems are returned as ``Parsed.issues`` (line = line in the officer's file,
     column = header as written); what was skipped and how each column was understood are
     returned too, for the preview. ``progress`` (optional) is called with the fraction of
-    rows converted, for a progress bar on large files.
+    rows converted, for a progress bar on large files. ``zone`` (an id or name): the
+    zone of every row the file leaves without one (#17, the officer's choice).
     """
     digest = hashlib.sha256(data).hexdigest()
     if table not in TABLES:
@@ -936,7 +945,7 @@ def parse_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
                      [Issue(file_name, None, None, "not_allowed",
                             {"value": table, "allowed": ", ".join(TABLES)})])
     try:
-        return _parse(data, file_name, table, ds, sheet, digest, progress)
+        return _parse(data, file_name, table, ds, sheet, digest, progress, zone)
     except Exception:  # the last guard: a message for the user, the traceback for the log
         log.exception("import of %r as %s failed", file_name, table)
         return _fail(table, file_name, digest, [Issue(file_name, None, None, "unexpected")])
@@ -968,7 +977,8 @@ def _fill_merged(rows: list[tuple[int, list[object]]],
 
 
 def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | None,
-           digest: str, progress: Callable[[float], None] | None = None) -> Parsed:
+           digest: str, progress: Callable[[float], None] | None = None,
+           zone: str | None = None) -> Parsed:
     grid = read_grid(data, file_name, sheet)
     if grid.issues:
         return _fail(table, file_name, digest, grid.issues, grid)
@@ -1027,6 +1037,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     matches: dict[str, list[tuple[int, int, _HeaderCell]]] = {}
     unmatched: list[str] = []
     ignored: list[str] = []
+    per_row_unit = customs.per_row_unit([m.column if m else None for m in cells_meaning])
     for j, (text, meaning) in enumerate(zip(headers, cells_meaning, strict=True)):
         if not text:
             continue
@@ -1035,6 +1046,8 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
         elif meaning.ignored:
             ignored.append(text)
         elif meaning.column:
+            if meaning.unit_problem == "missing" and per_row_unit and meaning.column == "tonnes":
+                meaning = _HeaderCell("tonnes", rank=meaning.rank, note_key=customs.PER_ROW_NOTE)
             if meaning.unit_problem == "missing":
                 issues.append(Issue(file_name, header_line, text, "import_unit_missing",
                                     {"value": text,
@@ -1051,6 +1064,11 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                            m.note_key or ("import.note.alternate" if k else ""))
                for col, ms in matches.items() for k, (_, j, m) in enumerate(ms)]
     columns.sort(key=lambda c: headers.index(c.header))
+    columns = customs.relabel(columns)
+    unmatched += [headers[j] for _, j, _m in matches.get(customs.RMB, [])]
+    if table == "export_volumes":
+        issues += customs.header_issues(list(matches), {c: headers[ms[0][1]] for c, ms in
+                                                        matches.items()}, file_name, header_line)
 
     if table == "export_volumes" and "period" not in matches:
         months = [h for h in unmatched if _looks_like_month(h)]
@@ -1061,6 +1079,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     spec = FILES[f"{table}.csv"]
     derivable = {"zones": {"zone_id", "lon", "lat"}, "products": {"product_id"},
                  "destinations": {"name_zh", "name_en"}}.get(table, set())
+    derivable = derivable | customs.refused_columns(list(matches))  # said once, not twice
     if table == "destinations" and "iso3" not in matches and (
             "name_zh" in matches or "name_en" in matches):
         derivable = derivable | {"iso3"}
@@ -1079,7 +1098,17 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     # 3. The rows.
     lk = Lookups(ds)
     conv = _Converter(table, lk)
-    order = sorted(matches, key=lambda c: c != "_year")  # the year first: it completes months
+    conv.per_row_unit = per_row_unit
+    file_zone = None
+    if zone is not None and table == "export_volumes":
+        try:
+            file_zone = lk.zone(zone)
+        except ValueProblem as problem:
+            return _fail(table, file_name, digest, [Issue(file_name, None, None, problem.code,
+                                                          {"value": str(zone),
+                                                           **problem.params})], grid)
+    # the year and the unit first: they complete the month and the quantity of their row
+    order = sorted(matches, key=lambda c: c not in ("_year", customs.UNIT))
     funcs = {col: [(j, m, conv.converters(col, m.factor)) for _, j, m in matches[col]]
              for col in order}
     header_set = {name_key(x) for x in headers if x}
@@ -1175,6 +1204,7 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
             if col == "_year":
                 conv.row_year = value
         conv.row_year = None
+        conv.row_unit.reset()
         out_rows.append(record)
         out_lines.append(line)
         if len(issues) >= MAX_ISSUES:  # a wrong table or layout: enough to see what is wrong
@@ -1198,6 +1228,19 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                      header_lines=tuple(rows[i][0] for i in header_rows))
 
     zone_header = headers[matches["zone_id"][0][1]] if "zone_id" in matches else ""
+    attributed: list[attribution.Attributed] = []
+    if table == "export_volumes" and (file_zone is not None or customs.PLACE in matches):
+        found, attributed, filled = attribution.attribute(
+            out_rows, out_lines, lk, file_name,
+            open_lines=set(blank_zone) if "zone_id" in matches else None,
+            place_header=headers[matches[customs.PLACE][0][1]] if customs.PLACE in matches
+            else None, file_zone=file_zone)
+        issues += found
+        blank_zone = [line for line in blank_zone if line not in filled]
+        if file_zone is not None:
+            columns.append(ColumnMatch("", "zone_id", note_key="import.note.zone_for_file"))
+        elif filled:
+            columns.append(ColumnMatch("", "zone_id", note_key="import.note.zone_from_place"))
     if (blank_zone and len(blank_zone) < len(out_rows) and grid.encoding is not None
             and zone_header != "zone_id"):
         # A CSV (not a workbook, whose merged cells were filled above; not the data files'
@@ -1224,7 +1267,8 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
                   tuple(issues), new_destinations=new_dest, ignored=tuple(ignored),
                   values=tuple(ValueMatch(h, w, v) for (h, w), v in value_map.items()),
                   header_lines=tuple(rows[i][0] for i in header_rows),
-                  encoding=grid.encoding, sheet=grid.sheet, sheets=grid.sheets)
+                  encoding=grid.encoding, sheet=grid.sheet, sheets=grid.sheets,
+                  attributed=tuple(attributed))
 
 
 def _derive(table: str, frame: pd.DataFrame, lines: list[int], header_of: dict[str, str],

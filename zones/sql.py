@@ -174,6 +174,9 @@ def ensure_schema(conn: Connection) -> None:
         for c in spec.columns:
             conn.exec_driver_sql(
                 f"ALTER TABLE export_volumes ADD COLUMN IF NOT EXISTS {_volume_column(c)}")
+            if not c.required:  # consignments became optional (#17): older tables allow NULL
+                conn.exec_driver_sql(
+                    f"ALTER TABLE export_volumes ALTER COLUMN {_q(c.name)} DROP NOT NULL")
     conn.exec_driver_sql(
         f"CREATE TABLE IF NOT EXISTS {CUBE} (period text NOT NULL, zone_id text, "
         "product_id text NOT NULL, source text NOT NULL, tonnes double precision, "

@@ -29,7 +29,7 @@ from zones.columnar import compact
 from zones.filters import FilterState, View, apply_filters, dropped_params, summary
 from zones.geoassets import LAYER_FILES, Geometry, served_geometry
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
-from zones.ingest import skipped_lines
+from zones.ingest import Parsed, skipped_lines
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
 from zones.metrics import DIMS, MEASURES, download_tables
@@ -615,19 +615,19 @@ def _issues_frame(issues: Sequence[Issue], lang: str) -> pd.DataFrame:
     return pd.DataFrame([i.as_row(lang) for i in issues])
 
 
-def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user: str
-              ) -> store.Plan:
-    """Parse and check an upload once per (file, table, mode, data version), with progress."""
+def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user: str,
+              zone: str | None = None) -> store.Plan:
+    """Parse and check an upload once per (file, table, mode, zone, data version), with progress."""
     from zones.templates import read_upload
 
     target = data_store()
-    key = (store.sha256(data), name, table, mode, user, target.label, target.version())
+    key = (store.sha256(data), name, table, mode, user, target.label, target.version(), zone)
     cached = st.session_state.get("_import_plan")
     if cached and cached[0] == key:
         return cached[1]
     lang = ctx.lang
     bar = st.progress(0.0, text=t("import.progress.read", lang))
-    parsed = read_upload(data, name, table, ctx.ds)
+    parsed = read_upload(data, name, table, ctx.ds, zone=zone)
     bar.progress(0.4, text=t("import.progress.check", lang, rows=(
         0 if parsed.frame is None else len(parsed.frame))))
     plan = target.plan_import(parsed, mode, user)
@@ -651,6 +651,7 @@ def _show_mapping(plan: store.Plan, lang: str) -> None:
     if parsed.skipped:
         st.caption(t("import.skipped", lang, lines=", ".join(
             f"{skipped_lines(s)} ({t(s.reason, lang)})" for s in parsed.skipped[:50])))
+    _show_attributions(parsed, lang)
 
 
 def _show_preview(plan: store.Plan, lang: str) -> None:
@@ -713,6 +714,7 @@ def import_section(ctx: Context) -> None:
                        _template_bytes(table, lang, True, target.label, fp),
                        file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
                        icon=":material/download:", key="import_tpl_data")
+    zone = _file_zone_picker(ctx, table)
     nonce = st.session_state.get("_import_nonce", 0)
     upload = st.file_uploader(
         t("import.upload", lang, mb=store.MAX_UPLOAD_BYTES // 2**20, rows=store.MAX_ROWS),
@@ -725,7 +727,7 @@ def import_section(ctx: Context) -> None:
         st.error(t("err.upload_too_large", lang, size=f"{len(data) / 2**20:.1f} MB",
                    limit=f"{store.MAX_UPLOAD_BYTES // 2**20} MB"))
         return
-    plan = _plan_for(ctx, data, upload.name, table, mode, user)
+    plan = _plan_for(ctx, data, upload.name, table, mode, user, zone)
     _show_mapping(plan, lang)
     if not plan.ok:
         st.error(t("import.refused", lang, n=len(plan.issues)), icon=":material/block:")
@@ -1043,3 +1045,29 @@ def _warm_overview(ds: Dataset, geometry: Geometry) -> None:
             scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
             charts.timeseries_spec(metrics.timeseries(labeled, "product", "tonnes", yearly=True),
                                    "product", "tonnes", True, lang, scale, False)
+
+
+# --- customs statistics exports: one zone for the whole file, zone attribution (#17) ---
+
+def _file_zone_picker(ctx: Context, table: str) -> str | None:
+    """The officer's zone for every row the file leaves without one (export volumes only):
+    how a customs export whose places fit several zones is imported."""
+    if table != "export_volumes":
+        return None
+    lang = ctx.lang
+    col = "short_zh" if lang == "zh" else "short_en"
+    names = dict(zip(ctx.ds.zones["zone_id"], ctx.ds.zones[col], strict=True))
+    return st.selectbox(t("import.file_zone", lang), [None, *names], key="import_file_zone",
+                        format_func=lambda z: t("import.file_zone.none", lang) if z is None
+                        else names.get(z, z), help=t("import.file_zone.help", lang))
+
+
+def _show_attributions(parsed: Parsed, lang: str) -> None:
+    """Rows given a zone from their 注册地 and product: shown before anything is applied."""
+    if not parsed.attributed:
+        return
+    from zones.attribution import attributions_frame
+
+    st.markdown(f"**{t('attr.title', lang)}**")
+    st.dataframe(attributions_frame(parsed.attributed, lang), hide_index=True,
+                 width="stretch", key="import_attributions")

@@ -107,10 +107,10 @@ class PandasVolumeQuery:
         rows = rows.assign(**{ROWS: 1})
         cols = [*MEASURES, ROWS]
         if not by:
-            out = rows[cols].sum().to_frame().T if len(rows) else empty_totals(())
-        else:
+            out = rows[cols].sum(min_count=1).to_frame().T if len(rows) else empty_totals(())
+        else:  # min_count: a group whose rows all lack a measure has none, not 0 (#17)
             out = rows.groupby(list(by), as_index=False, dropna=False,
-                               observed=True)[cols].sum()
+                               observed=True)[cols].sum(min_count=1)
         for m in MEASURES:
             out[m] = out[m].astype("float64")
         out[ROWS] = out[ROWS].astype("int64")

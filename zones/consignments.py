@@ -1,0 +1,58 @@
+"""Consignment counts that a file does not give (#17).
+
+Customs statistics have no consignment (批次) count, so rows imported from them leave it
+empty. An empty count is "not given", never 0: sums skip such rows (``min_count=1`` in
+the metrics keeps a group whose rows all lack it empty, not zero), tables write 未填报 /
+"not given" in its place, and wherever consignments are summed the page and the deck
+say how many rows lacked one. With every count present (the bundled data) nothing here
+changes a number or a table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zones.i18n import t
+from zones.volumes import PandasVolumeQuery, VolumeRows, Volumes
+
+
+def not_given(values: pd.Series, lang: str) -> pd.Series:
+    """Counts as shown in a table: the number, or 未填报 / "not given" where it is missing."""
+    word = t("vol.not_given", lang)
+    return pd.Series([word if pd.isna(v) else f"{float(v):g}" for v in values],
+                     index=values.index, dtype="string")
+
+
+def missing_rows(volumes: VolumeRows) -> int:
+    """How many records under the filter give no consignment count."""
+    if isinstance(volumes, pd.DataFrame):
+        return int(volumes["consignments"].isna().sum()) if "consignments" in volumes else 0
+    assert isinstance(volumes, Volumes)
+    where, query = volumes.where, volumes.query
+    if where.nothing:
+        return 0
+    if isinstance(query, PandasVolumeQuery):
+        return missing_rows(query.frame[query._mask(where)])
+    from zones.sql import SqlVolumeQuery, totals_sql
+
+    if not isinstance(query, SqlVolumeQuery):
+        return 0
+    sql, params = totals_sql(where, (), cube=False)  # the filter as every other sum has it
+    _, _, rest = sql.partition(" FROM export_volumes")
+    rest = (rest + " AND" if " WHERE " in rest else rest + " WHERE") + " consignments IS NULL"
+    count_sql = "SELECT count(*) FROM export_volumes" + rest
+
+    def run() -> pd.DataFrame:
+        import sqlalchemy as sa
+
+        with query.engine.connect() as conn:
+            return pd.DataFrame({"n": [int(conn.execute(sa.text(count_sql), params).scalar()
+                                           or 0)]})
+
+    return int(query._cache.get(("consignments_missing", where), run)["n"].iloc[0])
+
+
+def note(volumes: VolumeRows, lang: str) -> str | None:
+    """The sentence under a sum of consignments, when some rows lack one; else None."""
+    n = missing_rows(volumes)
+    return t("vol.consignments_missing", lang, n=f"{n:,}") if n else None
