@@ -310,3 +310,30 @@ def test_bundled_numbers_unchanged_when_every_count_is_given(dataset: Dataset) -
     assert consignments.note(dataset.volumes, "en") is None
     table = metrics.display_table(ranked, "en")
     assert pd.api.types.is_numeric_dtype(table["Consignments"])
+
+
+def test_charts_and_the_deck_leave_out_counts_that_are_not_given(data_copy: Path) -> None:
+    import datetime as dt
+
+    from zones import charts
+    from zones.brief import BriefOptions, build_deck
+
+    store.apply(_import(data_copy, EXAMPLE.read_bytes(), EXAMPLE.name))
+    ds = load(CsvSource(data_copy)).dataset
+    labeled = metrics.label_volumes(ds, ds.volumes, "en")
+    series = metrics.timeseries(labeled, "product", "consignments", True)
+    assert series["consignments"].isna().any()  # the imported groups: none given
+    scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
+    spec = charts.timeseries_spec(series, "product", "consignments", True, "en", scale)
+    drawn = spec["datasets"]["data"]
+    assert len(drawn) and drawn["consignments"].notna().all()
+    assert len(drawn) == int(series["consignments"].notna().sum())
+    # tonnes are given on every row: the chart gets the very same table
+    tonnes = metrics.timeseries(labeled, "product", "tonnes", True)
+    assert consignments.given(tonnes, "tonnes") is tonnes
+    deck = build_deck(ds, FilterState(), "en", dt.date(2026, 12, 3),
+                      BriefOptions(measure="consignments"))
+    subs = [s.subtitle for s in deck.slides if s.kind == "chart"]
+    assert subs and all("10 row(s) do not give a count" in s for s in subs)
+    plain_deck = build_deck(ds, FilterState(), "en", dt.date(2026, 12, 3))
+    assert not any("do not give a count" in (s.subtitle or "") for s in plain_deck.slides)

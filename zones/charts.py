@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from zones.columnar import memo, plain
+from zones.consignments import given
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS
 from zones.specs import fill, template, token_scale
@@ -50,6 +51,7 @@ def category_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:
 
 def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
                      scale: alt.Scale, present: bool = False) -> alt.Chart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     step = "year" if yearly else "period"
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
@@ -72,6 +74,7 @@ def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, la
 
 def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
                   present: bool = False) -> alt.Chart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{by}:N", sort="-x", title=by_title,
@@ -92,6 +95,7 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
 
 def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
               ) -> alt.LayerChart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     base = alt.Chart(data).encode(x=alt.X("year:O", title=t("col.year", lang),
                                           axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(color="#9AA5B1").encode(
@@ -115,6 +119,7 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
 
 def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
                     ) -> alt.Chart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     if "category_label" not in data.columns:  # breakdown_spec adds it before the template
         data = _with_category_label(data, lang)
     chart = alt.Chart(data).mark_bar().encode(
@@ -150,6 +155,7 @@ def y_axis(category: bool = False, **kwargs: object) -> alt.Axis:
 def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
                  ) -> alt.Chart:
     """Destination × product: what goes where, which neither the ranking nor the trend shows."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     measure_title = _measure_title(measure, lang)
     chart = alt.Chart(data).mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
         x=alt.X("destination:N", title=t("col.destination", lang),
@@ -198,6 +204,7 @@ def _sources(data: pd.DataFrame) -> tuple[str, ...]:
 def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
                     scale: alt.Scale, present: bool = False) -> dict:
     """``timeseries_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     key = ("timeseries", by, measure, yearly, lang, present, _sources(data))
     text = template(key, lambda: timeseries_chart(data, by, measure, yearly, lang,
                                                   token_scale(_SCALE), present), {"data": data})
@@ -207,6 +214,7 @@ def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lan
 def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
                  present: bool = False) -> dict:
     """``ranking_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     key = ("ranking", by, measure, lang, present, len(data), _sources(data))
     text = template(key, lambda: ranking_chart(data, by, measure, lang, token_scale(_SCALE),
                                                present), {"data": data})
@@ -215,6 +223,7 @@ def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: al
 
 def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``yoy_chart`` as a Vega-Lite dict."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     text = template(("yoy", measure, lang, present, _sources(data)),
                     lambda: yoy_chart(data, measure, lang, present), {"data": data})
     return fill(text, {"data": data})
@@ -222,6 +231,7 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
 
 def breakdown_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``breakdown_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data = _with_category_label(data, lang)
     text = template(("breakdown", measure, lang, present, len(data), _sources(data)),
                     lambda: breakdown_chart(data, measure, lang, present), {"data": data})

@@ -56,3 +56,16 @@ def note(volumes: VolumeRows, lang: str) -> str | None:
     """The sentence under a sum of consignments, when some rows lack one; else None."""
     n = missing_rows(volumes)
     return t("vol.consignments_missing", lang, n=f"{n:,}") if n else None
+
+
+def given(data: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """A chart's rows without the groups whose ``measure`` is not given.
+
+    Vega stacks bars on their running sum: one empty value stops every bar above it in
+    the stack from being drawn, and an axis sum reads it as 0. The chart leaves such
+    groups out (the page's note counts the rows, its table writes "not given"); with
+    every value present the frame is returned as it is.
+    """
+    if measure not in data.columns or not data[measure].isna().any():
+        return data
+    return data[data[measure].notna()]
