@@ -185,6 +185,12 @@ def test_a_place_outside_jilin_is_refused(dataset: Dataset) -> None:
     assert _located(parsed) == [(2, "注册地名称", "import_zone_unknown")]
 
 
+def test_a_blank_zone_cell_with_a_place_gets_one_message(dataset: Dataset) -> None:
+    text = ("示范区," + HEADER + "靖宇人参,201007,12112000,人参,116,日本,,白山市,5,吨,,,1\n"
+            ",201007,12112000,人参,133,韩国,,白山市,5,吨,,,1\n")
+    assert _located(_parse(text, dataset)) == [(3, "注册地名称", "import_zone_several")]
+
+
 def test_a_zone_column_wins_over_the_place(dataset: Dataset) -> None:
     text = ("示范区," + HEADER + "靖宇人参,201007,12112000,人参,116,日本,,白山市,5,吨,,,1\n"
             ",201007,12112000,人参,133,韩国,,抚松县,5,吨,,,1\n")
@@ -270,6 +276,9 @@ def test_sql_store_takes_a_customs_import_with_null_consignments(pg_server) -> N
     engine = engine_from_url(pg_server.createdb("customs"))
     try:
         assert sql_load(engine, DATA_DIR).ok
+        with engine.begin() as conn:  # as a database loaded before #17 has it
+            conn.exec_driver_sql("ALTER TABLE export_volumes ALTER COLUMN consignments "
+                                 "SET NOT NULL")
         target = SqlStore(engine)
         ds = load_sql(engine, DATA_DIR).dataset
         parsed = parse_upload(EXAMPLE.read_bytes(), EXAMPLE.name, "export_volumes", ds)

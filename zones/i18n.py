@@ -506,10 +506,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.file_zone": ("整个文件归属示范区", "Zone for the whole file"),
     "import.file_zone.none": ("（按文件中的示范区或注册地）", "(from the file's zone or place columns)"),
     "import.file_zone.help": ("文件没有“示范区”列、注册地又对应不到唯一示范区时，在此为文件中所有未写示范区的行选定一个示范区；文件中写明的示范区不受影响。", "When the file has no zone column and its places do not point to one zone, choose the zone of every row the file leaves without one; rows that name a zone keep it."),
-    "import.cli.zone_help": ("文件中未写示范区的行都归属此示范区（编号或名称）", "the zone of every row the file leaves without one (id or name)"),
     "vol.not_given": ("未填报", "not given"),
     "vol.consignments_missing": ("批次：{n} 行未填报批次（海关统计数据不含批次），未计入合计；全部未填报的项目显示为“未填报”而非 0。", "Consignments: {n} row(s) do not give a count (customs statistics have none) and are not in the sums; where no row gives one, it shows 'not given', not 0."),
-    "import.sum_missing": ("{measure}：{n} 行未填报，未计入", "{measure}: {n} row(s) not given, not counted"),
 }
 
 

@@ -1236,7 +1236,8 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
             place_header=headers[matches[customs.PLACE][0][1]] if customs.PLACE in matches
             else None, file_zone=file_zone)
         issues += found
-        blank_zone = [line for line in blank_zone if line not in filled]
+        said = filled | {i.line for i in found}  # attributed, or refused with candidates
+        blank_zone = [line for line in blank_zone if line not in said]
         if file_zone is not None:
             columns.append(ColumnMatch("", "zone_id", note_key="import.note.zone_for_file"))
         elif filled:

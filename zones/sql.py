@@ -174,9 +174,6 @@ def ensure_schema(conn: Connection) -> None:
         for c in spec.columns:
             conn.exec_driver_sql(
                 f"ALTER TABLE export_volumes ADD COLUMN IF NOT EXISTS {_volume_column(c)}")
-            if not c.required:  # consignments became optional (#17): older tables allow NULL
-                conn.exec_driver_sql(
-                    f"ALTER TABLE export_volumes ALTER COLUMN {_q(c.name)} DROP NOT NULL")
     conn.exec_driver_sql(
         f"CREATE TABLE IF NOT EXISTS {CUBE} (period text NOT NULL, zone_id text, "
         "product_id text NOT NULL, source text NOT NULL, tonnes double precision, "
@@ -208,6 +205,7 @@ def _ensure_store_tables(conn: Connection) -> None:
         f"CREATE TABLE IF NOT EXISTS {HISTORY_ROWS} (entry_id text NOT NULL, "
         "file text NOT NULL, whole boolean NOT NULL, before bytea NOT NULL, "
         "after bytea NOT NULL, PRIMARY KEY (entry_id, file))")
+    _optional_volume_columns(conn)
 
 
 def refresh_cube(conn: Connection) -> None:
@@ -808,3 +806,19 @@ def _write_one(conn: Connection, name: str, given: pd.DataFrame,
     conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) "
                          f"SELECT {casts} FROM incoming")
     return len(given)
+
+
+def _optional_volume_columns(conn: Connection) -> None:
+    """A database loaded before consignments became optional (#17) keeps its NOT NULL:
+    lift it (once; checked first, so an import does not take the table lock for nothing)."""
+    if conn.exec_driver_sql("SELECT to_regclass('export_volumes')").scalar() is None:
+        return
+    optional = [c.name for c in FILES[VOLUMES].columns if not c.required]
+    strict = conn.exec_driver_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = "
+        "'export_volumes' AND table_schema = current_schema() AND is_nullable = 'NO'"
+    ).scalars().all()
+    for name in optional:
+        if name in strict:
+            conn.exec_driver_sql(f"ALTER TABLE export_volumes ALTER COLUMN {_q(name)} "
+                                 "DROP NOT NULL")
