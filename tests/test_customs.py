@@ -153,6 +153,16 @@ def test_rmb_beside_usd_is_left_out(dataset: Dataset) -> None:
     assert "人民币" in parsed.unmatched
 
 
+def test_a_weight_column_with_its_own_unit_ignores_the_unit_column(dataset: Dataset) -> None:
+    text = ("数据年月,商品编码,贸易伙伴名称,注册地名称,重量（千克）,第一计量单位,美元\n"
+            "201007,12112000,日本,抚松县,5000,个,1000\n")
+    parsed = _parse(text, dataset)
+    assert parsed.ok, _located(parsed)
+    assert parsed.frame["tonnes"].tolist() == ["5"]
+    assert "第一计量单位" in parsed.unmatched
+    assert [c.header for c in parsed.columns if c.column == "tonnes"] == ["重量（千克）"]
+
+
 def test_a_bad_period_is_refused(dataset: Dataset) -> None:
     parsed = _parse(HEADER + "201013,12112000,人参,116,日本,,抚松县,5,吨,,,1000\n", dataset)
     assert _located(parsed) == [(2, "数据年月", "import_bad_month")]

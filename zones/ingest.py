@@ -1098,7 +1098,12 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     # 3. The rows.
     lk = Lookups(ds)
     conv = _Converter(table, lk)
-    conv.per_row_unit = per_row_unit
+    # The row's unit is read only for a quantity without a unit of its own ("第一数量").
+    conv.per_row_unit = any(m.note_key == customs.PER_ROW_NOTE
+                            for _, _, m in matches.get("tonnes", []))
+    if not conv.per_row_unit and customs.UNIT in matches:
+        unmatched += [headers[j] for _, j, _m in matches.pop(customs.UNIT)]
+        columns = [c for c in columns if c.note_key != customs.PER_ROW_NOTE]
     file_zone = None
     if zone is not None and table == "export_volumes":
         try:
