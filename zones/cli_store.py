@@ -59,6 +59,8 @@ def describe_plan(plan: store.Plan, lang: str) -> list[str]:
     out = [t("import.mapping", lang)]
     for m in plan.parsed.columns:
         factor = "" if m.factor == 1 else f" ×{m.factor:g}"
+        if m.note_key == "import.note.customs_unit":  # kg or t, row by row (#17)
+            factor = f" ({t(m.note_key, lang)})"
         out.append(f"  {m.header} → {m.column}{factor}")
     for h in plan.parsed.unmatched:
         out.append(f"  {h} → {t('import.ignored', lang)}")

@@ -498,7 +498,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.note.zone_for_file": ("文件未写示范区的行：归属于为整个文件选定的示范区", "rows without a zone: the zone chosen for the whole file"),
     "import.note.zone_from_place": ("由注册地和产品确定（见下方“示范区归属”）", "from the place of registration and the product (see 'Zone attribution' below)"),
     "attr.title": ("示范区归属（由注册地与产品确定，请核对）", "Zone attribution (from the place of registration and the product; please check)"),
-    "attr.line": ("{place} + {product} → {zone}（{rows} 行）", "{place} + {product} → {zone} ({rows} rows)"),
+    "attr.line": ("{place} + {product} → {zone}（{rows} 行）", "{place} + {product} → {zone} ({rows} row(s))"),
     "attr.col.place": ("注册地", "Place of registration"),
     "attr.col.product": ("产品", "Product"),
     "attr.col.zone": ("示范区", "Zone"),

@@ -641,7 +641,9 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
 def _show_mapping(plan: store.Plan, lang: str) -> None:
     parsed = plan.parsed
     rows = [{t("import.col.header", lang): m.header, t("import.col.column", lang): m.column,
-             t("import.col.factor", lang): "" if m.factor == 1 else f"×{m.factor:g}"}
+             t("import.col.factor", lang): t(m.note_key, lang)
+             if m.note_key == "import.note.customs_unit"  # kg or t, row by row (#17)
+             else "" if m.factor == 1 else f"×{m.factor:g}"}
             for m in parsed.columns]
     rows += [{t("import.col.header", lang): h, t("import.col.column", lang):
               t("import.ignored", lang), t("import.col.factor", lang): ""}
