@@ -112,6 +112,8 @@ INDEXES: dict[str, str] = {
     "ix_ev_product": "(product_id, period)",
     "ix_ev_destination": "(destination_iso3, period)",
     "ix_ev_zone": "(zone_id, period)",
+    # Rows without a consignment count (#17): counted under every sum of consignments.
+    "ix_ev_no_consignments": "(period) WHERE consignments IS NULL",
 }
 
 
@@ -822,3 +824,6 @@ def _optional_volume_columns(conn: Connection) -> None:
         if name in strict:
             conn.exec_driver_sql(f"ALTER TABLE export_volumes ALTER COLUMN {_q(name)} "
                                  "DROP NOT NULL")
+    if conn.exec_driver_sql("SELECT to_regclass('ix_ev_no_consignments')").scalar() is None:
+        conn.exec_driver_sql("CREATE INDEX ix_ev_no_consignments ON export_volumes (period) "
+                             f"{INDEXES['ix_ev_no_consignments'].split(') ', 1)[1]}")
