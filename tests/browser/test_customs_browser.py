@@ -146,3 +146,34 @@ def test_customs_export_round_trip(page: Page, customs_app: tuple[str, Path],
         wait_idle(page)
     assert (data / "export_volumes.csv").read_bytes() == before
     no_exception(page)
+
+
+def test_ambiguous_place_in_chinese(page: Page, customs_app: tuple[str, Path],
+                                    screenshot_dir: Path, tmp_path: Path) -> None:
+    base, data = customs_app
+    before = {p.name: p.read_bytes() for p in data.glob("*.csv")}
+    page.goto(f"{base}/data")
+    wait_idle(page)
+    m = main(page)
+    m.get_by_label("管理员密码").fill(PASSWORD)
+    m.get_by_role("button", name="登录以更新数据").click()
+    wait_idle(page)
+    m.locator('[data-testid="stSelectbox"]').filter(has_text="数据表").click()
+    page.get_by_role("option", name=re.compile("月度出口量")).click()
+    wait_idle(page)
+    expect(m.locator('[data-testid="stSelectbox"]').filter(has_text="整个文件归属示范区")
+           ).to_be_visible()
+    _upload(page, AMBIGUOUS)
+    expect(m.get_by_text(re.compile(r"^发现 1 个问题，未写入任何数据"))).to_be_visible(
+        timeout=60_000)
+    wait_idle(page)
+    with page.expect_download() as dl:
+        m.get_by_role("button", name="下载问题清单（CSV）").click()
+    problems = tmp_path / "problems-zh.csv"
+    dl.value.save_as(problems)
+    text = problems.read_text(encoding="utf-8-sig")
+    assert "注册地“白山市”的人参可归属多个示范区：抚松人参（示意）、靖宇人参（示意）" in text
+    assert "整个文件归属示范区" in text and "示范区”逐行填写" in text
+    page.screenshot(path=str(screenshot_dir / "customs-5-ambiguous-zh.png"), full_page=True)
+    assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
+    no_exception(page)
