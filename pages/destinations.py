@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from zones import metrics, tables
+from zones import consignments, metrics, tables
 from zones.charts import maps
 from zones.i18n import t
 from zones.ui import (
@@ -36,6 +36,8 @@ if dests.empty:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
 else:
     st.caption(t("dest.choose", lang))
+    if missing := consignments.note(view.volumes, lang):
+        st.caption(missing)  # rows from customs statistics give no count (#17)
     table_with_download(tables.display_table(dests, lang), "destinations", lang, "dest_table",
                         on_select=select_destination_from_event("dest_table",
                                                                 dests["iso3"].tolist()))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from zones import metrics, tables
+from zones import consignments, metrics, tables
 from zones.charts import plots as charts
 from zones.i18n import t
 from zones.ui import (
@@ -34,6 +34,8 @@ if labeled.empty:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
     st.stop()
 
+if measure == "consignments" and (missing := consignments.note(view.volumes, lang)):
+    st.caption(missing)  # rows from customs statistics give no count (#17)
 yearly = step == "yearly"
 scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
 series = metrics.timeseries(labeled, by, measure, yearly, lang)

@@ -523,8 +523,8 @@ def _merged_issues(parsed: parsed_mod.Parsed) -> list[tuple[object, ...]]:
         spec = FILES[name]
         key = list(spec.key) or [next(c.name for c in spec.columns if c.unique)]
         new = rows.copy().fillna("")
-        new["source"] = "illustrative"  # the store will write "imported"; the validator
-        if "fact_id" in spec.column_names:  # of this branch knows report/illustrative only
+        new["source"] = "imported"  # as the store writes it (an empty consignment count,
+        if "fact_id" in spec.column_names:  # "not given", is allowed on imported rows only)
             new["fact_id"] = ""
         old = raw[name]
         keys = set(map(tuple, new[key].astype(str).values))

@@ -139,7 +139,7 @@ def _timeseries(labeled: pd.DataFrame, by: Dim, measure: Measure, yearly: bool
     if labeled.empty:
         return pd.DataFrame(columns=[step, by, measure, "source_label"])
     out = plain(labeled.groupby([step, by, "source_label"], as_index=False, observed=True)[
-        measure].sum()).sort_values([step, by])
+        measure].sum(min_count=1)).sort_values([step, by])
     out[measure] = out[measure].astype(float).round(1)
     return out.reset_index(drop=True)
 
@@ -154,7 +154,7 @@ def _ranking(labeled: pd.DataFrame, by: Dim, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["rank", by, measure, "share", "source_label"])
     out = (plain(labeled.groupby([by, "source_label"], as_index=False, observed=True)[
-        measure].sum()).sort_values(measure, ascending=False).reset_index(drop=True))
+        measure].sum(min_count=1)).sort_values(measure, ascending=False).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
     out[measure] = out[measure].astype(float).round(1)
@@ -206,7 +206,7 @@ def _breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     if labeled.empty:
         return pd.DataFrame(columns=["category", "product", measure, "share", "source_label"])
     out = (plain(labeled.groupby(["category", "product", "source_label"], as_index=False,
-                                 observed=True)[measure].sum())
+                                 observed=True)[measure].sum(min_count=1))
            .sort_values(measure, ascending=False).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
@@ -221,7 +221,7 @@ def matrix(labeled: Labeled, measure: Measure) -> pd.DataFrame:
         return pd.DataFrame(columns=["product", "destination", measure, "share",
                                      "source_label"])
     out = (plain(labeled.groupby(["product", "destination", "source_label"], as_index=False,
-                                 observed=True)[measure].sum())
+                                 observed=True)[measure].sum(min_count=1))
            .sort_values(["product", "destination"]).reset_index(drop=True))
     total = float(out[measure].sum())
     out["share"] = (out[measure] / total).round(4) if total else 0.0
@@ -267,7 +267,8 @@ def destination_totals(ds: Dataset, volumes: VolumeRows, lang: str) -> pd.DataFr
     """Per destination: tonnes, value and consignments under the filter, ranked."""
     nc = name_col(lang)
     agg = memo(volumes, ("dest_totals",), lambda: plain(grouped(volumes, ("destination_iso3",))
-        .groupby("destination_iso3", as_index=False, observed=True)[list(MEASURES)].sum()))
+        .groupby("destination_iso3", as_index=False, observed=True)[list(MEASURES)]
+        .sum(min_count=1)))
     out = ds.destinations[["iso3", nc]].rename(columns={nc: "destination"}).merge(
         agg, left_on="iso3", right_on="destination_iso3", how="inner")
     out = out.drop(columns="destination_iso3").sort_values("tonnes", ascending=False)

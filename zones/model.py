@@ -227,9 +227,11 @@ FILES: dict[str, FileSpec] = {
                 Col("tonnes", "float", min_value=0, max_value=1e8, doc_en="tonnes", doc_zh="吨"),
                 Col("value_usd", "float", min_value=0, max_value=1e12, doc_en="value in US dollars",
                     doc_zh="货值（美元）"),
-                Col("consignments", "int", min_value=0, max_value=1e6,
-                    doc_en="number of consignments (批)",
-                    doc_zh="批次"),
+                # Customs statistics exports (#17) give no consignment count: empty means
+                # "not given" (never 0), allowed on imported rows only (zones.validation).
+                Col("consignments", "int", required=False, min_value=0, max_value=1e6,
+                    doc_en="number of consignments (批); empty: not given (imported rows only)",
+                    doc_zh="批次；为空表示未填报（仅限导入的行）"),
                 _SRC,
                 _IMPORT,
             ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zones.consignments import not_given
 from zones.dataset.volumes import (
     MEASURES,
 )
@@ -48,6 +49,8 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
         out["category"] = out["category"].map(lambda c: t(f"cat.{c}", lang))
     elif "category" in out.columns:
         out = out.drop(columns="category")
+    if "consignments" in out.columns and out["consignments"].isna().any():
+        out["consignments"] = not_given(out["consignments"], lang)  # not 0 (#17)
     suffix = ""
     if illustrative_measures:
         suffix = ("" if lang == "zh" else " ") + t("source.illustrative_tag", lang)

@@ -308,6 +308,9 @@ CASES: list[Case] = [
          (VOL, 2, "consignments", "not_integer"), "0x10"),
     Case("consignments_fraction", set_cell(VOL, 2, "consignments", "2.5"),
          (VOL, 2, "consignments", "not_integer")),
+    # #17: an empty count means "not given", allowed on imported rows only
+    Case("consignments_empty_not_imported", set_cell(VOL, 2, "consignments", ""),
+         (VOL, 2, "consignments", "missing_value")),
     Case("year_fraction", set_cell(FIRST, 2, "year", "2010.5"), (FIRST, 2, "year",
                                                                  "not_integer")),
     Case("latitude_999_against_lat", set_cell(ZONES, 3, "lat", "999"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import altair as alt
 import pandas as pd
 
-from zones import metrics
+from zones import consignments, metrics
 from zones import tables as table_builders
 from zones.charts import maps
 from zones.charts import plots as charts
@@ -317,6 +317,8 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     sub = " · ".join([t(f"col.{measure}", lang), t(f"vol.by.{by}", lang),
                       t("vol.yearly" if opt.yearly else "vol.monthly", lang)])
     footer = _footer(lang, [], True)
+    if measure == "consignments" and (missing := consignments.note(view.volumes, lang)):
+        sub = f"{sub} · {missing}"  # rows without a count are "not given", not 0 (#17)
     rank_h = max(CHART_H, 22 * len(ranked))  # one readable row per bar
     part_h = max(CHART_H, 22 * len(parts))
     specs = [

@@ -11,6 +11,7 @@ import pandas as pd
 
 from zones import units
 from zones.charts.specs import fill, template, token_scale
+from zones.consignments import given
 from zones.dataset.columnar import memo, plain
 from zones.i18n import t
 from zones.model import CATEGORIES, CATEGORY_COLORS
@@ -51,6 +52,7 @@ def category_scale(lang: str, shown: set[str] | None = None) -> alt.Scale:
 
 def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
                      scale: alt.Scale, present: bool = False) -> alt.Chart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     step = "year" if yearly else "period"
     data, shown = units.shown(data, measure, lang, stack_by=step)
     x = "year_label" if yearly and "year_label" in data else step  # part-years named
@@ -77,6 +79,7 @@ def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, la
 
 def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
                   present: bool = False) -> alt.Chart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
     by_title = t(f"vol.by.{by}", lang)
     chart = alt.Chart(data).mark_bar().encode(
@@ -98,6 +101,7 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
 
 def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
               ) -> alt.LayerChart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     """Year totals with their like-for-like growth; a part-year is named by its months
     and the tooltip says which months were compared (or why there is no growth)."""
     data, shown = units.shown(data, measure, lang)
@@ -127,6 +131,7 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
 
 def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
                     ) -> alt.Chart:
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     if "category_label" not in data.columns:  # breakdown_spec adds it before the template
         data = _with_category_label(data, lang)
     data, shown = units.shown(data, measure, lang)
@@ -163,6 +168,7 @@ def y_axis(category: bool = False, **kwargs: object) -> alt.Axis:
 def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
                  ) -> alt.Chart:
     """Destination × product: what goes where, which neither the ranking nor the trend shows."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
     measure_title = shown.title
     chart = alt.Chart(data).mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
@@ -212,6 +218,7 @@ def _sources(data: pd.DataFrame) -> tuple[str, ...]:
 def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lang: str,
                     scale: alt.Scale, present: bool = False) -> dict:
     """``timeseries_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang, stack_by="year" if yearly else "period")
     key = ("timeseries", by, measure, yearly, lang, present, _sources(data), shown.unit,
            "year_label" in data)
@@ -223,6 +230,7 @@ def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lan
 def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
                  present: bool = False) -> dict:
     """``ranking_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
     key = ("ranking", by, measure, lang, present, len(data), _sources(data), shown.unit)
     text = template(key, lambda: ranking_chart(data, by, measure, lang, token_scale(_SCALE),
@@ -232,6 +240,7 @@ def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: al
 
 def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``yoy_chart`` as a Vega-Lite dict."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
     text = template(("yoy", measure, lang, present, _sources(data), shown.unit,
                      tuple(c for c in ("year_label", "growth_basis") if c in data)),
@@ -241,6 +250,7 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
 
 def breakdown_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
     """``breakdown_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
+    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(_with_category_label(data, lang), measure, lang)
     text = template(("breakdown", measure, lang, present, len(data), _sources(data),
                      shown.unit),

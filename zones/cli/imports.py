@@ -17,7 +17,7 @@ from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format
 from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
-from zones.intake.parsed import TABLES, skipped_lines
+from zones.intake.parsed import TABLES, Parsed, skipped_lines
 
 
 def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
@@ -31,12 +31,15 @@ def describe_plan(plan: planning.Plan, lang: str) -> list[str]:
     out = [t("import.mapping", lang)]
     for m in plan.parsed.columns:
         factor = "" if m.factor == 1 else f" ×{m.factor:g}"
+        if m.note_key == "import.note.customs_unit":  # kg or t, row by row (#17)
+            factor = f" ({t(m.note_key, lang)})"
         out.append(f"  {m.header} → {m.column}{factor}")
     for h in plan.parsed.unmatched:
         out.append(f"  {h} → {t('import.ignored', lang)}")
     for s in plan.parsed.skipped:
         out.append("  " + t("import.skipped_line", lang, line=skipped_lines(s),
                                       reason=t(s.reason, lang)))
+    out += attribution_lines(plan.parsed, lang)
     d = plan.diff
     if d is not None:
         out.append(t("import.summary", lang, table=d.table, added=d.added, changed=d.changed,
@@ -71,7 +74,7 @@ def run_import(args: argparse.Namespace) -> int:
     from zones.intake.templates import read_upload
 
     parsed = read_upload(path.read_bytes(), path.name, args.table, current.dataset,
-                         sheet=args.sheet)
+                         sheet=args.sheet, zone=args.zone)
     plan = target.plan_import(parsed, args.mode, args.user or getpass.getuser())
     for line in describe_plan(plan, lang):
         print(line)
@@ -132,6 +135,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=records.MODES, default="upsert",
                    help="upsert: same key replaced, new keys added; replace: whole table")
     p.add_argument("--sheet", default=None, help="XLSX sheet (default: the first)")
+    p.add_argument("--zone", default=None,
+                   help="export_volumes: the zone (id or name) of every row the file leaves "
+                        "without one, e.g. a customs export whose places fit several zones")
     p.add_argument("--dry-run", action="store_true", help="check and show the diff only")
     p.add_argument("--user", default=None, help="recorded in the history (default: login)")
     add_data_dir(p)
@@ -151,3 +157,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_url(p)
     add_lang(p)
     p.set_defaults(func=run_undo)
+
+
+def attribution_lines(parsed: Parsed, lang: str) -> list[str]:
+    """The zones found from 注册地 + product (#17), for the officer to check before applying."""
+    if not parsed.attributed:
+        return []
+    return [t("attr.title", lang)] + [
+        "  " + t("attr.line", lang, place=a.place, product=a.name(lang)[0],
+                 zone=a.name(lang)[1], rows=a.rows) for a in parsed.attributed]

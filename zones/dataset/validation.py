@@ -49,6 +49,8 @@ class Issue:
         params = dict(self.params)
         if "count_zh" in params:  # "4080" in Chinese, "4,080" in English
             params["count"] = params["count_zh" if lang == "zh" else "count_en"]
+        for key in [k[:-3] for k in params if k.endswith("_zh") and f"{k[:-3]}_en" in params]:
+            params[key] = params[f"{key}_zh" if lang == "zh" else f"{key}_en"]  # names (#17)
         return t(f"err.{self.code}", lang, **params)
 
     def as_row(self, lang: str) -> dict[str, object]:
@@ -497,6 +499,7 @@ def _cross_checks(frames: dict[str, _Frame], counties: dict, world: dict,
             sink.add_rows(vol.spec.name, "product_id", "product_not_made",
                           np.flatnonzero(wrong), vol.lines, vol.raw.get("product_id"),
                           per_row=lambda p: {"zone": shown(zid.iloc[p])})
+    _consignments_rule(vol, sink)
     facts_ok = bool(facts)
     for name in ("zones.csv", "products.csv", "destinations.csv", "first_exports.csv"):
         _fact_rule(frames[name], facts, facts_ok, sink)
@@ -514,3 +517,15 @@ def validate_frames(raw: dict[str, pd.DataFrame], counties: dict, world: dict
         pa.default_memory_pool().release_unused()  # keep the peak to one file's scratch
     _cross_checks(frames, counties, world, sink)
     return {name: f.typed for name, f in frames.items()}, sink.result()
+
+
+def _consignments_rule(vol: _Frame, sink: IssueSink) -> None:
+    """An empty consignment count means "not given" (#17: customs statistics have none);
+    only an imported row may say so. The report's and the illustrative rows always had
+    one, so an empty cell there is a damaged file, not a missing figure."""
+    if {"consignments", "source"} & vol.missing or "consignments" not in vol.raw:
+        return
+    empty = _bool(vol.typed["consignments"].isna()) & ~vol.bad["consignments"]
+    imported = _bool(vol.typed["source"] == "imported")
+    sink.add_rows(vol.spec.name, "consignments", "missing_value",
+                  np.flatnonzero(empty & ~imported), vol.lines, None)

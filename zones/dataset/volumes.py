@@ -61,6 +61,11 @@ class VolumeQuery(Protocol):
         """All records, as the file has them (the data page's download)."""
         ...
 
+    def missing(self, where: VolumeFilter, column: str) -> int:
+        """How many records under the filter leave ``column`` empty (a count customs
+        statistics do not give, #17)."""
+        ...
+
 
 def _check_by(by: Sequence[str]) -> tuple[str, ...]:
     unknown = [b for b in by if b not in GROUPS]
@@ -106,10 +111,10 @@ class PandasVolumeQuery:
         rows = rows.assign(**{ROWS: 1})
         cols = [*MEASURES, ROWS]
         if not by:
-            out = rows[cols].sum().to_frame().T if len(rows) else empty_totals(())
-        else:
+            out = rows[cols].sum(min_count=1).to_frame().T if len(rows) else empty_totals(())
+        else:  # min_count: a group whose rows all lack a measure has none, not 0 (#17)
             out = rows.groupby(list(by), as_index=False, dropna=False,
-                               observed=True)[cols].sum()
+                               observed=True)[cols].sum(min_count=1)
         for m in MEASURES:
             out[m] = out[m].astype("float64")
         out[ROWS] = out[ROWS].astype("int64")
@@ -120,6 +125,11 @@ class PandasVolumeQuery:
 
     def rows(self) -> pd.DataFrame:
         return self.frame
+
+    def missing(self, where: VolumeFilter, column: str) -> int:
+        if where.nothing or column not in self.frame:
+            return 0
+        return int(self.frame.loc[self._mask(where), column].isna().sum())
 
 
 class TotalsCache:
@@ -173,6 +183,10 @@ class Volumes:
 
     def periods(self) -> list[str]:
         return self.query.periods()
+
+    def missing(self, column: str) -> int:
+        """How many records under the filter leave ``column`` empty."""
+        return self.query.missing(self.where, column)
 
     def rows(self) -> pd.DataFrame:
         return self.query.rows()

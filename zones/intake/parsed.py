@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from zones.dataset.validation import Issue
+from zones.intake import attribution
 from zones.model import FILES
 
 TABLES: tuple[str, ...] = ("zones", "products", "destinations", "export_volumes")
@@ -79,6 +80,7 @@ class Parsed:
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
     values: tuple[ValueMatch, ...] = ()  # distinct names/codes read as ids (at most 500)
+    attributed: tuple[attribution.Attributed, ...] = ()  # zones found from 注册地 (#17)
 
     @property
     def ok(self) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from zones.dataset.validation import Issue
+from zones.intake import attribution, customs
 from zones.intake.grid import Grid, read_grid
 from zones.intake.headers import (
     JOIN,
@@ -63,13 +64,15 @@ def _fail(table: str, file_name: str, digest: str, issues: list[Issue], grid: Gr
 
 def parse_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
                  sheet: str | None = None,
-                 progress: Callable[[float], None] | None = None) -> Parsed:
+                 progress: Callable[[float], None] | None = None,
+                 zone: str | None = None) -> Parsed:
     """Read and normalise an officer's file into ``model_columns(table)``; never raises.
 
     Problems are returned as ``Parsed.issues`` (line = line in the officer's file,
     column = header as written); what was skipped and how each column was understood are
     returned too, for the preview. ``progress`` (optional) is called with the fraction of
-    rows converted, for a progress bar on large files.
+    rows converted, for a progress bar on large files. ``zone`` (an id or name): the
+    zone of every row the file leaves without one (#17, the officer's choice).
     """
     digest = hashlib.sha256(data).hexdigest()
     if table not in TABLES:
@@ -77,7 +80,7 @@ def parse_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
                      [Issue(file_name, None, None, "not_allowed",
                             {"value": table, "allowed": ", ".join(TABLES)})])
     try:
-        return _parse(data, file_name, table, ds, sheet, digest, progress)
+        return _parse(data, file_name, table, ds, sheet, digest, progress, zone)
     except Exception:  # the last guard: a message for the user, the traceback for the log
         log.exception("import of %r as %s failed", file_name, table)
         return _fail(table, file_name, digest, [Issue(file_name, None, None, "unexpected")])
@@ -184,6 +187,7 @@ def _map_headers(header: _Header, table: str, hints: dict[str, str], file_name: 
     meanings = header_candidates(header.texts, table, hints)
     headers = [h.replace(JOIN, " ") for h in header.texts]
     mapping = _Mapping(headers, {}, [], [], [], [])
+    per_row_unit = customs.per_row_unit([m.column if m else None for m in meanings])
     for j, (text, meaning) in enumerate(zip(headers, meanings, strict=True)):
         if not text:
             continue
@@ -192,6 +196,8 @@ def _map_headers(header: _Header, table: str, hints: dict[str, str], file_name: 
         elif meaning.ignored:
             mapping.ignored.append(text)
         elif meaning.column:
+            if meaning.unit_problem == "missing" and per_row_unit and meaning.column == "tonnes":
+                meaning = HeaderCell("tonnes", rank=meaning.rank, note_key=customs.PER_ROW_NOTE)
             if meaning.unit_problem == "missing":
                 mapping.issues.append(Issue(
                     file_name, header.line, text, "import_unit_missing",
@@ -209,6 +215,11 @@ def _map_headers(header: _Header, table: str, hints: dict[str, str], file_name: 
                     m.note_key or ("import.note.alternate" if k else ""))
         for col, ms in mapping.matches.items() for k, (_, j, m) in enumerate(ms)]
     mapping.columns.sort(key=lambda c: headers.index(c.header))
+    mapping.columns = customs.relabel(mapping.columns)
+    mapping.unmatched += [headers[j] for _, j, _m in mapping.matches.get(customs.RMB, [])]
+    if table == "export_volumes":
+        mapping.issues += customs.header_issues(list(mapping.matches), mapping.header_of(),
+                                                file_name, header.line)
     mapping.issues += _layout_problems(table, mapping, file_name, header.line)
     return mapping
 
@@ -225,6 +236,7 @@ def _layout_problems(table: str, mapping: _Mapping, file_name: str, line: int) -
     wanted = model_columns(table)
     derivable = {"zones": {"zone_id", "lon", "lat"}, "products": {"product_id"},
                  "destinations": {"name_zh", "name_en"}}.get(table, set())
+    derivable = derivable | customs.refused_columns(list(matches))  # said once, not twice
     if table == "destinations" and "iso3" not in matches and (
             "name_zh" in matches or "name_en" in matches):
         derivable = derivable | {"iso3"}
@@ -239,7 +251,8 @@ def _layout_problems(table: str, mapping: _Mapping, file_name: str, line: int) -
 
 
 def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | None,
-           digest: str, progress: Callable[[float], None] | None = None) -> Parsed:
+           digest: str, progress: Callable[[float], None] | None = None,
+           zone: str | None = None) -> Parsed:
     """The three phases: find the header, map its cells to columns, convert the rows."""
     grid = read_grid(data, file_name, sheet)
     if grid.issues:
@@ -261,7 +274,19 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
     if mapping.issues:
         return _fail(table, file_name, digest, mapping.issues, grid, unmatched=tuple(
             mapping.unmatched), ignored=tuple(mapping.ignored), **found)
-    reader = RowReader(table, Lookups(ds), file_name, mapping.headers, mapping.matches, skipped)
+    lk = Lookups(ds)
+    file_zone = None
+    if zone is not None and table == "export_volumes":
+        try:
+            file_zone = lk.zone(zone)
+        except ValueProblem as problem:
+            return _fail(table, file_name, digest, [Issue(file_name, None, None, problem.code,
+                                                          {"value": str(zone),
+                                                           **problem.params})], grid)
+    per_row_unit = _unit_per_row(mapping)
+    found["columns"] = tuple(mapping.columns)
+    reader = RowReader(table, lk, file_name, mapping.headers, mapping.matches, skipped,
+                       per_row_unit)
     stopped = reader.read(rows[header.indexes[-1] + 1:], progress)
     if stopped == "too_many_issues":
         return _fail(table, file_name, digest, reader.issues, grid, skipped=tuple(skipped),
@@ -272,13 +297,49 @@ def _parse(data: bytes, file_name: str, table: str, ds: Dataset, sheet: str | No
         return _fail(table, file_name, digest,
                      [Issue(file_name, header.line, None, "import_no_rows")], grid,
                      skipped=tuple(skipped), **found)
-    return _finish(table, file_name, digest, grid, header, mapping, reader, progress)
+    return _finish(table, file_name, digest, grid, header, mapping, reader, progress, file_zone)
+
+
+def _unit_per_row(mapping: _Mapping) -> bool:
+    """A customs quantity without a unit of its own ("第一数量") takes its row's unit
+    column; otherwise that column is not read (#17)."""
+    per_row = any(m.note_key == customs.PER_ROW_NOTE
+                  for _, _, m in mapping.matches.get("tonnes", []))
+    if not per_row and customs.UNIT in mapping.matches:
+        mapping.unmatched += [mapping.headers[j] for _, j, _m in
+                              mapping.matches.pop(customs.UNIT)]
+        mapping.columns = [c for c in mapping.columns if c.note_key != customs.PER_ROW_NOTE]
+    return per_row
+
+
+def _attribute_zones(table: str, file_name: str, mapping: _Mapping, reader: RowReader,
+                     file_zone: str | None) -> list[attribution.Attributed]:
+    """Rows without a zone get one from 注册地 + product (exactly one fits) or from the zone
+    chosen for the whole file; the others are refused with the candidates (#17)."""
+    matches = mapping.matches
+    if table != "export_volumes" or (file_zone is None and customs.PLACE not in matches):
+        return []
+    found, attributed, filled = attribution.attribute(
+        reader.out_rows, reader.out_lines, reader.lookups, file_name,
+        open_lines=set(reader.blank_zone) if "zone_id" in matches else None,
+        place_header=mapping.header_of().get(customs.PLACE), file_zone=file_zone)
+    reader.issues += found
+    said = filled | {i.line for i in found}  # attributed, or refused with candidates
+    reader.blank_zone = [line for line in reader.blank_zone if line not in said]
+    if file_zone is not None:
+        mapping.columns.append(ColumnMatch("", "zone_id", note_key="import.note.zone_for_file"))
+    elif filled:
+        mapping.columns.append(ColumnMatch("", "zone_id",
+                                           note_key="import.note.zone_from_place"))
+    return attributed
 
 
 def _finish(table: str, file_name: str, digest: str, grid: Grid, header: _Header,
             mapping: _Mapping, reader: RowReader,
-            progress: Callable[[float], None] | None) -> Parsed:
-    """Phase 3's end: blank zones of a CSV, derived columns, checks across rows."""
+            progress: Callable[[float], None] | None, file_zone: str | None) -> Parsed:
+    """Phase 3's end: zones from places, blank zones of a CSV, derived columns, checks
+    across rows."""
+    attributed = _attribute_zones(table, file_name, mapping, reader, file_zone)
     issues = reader.issues
     zone_header = mapping.header_of().get("zone_id", "")
     if (reader.blank_zone and len(reader.blank_zone) < len(reader.out_rows)
@@ -309,7 +370,8 @@ def _finish(table: str, file_name: str, digest: str, grid: Grid, header: _Header
                   tuple(issues), new_destinations=new_dest, ignored=tuple(mapping.ignored),
                   values=tuple(ValueMatch(h, w, v) for (h, w), v in reader.value_map.items()),
                   header_lines=header.lines(grid.rows),
-                  encoding=grid.encoding, sheet=grid.sheet, sheets=grid.sheets)
+                  encoding=grid.encoding, sheet=grid.sheet, sheets=grid.sheets,
+                  attributed=tuple(attributed))
 
 
 def _derive(table: str, frame: pd.DataFrame, lines: list[int], header_of: dict[str, str],

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from zones.dataset.validation import Issue
+from zones.intake import customs
 from zones.intake.headers import HeaderCell
 from zones.intake.limits import MAX_ISSUES, MAX_ROWS
 from zones.intake.lookup import Lookups
@@ -38,10 +39,12 @@ class RowReader:
 
     def __init__(self, table: str, lookups: Lookups, file_name: str, headers: list[str],
                  matches: dict[str, list[tuple[int, int, HeaderCell]]],
-                 skipped: list[Skipped]) -> None:
+                 skipped: list[Skipped], per_row_unit: bool = False) -> None:
         self.lookups, self.file_name, self.headers = lookups, file_name, headers
         self.conv = Converter(table, lookups)
-        order = sorted(matches, key=lambda c: c != "_year")  # the year first: it completes months
+        self.conv.per_row_unit = per_row_unit
+        # the year and the unit first: they complete the month and the quantity of their row
+        order = sorted(matches, key=lambda c: c not in ("_year", customs.UNIT))
         self.funcs = {col: [(j, m, self.conv.converters(col, m.factor))
                             for _, j, m in matches[col]] for col in order}
         self.header_set = {name_key(x) for x in headers if x}
@@ -126,6 +129,7 @@ class RowReader:
             if col == "_year":
                 self.conv.row_year = value
         self.conv.row_year = None
+        self.conv.row_unit.reset()
         return record
 
     def _column_value(self, col: str, options: list, line: int, cells: Cells) -> str | None:

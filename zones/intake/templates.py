@@ -255,8 +255,12 @@ def parse_template(data: bytes, file_name: str, table: str, *, sheet: str | None
 
 
 def read_upload(data: bytes, file_name: str, table: str, ds: Dataset, *,
-                sheet: str | None = None) -> Parsed:
-    """The one entry of an import: our own template read exactly, anything else by ingest."""
+                sheet: str | None = None, zone: str | None = None) -> Parsed:
+    """The one entry of an import: our own template read exactly, anything else by ingest.
+
+    ``zone``: the officer's zone for rows the file leaves without one (#17); our template
+    has its own zone column and is read as written.
+    """
     if looks_like_template(data, table, sheet):
         return parse_template(data, file_name, table, sheet=sheet)
-    return parse_upload(data, file_name, table, ds, sheet=sheet)
+    return parse_upload(data, file_name, table, ds, sheet=sheet, zone=zone)

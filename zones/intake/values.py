@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from zones.intake import customs
 from zones.intake.limits import MAX_CELL_CHARS
 from zones.intake.lookup import Country, Lookups
 from zones.intake.parse import (
@@ -120,6 +121,8 @@ class Converter:
         self.lk = lk
         self.new_destinations: dict[str, Country] = {}
         self.row_year: str | None = None  # the current row's year column, if the file has one
+        self.row_unit = customs.RowUnit()  # the current row's unit column (customs, #17)
+        self.per_row_unit = False
         self._countries: dict[str, Country] = {}
         self._known = set(lk.ds.destinations["iso3"])
 
@@ -200,6 +203,8 @@ class Converter:
                 "tonnes": lambda v: _measure(v, factor),
                 "value_usd": lambda v: _measure(v, factor),
                 "consignments": lambda v: _measure(v, factor, integer=True),
+                **customs.converters(self.row_unit, _measure, _plain_text),
+                **({} if self.per_row_unit else {"tonnes": lambda v: _measure(v, factor)}),
             }[column]
         if table == "zones":
             return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from zones.intake import customs
 from zones.intake.parse import (
     name_key,
 )
@@ -129,6 +130,7 @@ MEASURE_DIMENSION: dict[str, str] = {"tonnes": "mass", "value_usd": "usd",
 IMPLICIT_UNITS: dict[str, str] = {name_key(k): v for k, v in {
     "tonnes": "t", "tons": "t", "吨数": "t", "value_usd": "usd", "美元": "usd", "usd": "usd",
     "美元金额": "usd"}.items()}
+customs.extend_headers(HEADERS)  # the customs statistics platform's names (#17)
 
 
 UNIT_EXAMPLES: dict[str, str] = {"tonnes": "重量（吨） / 数量（千克） / weight (t)",

@@ -148,6 +148,22 @@ class SqlVolumeQuery:
         with self.engine.connect() as conn:
             return [str(r[0]) for r in conn.exec_driver_sql(sql).fetchall()]
 
+    def missing(self, where: VolumeFilter, column: str) -> int:
+        """A count of the filtered rows with ``column`` NULL (a partial index answers it)."""
+        if where.nothing or column not in MEASURES:
+            return 0
+        sql, params = totals_sql(where, (), cube=False)  # the filter as every other sum has it
+        _, _, rest = sql.partition(" FROM export_volumes")
+        rest = (rest + " AND" if " WHERE " in rest else rest + " WHERE") + f" {column} IS NULL"
+
+        def run() -> pd.DataFrame:
+            with self.engine.connect() as conn:
+                n = conn.execute(sa.text("SELECT count(*) FROM export_volumes" + rest),
+                                 params).scalar()
+            return pd.DataFrame({"n": [int(n or 0)]})
+
+        return int(self._cache.get(("missing", column, where), run)["n"].iloc[0])
+
     def rows(self) -> pd.DataFrame:
         spec = FILES[VOLUMES]
         cols = ", ".join(quote(c) for c in spec.all_column_names)

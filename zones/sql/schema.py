@@ -118,6 +118,8 @@ INDEXES: dict[str, str] = {
     "ix_ev_product": "(product_id, period)",
     "ix_ev_destination": "(destination_iso3, period)",
     "ix_ev_zone": "(zone_id, period)",
+    # Rows without a consignment count (#17): counted under every sum of consignments.
+    "ix_ev_no_consignments": "(period) WHERE consignments IS NULL",
 }
 
 
@@ -216,6 +218,7 @@ def ensure_store_tables(conn: Connection) -> None:
         f"CREATE TABLE IF NOT EXISTS {HISTORY_ROWS} (entry_id text NOT NULL, "
         "file text NOT NULL, whole boolean NOT NULL, before bytea NOT NULL, "
         "after bytea NOT NULL, PRIMARY KEY (entry_id, file))")
+    _optional_volume_columns(conn)
 
 
 def refresh_cube(conn: Connection) -> None:
@@ -255,3 +258,22 @@ def data_version(engine: Engine) -> int | None:
             return None
         return int(conn.exec_driver_sql(
             f"SELECT data_version FROM {META} WHERE id = 1").scalar_one())
+
+
+def _optional_volume_columns(conn: Connection) -> None:
+    """A database loaded before consignments became optional (#17) keeps its NOT NULL:
+    lift it (once; checked first, so an import does not take the table lock for nothing)."""
+    if conn.exec_driver_sql("SELECT to_regclass('export_volumes')").scalar() is None:
+        return
+    optional = [c.name for c in FILES[VOLUMES].columns if not c.required]
+    strict = conn.exec_driver_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = "
+        "'export_volumes' AND table_schema = current_schema() AND is_nullable = 'NO'"
+    ).scalars().all()
+    for name in optional:
+        if name in strict:
+            conn.exec_driver_sql(f"ALTER TABLE export_volumes ALTER COLUMN {quote(name)} "
+                                 "DROP NOT NULL")
+    if conn.exec_driver_sql("SELECT to_regclass('ix_ev_no_consignments')").scalar() is None:
+        conn.exec_driver_sql("CREATE INDEX ix_ev_no_consignments ON export_volumes (period) "
+                             f"{INDEXES['ix_ev_no_consignments'].split(') ', 1)[1]}")

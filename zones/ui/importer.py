@@ -15,7 +15,7 @@ import streamlit as st
 from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
-from zones.intake.parsed import skipped_lines
+from zones.intake.parsed import Parsed, skipped_lines
 
 if TYPE_CHECKING:
 
@@ -42,19 +42,19 @@ def _issues_frame(issues: Sequence[Issue], lang: str) -> pd.DataFrame:
     return pd.DataFrame([i.as_row(lang) for i in issues])
 
 
-def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user: str
-              ) -> planning.Plan:
-    """Parse and check an upload once per (file, table, mode, data version), with progress."""
+def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user: str,
+              zone: str | None = None) -> planning.Plan:
+    """Parse and check an upload once per (file, table, mode, zone, data version)."""
     from zones.intake.templates import read_upload
 
     target = data_store()
-    key = (records.sha256(data), name, table, mode, user, target.label, target.version())
+    key = (records.sha256(data), name, table, mode, user, target.label, target.version(), zone)
     cached = st.session_state.get("_import_plan")
     if cached and cached[0] == key:
         return cached[1]
     lang = ctx.lang
     bar = st.progress(0.0, text=t("import.progress.read", lang))
-    parsed = read_upload(data, name, table, ctx.ds)
+    parsed = read_upload(data, name, table, ctx.ds, zone=zone)
     bar.progress(0.4, text=t("import.progress.check", lang, rows=(
         0 if parsed.frame is None else len(parsed.frame))))
     plan = target.plan_import(parsed, mode, user)
@@ -68,7 +68,9 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
 def _show_mapping(plan: planning.Plan, lang: str) -> None:
     parsed = plan.parsed
     rows = [{t("import.col.header", lang): m.header, t("import.col.column", lang): m.column,
-             t("import.col.factor", lang): "" if m.factor == 1 else f"×{m.factor:g}"}
+             t("import.col.factor", lang): t(m.note_key, lang)
+             if m.note_key == "import.note.customs_unit"  # kg or t, row by row (#17)
+             else "" if m.factor == 1 else f"×{m.factor:g}"}
             for m in parsed.columns]
     rows += [{t("import.col.header", lang): h, t("import.col.column", lang):
               t("import.ignored", lang), t("import.col.factor", lang): ""}
@@ -78,6 +80,7 @@ def _show_mapping(plan: planning.Plan, lang: str) -> None:
     if parsed.skipped:
         st.caption(t("import.skipped", lang, lines=", ".join(
             f"{skipped_lines(s)} ({t(s.reason, lang)})" for s in parsed.skipped[:50])))
+    _show_attributions(parsed, lang)
 
 
 def _show_preview(plan: planning.Plan, lang: str) -> None:
@@ -140,6 +143,7 @@ def import_section(ctx: Context) -> None:
                        _template_bytes(table, lang, True, target.label, fp),
                        file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
                        icon=":material/download:", key="import_tpl_data")
+    zone = _file_zone_picker(ctx, table)
     nonce = st.session_state.get("_import_nonce", 0)
     upload = st.file_uploader(
         t("import.upload", lang, mb=limits.MAX_BYTES // 2**20, rows=limits.MAX_ROWS),
@@ -152,7 +156,7 @@ def import_section(ctx: Context) -> None:
         st.error(t("err.upload_too_large", lang, size=f"{len(data) / 2**20:.1f} MB",
                    limit=f"{limits.MAX_BYTES // 2**20} MB"))
         return
-    plan = _plan_for(ctx, data, upload.name, table, mode, user)
+    plan = _plan_for(ctx, data, upload.name, table, mode, user, zone)
     _show_mapping(plan, lang)
     if not plan.ok:
         st.error(t("import.refused", lang, n=len(plan.issues)), icon=":material/block:")
@@ -249,3 +253,27 @@ def history_section(ctx: Context) -> None:
 
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file_zone_picker(ctx: Context, table: str) -> str | None:
+    """The officer's zone for every row the file leaves without one (export volumes only):
+    how a customs export whose places fit several zones is imported (#17)."""
+    if table != "export_volumes":
+        return None
+    lang = ctx.lang
+    col = "short_zh" if lang == "zh" else "short_en"
+    names = dict(zip(ctx.ds.zones["zone_id"], ctx.ds.zones[col], strict=True))
+    return st.selectbox(t("import.file_zone", lang), [None, *names], key="import_file_zone",
+                        format_func=lambda z: t("import.file_zone.none", lang) if z is None
+                        else names.get(z, z), help=t("import.file_zone.help", lang))
+
+
+def _show_attributions(parsed: Parsed, lang: str) -> None:
+    """Rows given a zone from their 注册地 and product: shown before anything is applied."""
+    if not parsed.attributed:
+        return
+    from zones.intake.attribution import attributions_frame
+
+    st.markdown(f"**{t('attr.title', lang)}**")
+    st.dataframe(attributions_frame(parsed.attributed, lang), hide_index=True,
+                 width="stretch", key="import_attributions")

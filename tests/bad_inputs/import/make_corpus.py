@@ -475,6 +475,33 @@ def main() -> None:
     refused("unknown_category.csv", "products",
             "产品编号,产品名称,英文名称,类别\nhoney,蜂蜜,Honey,蜂产品\n", "2", "类别",
             "not_allowed", "a category outside the fixed set")
+    # Customs statistics exports (#17): the platform's own headers, no consignments.
+    customs = ("数据年月,商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,注册地编码,注册地名称,"
+               "第一数量,第一计量单位,第二数量,第二计量单位,美元\n")
+    accepted("customs_statistics.csv", "export_volumes",
+             customs + "201007,02071411,冻鸡块,116,日本,220183,德惠市,186500,千克,,,623500\n"
+             "2010年08月,1211200000,人参,133,韩国,220621,吉林省白山市抚松县,12.5,吨,,,412000\n",
+             VOL + "2010-07,dehui-poultry,poultry_meat,JPN,186.5,623500,\n"
+             "2010-08,fusong-ginseng,ginseng,KOR,12.5,412000,\n",
+             "customs platform layout, GBK: HS8/HS10, 千克 and 吨 per row, zone from 注册地",
+             encoding="gbk")
+    refused("customs_unknown_unit.csv", "export_volumes",
+            customs + "201007,02071411,冻鸡块,116,日本,220183,德惠市,186500,千克,,,623500\n"
+            "201007,12112000,人参,116,日本,220621,抚松县,300,箱,,,41200\n",
+            "3", "第一计量单位", "import_customs_unit", "a unit that is not a weight (箱)",
+            encoding="gbk")
+    refused("customs_rmb.csv", "export_volumes",
+            customs.replace("美元", "人民币")
+            + "201007,02071411,冻鸡块,116,日本,220183,德惠市,186500,千克,,,4230000\n",
+            "1", "人民币", "import_customs_rmb", "values in RMB only: never converted",
+            encoding="gbk")
+    refused("customs_bad_period.csv", "export_volumes",
+            customs + "201013,02071411,冻鸡块,116,日本,220183,德惠市,186500,千克,,,623500\n",
+            "2", "数据年月", "import_bad_month", "数据年月 201013: no 13th month", encoding="gbk")
+    refused("customs_ambiguous_zone.csv", "export_volumes",
+            customs + "201007,12112000,人参,116,日本,220600,白山市,5.2,吨,,,150000\n",
+            "2", "注册地名称", "import_zone_several",
+            "白山市 + ginseng fits two zones (抚松, 靖宇): refused with both", encoding="gbk")
     refused("zones_swapped_coordinates.csv", "zones",
             "编号,示范区名称,英文名称,简称,英文简称,所在县,经度,纬度,产品,级别,启动时间\n"
             "x-zone,某示范区,X Zone,某区,X,德惠市,200.5,44.5,禽肉,省级,2010\n",
