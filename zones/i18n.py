@@ -486,8 +486,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err.db_not_loaded": ("数据库中还没有仪表板的数据表；请先运行 python -m zones sql-load --url …", "The database has no dashboard tables yet; load them with python -m zones sql-load --url …"),
     "err.unexpected": ("发生意外错误，已记录在服务器日志中。请刷新页面；如果问题仍在，请联系维护人员。", "Something unexpected went wrong; it was logged on the server. Reload the page; if it persists, contact the maintainers."),
     # links that survive copying, one screen per view, phones (#16, helper "links")
-    "link.unknown_key": ("链接参数“{key}”无法识别（值：{value}）", "The link parameter '{key}' is not recognised (value: {value})"),
-    "link.unknown_value": ("链接参数 {key} 的值“{value}”无法识别", "The value '{value}' of the link parameter {key} is not recognised"),
+    "link.unknown_key": ("链接参数“{name}”无法识别（值：{value}）", "The link parameter '{name}' is not recognised (value: {value})"),
+    "link.unknown_value": ("链接参数 {name} 的值“{value}”无法识别", "The value '{value}' of the link parameter {name} is not recognised"),
     "link.unknown_page": ("链接中的页面“{value}”不存在；已打开总览", "The page '{value}' in the link does not exist; the overview is shown"),
 }
 

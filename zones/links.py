@@ -132,7 +132,7 @@ def link_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
 
 def _problem(key: str, value: str, unknown_key: bool = False) -> LinkProblem:
     what = "link.unknown_key" if unknown_key else "link.unknown_value"
-    return LinkProblem(key, value, {lang: t(what, lang, key=key, value=value)
+    return LinkProblem(key, value, {lang: t(what, lang, name=key, value=value)
                                     for lang in LANGS})
 
 
