@@ -184,6 +184,7 @@ def ensure_schema(conn: Connection) -> None:
         "tonnes double precision, value_usd double precision, consignments bigint, "
         f"{ROWS} bigint NOT NULL)")
     _ensure_store_tables(conn)
+    ensure_runsheet_table(conn)  # run-sheets (#16)
     conn.exec_driver_sql(f"UPDATE {META} SET schema_version = {SCHEMA_VERSION}")
 
 
@@ -805,3 +806,19 @@ def _write_one(conn: Connection, name: str, given: pd.DataFrame,
     conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) "
                          f"SELECT {casts} FROM incoming")
     return len(given)
+
+
+# -- run-sheets (#16) --------------------------------------------------------------------
+RUNSHEETS = "zones_runsheets"  # <data folder>/runsheets/<id>.toml, as the file's bytes
+
+
+def ensure_runsheet_table(conn: Connection) -> None:
+    """The run-sheet table: the TOML text as written, so files and database agree."""
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {RUNSHEETS} ("
+        "id text PRIMARY KEY CHECK (id ~ '^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$'), "
+        "body bytea NOT NULL CHECK (octet_length(body) <= 262144), "
+        "updated_by text NOT NULL DEFAULT '', "
+        "updated_at timestamptz NOT NULL DEFAULT now())")
+    conn.exec_driver_sql(f"ALTER TABLE {RUNSHEETS} ADD COLUMN IF NOT EXISTS "
+                         "updated_by text NOT NULL DEFAULT ''")

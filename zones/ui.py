@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is configured (
 KEY_LANG, KEY_PRESENT = "lang", "present"
 KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
 KEY_PERIOD, KEY_FACTS = "period", "facts"
-KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "step", "by", "measure"
+KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "interval", "by", "measure"  # step: run-sheets (#16)
 FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
 LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
 # Page-level view options (volumes page): their choices, defaults, and catalogue keys.
