@@ -5,11 +5,14 @@ import logging
 import streamlit as st
 
 from zones.i18n import t
+from zones.links import KEY_RUNSHEET
 from zones.ui import KEY_PRESENT, current_lang
+from zones.ui_runsheet import set_page
 
 lang = current_lang()
 present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) in (
     "1", "true")
+present = present or bool(st.query_params.get(KEY_RUNSHEET))  # a run-sheet is presented (#16)
 st.set_page_config(
     page_title=t("app.short", lang),
     page_icon="assets/favicon.png",
@@ -30,7 +33,9 @@ pages = [
             url_path="data"),
 ]
 try:
-    st.navigation(pages).run()
+    nav = st.navigation(pages)
+    set_page(nav.url_path)  # run-sheets (#16): a step may need another page than this
+    nav.run()
 except Exception:  # Streamlit's stop/rerun signals are BaseException and pass through
     # A bug must not show a traceback to an official in a briefing: log it, say so kindly.
     logging.getLogger("zones").exception("page failed")

@@ -159,6 +159,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "brief.format.": brief_export.FORMATS,
     "brief.sheet.": brief.TABLES,
     "brief.what.": ("product", "dest", "prefecture", "zone"),
+    "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)
 }
 
 

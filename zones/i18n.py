@@ -503,6 +503,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rs.err.save": ("未能保存：{detail}", "Not saved: {detail}"),
     "rs.sidebar": ("汇报流程", "Run-sheet"),
     "rs.add": ("加入汇报流程", "Add this view"),
+    "rs.edit": ("编辑汇报流程（{n} 步）", "Edit the run-sheet ({n} steps)"),
     "rs.add.help": ("把当前页面、筛选和语言作为一步加入下方的汇报流程（本会话内；可下载为 .toml）。", "Adds this page, its filter and language as a step of the run-sheet below (in this session; download it as .toml)."),
     "rs.added": ("已加入第 {n} 步：{title}", "Added as step {n}: {title}"),
     "rs.title_label": ("汇报流程标题", "Run-sheet title"),

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is configured (
 KEY_LANG, KEY_PRESENT = "lang", "present"
 KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
 KEY_PERIOD, KEY_FACTS = "period", "facts"
-KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "interval", "by", "measure"  # step: run-sheets (#16)
+KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "interval", "by", "measure"  # #16
 FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
 LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
 # Page-level view options (volumes page): their choices, defaults, and catalogue keys.
@@ -277,6 +277,9 @@ def context() -> Context | None:
         show_errors(result, lang)
         return None
     ds = result.dataset
+    from zones.ui_runsheet import before_sidebar
+
+    before_sidebar(ds)  # run-sheets (#16): a linked step's view, before the widgets exist
     lang, state, present = sidebar(ds)
     ctx = Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
                   present=present, geometry=map_geometry(ds.geo))
@@ -299,6 +302,9 @@ def header(ctx: Context, title_key: str) -> None:
     if ctx.present:
         st.html(PRESENT_CSS)
     st.html(PRINT_CSS)
+    from zones.ui_runsheet import page_tools
+
+    page_tools(ctx, title_key.removeprefix("page."))  # run-sheets (#16): presenter bar, editor
     st.title(t(title_key, lang))
     st.caption(t("app.source_line", lang))
     st.info(t("filter.summary", lang,

@@ -1,0 +1,606 @@
+"""Run-sheets in the app (#16): stepping through saved views with a presenter's keys, and
+building, downloading, uploading and saving run-sheets.
+
+Two calls from ``zones.ui`` tie it in: ``before_sidebar`` (in ``context``, before the
+filter widgets exist, so a step's filter can still be put into their state) and
+``page_tools`` (in the shared page header: the presenter bar and the editor, on every
+page). The address bar always carries ``runsheet`` and ``step`` while a run-sheet is on,
+so the URL reopens the same step.
+
+The state a step puts into the widgets comes only from ``zones.runsheet``'s checked,
+canonical ids; nothing from a file reaches HTML (titles and notes go through
+``safe.plain``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from zones import runsheet as rs
+from zones import safe
+from zones.filters import summary
+from zones.i18n import DEFAULT_LANG, t
+from zones.links import (
+    KEY_BY,
+    KEY_FACTS,
+    KEY_INTERVAL,
+    KEY_LANG,
+    KEY_MEASURE,
+    KEY_PERIOD,
+    KEY_PRESENT,
+    KEY_PROFILE,
+    KEY_RUNSHEET,
+    KEY_RUNSHEET_STEP,
+    LIST_KEYS,
+    PAGE_OPTION_DEFAULTS,
+    PAGES,
+    canonical_query,
+    link_for,
+)
+from zones.loading import data_dir
+from zones.model import Dataset
+from zones.runsheet_store import RunSheetError, RunSheetStore, runsheet_store
+
+PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
+_CURRENT = "_rs_current"  # (id, step) whose view was last put into the widgets
+_GOTO = "_rs_goto"  # a step asked for by a presenter button (set in its callback)
+_ERROR = "_rs_error"  # what to say on this page about the run-sheet in the link
+_DRAFT = "_rs_draft"  # the run-sheet being built in this session
+_PRESENT_DRAFT = "_rs_present_draft"  # present the session's draft, not the saved file
+_PAGE = "_rs_page"  # url_path of the page this run draws (set by app.py)
+_OUTCOME = "_rs_outcome"
+_HIDDEN_KEYS = ("rs_next_right", "rs_next_space", "rs_prev_left")
+# Extra shortcut buttons (one key each): present in the page, never seen.
+_HIDDEN_CSS = "<style>" + ", ".join(f".st-key-{k}" for k in _HIDDEN_KEYS) + (
+    " { display: none !important; }</style>")
+
+
+def store() -> RunSheetStore:
+    """The run-sheets' store, chosen as the import store is (database when configured)."""
+    from zones.ui import database_engine
+
+    return runsheet_store(data_dir(), database_engine())
+
+
+def set_page(url_path: str) -> None:
+    """The router tells which page this run draws (a step may live on another page)."""
+    st.session_state[_PAGE] = url_path or "overview"
+
+
+def current_page() -> str:
+    return str(st.session_state.get(_PAGE) or "overview")
+
+
+# ---------------------------------------------------------------- reading, cached
+
+_CHECKED: dict[tuple, rs.Checked] = {}
+
+
+def _checked(ds: Dataset, rid: str, data: bytes, file: str) -> rs.Checked:
+    """A run-sheet read and checked once per (dataset, bytes): a step change stays cheap."""
+    key = (id(ds), rid, hashlib.sha256(data).hexdigest())
+    hit = _CHECKED.get(key)
+    if hit is None:
+        if len(_CHECKED) > 64:
+            _CHECKED.clear()
+        hit = _CHECKED[key] = rs.read(ds, data, file, rid)
+    return hit
+
+
+def _draft_sheet() -> rs.RunSheet | None:
+    draft = st.session_state.get(_DRAFT)
+    if not draft:
+        return None
+    return rs.RunSheet(draft["id"], draft["title"], tuple(
+        rs.Step(s["title"], s["view"], s["notes"]) for s in draft["steps"]))
+
+
+def load_sheet(ds: Dataset, rid: str) -> rs.Checked | None:
+    """The run-sheet ``rid``: the session's draft while it is being presented, else saved."""
+    sheet = _draft_sheet()
+    if sheet is not None and sheet.id == rid and st.session_state.get(_PRESENT_DRAFT):
+        return _checked(ds, rid, rs.to_bytes(sheet), f"{rid}{rs.SUFFIX}")
+    if not rs.valid_id(rid):
+        return rs.Checked(f"{rid}{rs.SUFFIX}", None, (), (rs.id_problem(f"{rid}{rs.SUFFIX}",
+                                                                         rid),))
+    target = store()
+    try:
+        data = target.read(rid)
+    except Exception as exc:  # an unreachable database: said on the page, never a traceback
+        logging.getLogger("zones").warning("run-sheet read failed: %s", type(exc).__name__)
+        return rs.Checked(target.file_name(rid), None, (), (rs.Problem(
+            target.file_name(rid), None, {lang: t("rs.err.unreadable", lang,
+                                                  detail=type(exc).__name__)
+                                          for lang in ("zh", "en")}),))
+    if data is None:
+        return None
+    return _checked(ds, rid, data, target.file_name(rid))
+
+
+# ---------------------------------------------------------------- stepping
+
+
+@dataclass
+class _Active:
+    rid: str
+    number: int
+    checked: rs.Checked
+    notices: list[str] = field(default_factory=list)
+
+
+def _step_number(raw: str | None, total: int) -> tuple[int, bool]:
+    try:
+        n = int(str(raw).strip()) if raw not in (None, "") else 1
+    except ValueError:
+        return 1, False
+    if 1 <= n <= total:
+        return n, True
+    return (total if n > total else 1), False
+
+
+def before_sidebar(ds: Dataset) -> None:
+    """Put the linked step's view into the widgets' state, switching page if it lives
+    elsewhere. Runs before any filter widget of this run exists."""
+    ss = st.session_state
+    rid = st.query_params.get(KEY_RUNSHEET, "").strip()
+    if not rid:
+        ss.pop(_CURRENT, None)
+        ss.pop(_GOTO, None)
+        return
+    ss["_url_checked"] = True  # the link is the run-sheet's: zones.ui need not check it
+    checked = load_sheet(ds, rid)
+    lang = _lang()
+    if checked is None or checked.sheet is None or not checked.steps:
+        ss[_ERROR] = (rid, checked)
+        ss.pop(_CURRENT, None)
+        _leave_url()
+        return
+    total = len(checked.steps)
+    goto = ss.pop(_GOTO, None)
+    if goto is not None:
+        n, fine = max(1, min(int(goto), total)), True
+    else:
+        raw = st.query_params.get(KEY_RUNSHEET_STEP)
+        n, fine = _step_number(raw, total)
+        if not fine:
+            ss[_ERROR] = ("step", t("rs.err.step_range", lang, value=safe.plain(str(raw), 40),
+                                    n=total, shown=n))
+    step = checked.steps[n - 1]
+    target_page = step.page or "overview"
+    if ss.get(_CURRENT) == (rid, n) and target_page == current_page():
+        return  # the step is on; whatever the presenter changed since stays
+    if target_page != current_page():
+        # The step's state is put in on the target page's own run (below), so that no
+        # page-switch clean-up of this page's widgets can undo it.
+        st.switch_page(PAGE_FILES[target_page],
+                       query_params={KEY_RUNSHEET: rid, KEY_RUNSHEET_STEP: str(n)})
+    _apply(ds, step)
+    ss[_CURRENT] = (rid, n)
+
+
+def _apply(ds: Dataset, step: rs.CheckedStep) -> None:
+    """The step's canonical view → the bound widgets' state (and so the address bar)."""
+    ss = st.session_state
+    p = step.params
+    for key in LIST_KEYS:
+        ss[key] = list(p.get(key, []))
+    period = p.get(KEY_PERIOD)
+    ss[KEY_PERIOD] = (tuple(period) if isinstance(period, list) and len(period) == 2
+                      else (ds.periods[0], ds.periods[-1]))
+    ss[KEY_FACTS] = p.get(KEY_FACTS) == "true"
+    ss[KEY_PRESENT] = True  # a run-sheet is shown as a presentation
+    if KEY_LANG in p:  # a step may fix the language; else the presenter's stays
+        ss[KEY_LANG] = str(p[KEY_LANG])
+    ss[KEY_PROFILE] = p.get(KEY_PROFILE) or None
+    for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
+        ss[key] = str(p.get(key) or PAGE_OPTION_DEFAULTS[key])
+    ss.pop("_shared", None)  # zones.ui must not carry the previous step's filter over
+    ss["rs_notes_on"] = False  # notes start hidden on every step
+
+
+def _lang() -> str:
+    from zones.ui import current_lang
+
+    return current_lang()
+
+
+def _leave_url() -> None:
+    for key in (KEY_RUNSHEET, KEY_RUNSHEET_STEP):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def _go(n: int) -> None:
+    st.session_state[_GOTO] = n
+
+
+def _leave() -> None:
+    st.session_state.pop(_CURRENT, None)
+    st.session_state.pop(_PRESENT_DRAFT, None)
+    st.session_state[KEY_PRESENT] = False
+    _leave_url()
+
+
+def _active(ds: Dataset) -> _Active | None:
+    current = st.session_state.get(_CURRENT)
+    rid = st.query_params.get(KEY_RUNSHEET, "")
+    if not current or current[0] != rid:
+        return None
+    checked = load_sheet(ds, rid)
+    if checked is None or checked.sheet is None or not checked.steps:
+        return None
+    return _Active(rid, min(int(current[1]), len(checked.steps)), checked)
+
+
+def _show_errors(lang: str) -> None:
+    err = st.session_state.pop(_ERROR, None)
+    if not err:
+        return
+    if err[0] == "step":
+        st.warning(err[1], icon=":material/format_list_numbered:")
+        return
+    rid, checked = err
+    if checked is None:
+        where = safe.plain(store().file_name(rid) if rs.valid_id(rid) else rid, 200)
+        st.error(t("rs.err.not_found", lang, value=safe.plain(rid, 80), where=where),
+                 icon=":material/playlist_remove:")
+        return
+    lines = [t("rs.problems", lang, file=checked.file, n=len(checked.problems))]
+    lines += [p.text(lang) for p in checked.problems[:50]]
+    st.error("  \n".join(safe.plain(x, 600) for x in lines), icon=":material/playlist_remove:")
+
+
+def _problem_list(checked: rs.Checked, lang: str) -> None:
+    if not checked.problems:
+        return
+    with st.expander(t("rs.problems", lang, file=safe.plain(checked.file, 200),
+                       n=len(checked.problems)), icon=":material/warning:",
+                     expanded=checked.sheet is None):
+        for p in checked.problems[:50]:
+            st.markdown("- " + safe.plain(p.text(lang), 600))
+
+
+def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
+    """The step indicator, the buttons a clicker's keys press, and the notes on demand."""
+    steps = active.checked.steps
+    n, total = active.number, len(steps)
+    step = steps[n - 1]
+    st.html(_HIDDEN_CSS)
+    with st.container(key="rs_bar", border=True):
+        cols = st.columns([1, 1, 6, 1, 1, 2, 2], vertical_alignment="center")
+        cols[0].button(t("rs.first", lang), key="rs_first", shortcut="Home", width="stretch",
+                       icon=":material/first_page:", disabled=n == 1, on_click=_go, args=(1,))
+        cols[1].button(t("rs.prev", lang), key="rs_prev", shortcut="PageUp", width="stretch",
+                       icon=":material/chevron_left:", disabled=n == 1, on_click=_go,
+                       args=(n - 1,))
+        cols[2].markdown("**" + safe.plain(t("rs.indicator", lang, n=n, total=total,
+                                              title=step.step.title), 300) + "**",
+                         help=t("rs.keys", lang))
+        cols[3].button(t("rs.next", lang), key="rs_next", shortcut="PageDown", width="stretch",
+                       icon=":material/chevron_right:", disabled=n == total, on_click=_go,
+                       args=(n + 1,))
+        cols[4].button(t("rs.last", lang), key="rs_last", shortcut="End", width="stretch",
+                       icon=":material/last_page:", disabled=n == total, on_click=_go,
+                       args=(total,))
+        notes_on = cols[5].toggle(t("rs.notes_toggle", lang), key="rs_notes_on")
+        cols[6].button(t("rs.exit", lang), key="rs_exit", width="stretch",
+                       icon=":material/close:", on_click=_leave)
+        # Clickers and keyboards send these too; one shortcut per button, so extra,
+        # hidden buttons carry them (CSS above). At the ends they do nothing.
+        st.button("→", key="rs_next_right", shortcut="Right", on_click=_go,
+                  args=(min(n + 1, total),))
+        st.button("␣", key="rs_next_space", shortcut="Space", on_click=_go,
+                  args=(min(n + 1, total),))
+        st.button("←", key="rs_prev_left", shortcut="Left", on_click=_go, args=(max(n - 1, 1),))
+    if notes_on:
+        st.info(safe.plain(step.step.notes, rs.MAX_NOTES) if step.step.notes
+                else t("rs.no_notes", lang), icon=":material/speaker_notes:")
+    if step.problems:
+        st.warning(t("rs.err.step_broken", lang, n=n, detail=safe.plain(
+            "; ".join(p.message[lang] for p in step.problems), 1500)), icon=":material/warning:")
+    # Keep the address bar on this step (widgets write the view's own keys beside it).
+    for key, value in ((KEY_RUNSHEET, active.rid), (KEY_RUNSHEET_STEP, str(n))):
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+# ---------------------------------------------------------------- the editor
+
+
+def current_view_link(ds: Dataset, ctx_state, lang: str, page: str) -> str:
+    """The link of what this page shows now, in the canonical form (ids)."""
+    ss = st.session_state
+    raw: dict[str, str | list[str]] = {}
+    if lang != DEFAULT_LANG:
+        raw[KEY_LANG] = lang
+    values = {"product": ctx_state.products, "dest": ctx_state.destinations,
+              "pref": ctx_state.prefectures, "zone": ctx_state.zones}
+    for key in LIST_KEYS:
+        if values[key]:
+            raw[key] = list(values[key])
+    if ctx_state.period:
+        raw[KEY_PERIOD] = list(ctx_state.period)
+    if ctx_state.report_only:
+        raw[KEY_FACTS] = "true"
+    if page == "zones" and ss.get(KEY_PROFILE):
+        raw[KEY_PROFILE] = str(ss[KEY_PROFILE])
+    if page == "volumes":
+        for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
+            if ss.get(key):
+                raw[key] = str(ss[key])
+    params, _ = canonical_query(ds, raw)
+    return link_for(page, params)
+
+
+def _new_draft(lang: str) -> dict:
+    return {"id": "runsheet", "title": t("rs.title_default", lang), "steps": [], "seq": 0}
+
+
+def _draft(lang: str) -> dict:
+    ss = st.session_state
+    if not ss.get(_DRAFT):
+        ss[_DRAFT] = _new_draft(lang)
+    return ss[_DRAFT]
+
+
+def _add_view(link: str, title: str, lang: str) -> None:
+    draft = _draft(lang)
+    draft["seq"] += 1
+    draft["steps"].append({"uid": draft["seq"], "title": title[:rs.MAX_TITLE], "view": link,
+                           "notes": ""})
+    st.session_state[_OUTCOME] = ("success", t("rs.added", lang, n=len(draft["steps"]),
+                                               title=title))
+    st.session_state["rs_edit_on"] = True  # show what was added, ready to rename and note
+
+
+def _move(uid: int, by: int) -> None:
+    steps = st.session_state[_DRAFT]["steps"]
+    i = next(i for i, s in enumerate(steps) if s["uid"] == uid)
+    j = i + by
+    if 0 <= j < len(steps):
+        steps[i], steps[j] = steps[j], steps[i]
+
+
+def _delete(uid: int) -> None:
+    draft = st.session_state[_DRAFT]
+    draft["steps"] = [s for s in draft["steps"] if s["uid"] != uid]
+
+
+def _edited(uid: int, what: str) -> None:
+    """A title or notes field changed: copy it into the draft (the file's text)."""
+    value = str(st.session_state.get(f"rs_{what}_{uid}") or "")
+    for s in st.session_state[_DRAFT]["steps"]:
+        if s["uid"] == uid:
+            s[what] = value if what == "notes" else value.strip()
+
+
+def _edited_head(what: str) -> None:
+    value = str(st.session_state.get(f"rs_sheet_{what}") or "").strip()
+    st.session_state[_DRAFT][what] = value
+
+
+def _start_over(lang: str) -> None:
+    st.session_state[_DRAFT] = _new_draft(lang)
+    _sync_widgets()
+
+
+def _sync_widgets() -> None:
+    """After a load or reset, the editor's fields show the draft, not their old text."""
+    draft = st.session_state[_DRAFT]
+    st.session_state["rs_sheet_title"] = draft["title"]
+    st.session_state["rs_sheet_id"] = draft["id"]
+    for s in draft["steps"]:
+        st.session_state[f"rs_title_{s['uid']}"] = s["title"]
+        st.session_state[f"rs_notes_{s['uid']}"] = s["notes"]
+
+
+def _load_into_draft(sheet: rs.RunSheet) -> None:
+    steps = [{"uid": i, "title": s.title, "view": s.view, "notes": s.notes}
+             for i, s in enumerate(sheet.steps, start=1)]
+    st.session_state[_DRAFT] = {"id": sheet.id, "title": sheet.title, "steps": steps,
+                                "seq": len(steps)}
+    _sync_widgets()
+
+
+def _present_draft() -> None:
+    draft = st.session_state.get(_DRAFT)
+    if not draft or not draft["steps"]:
+        return
+    st.session_state[_PRESENT_DRAFT] = True
+    st.session_state.pop(_CURRENT, None)
+    st.query_params[KEY_RUNSHEET] = draft["id"]
+    st.query_params[KEY_RUNSHEET_STEP] = "1"
+
+
+def _present_saved(rid: str) -> None:
+    st.session_state.pop(_PRESENT_DRAFT, None)
+    st.session_state.pop(_CURRENT, None)
+    st.query_params[KEY_RUNSHEET] = rid
+    st.query_params[KEY_RUNSHEET_STEP] = "1"
+
+
+def _save(lang: str) -> None:
+    from zones import store as import_store
+
+    sheet = _draft_sheet()
+    if sheet is None:
+        return
+    try:
+        store().save(sheet.id, rs.to_bytes(sheet), user="app")
+    except RunSheetError as exc:
+        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang, detail=exc.message[lang]))
+    except import_store.Busy:
+        st.session_state[_OUTCOME] = ("error", t("err.busy", lang))
+    except Exception as exc:  # disk full, read-only folder, database down: said plainly
+        logging.getLogger("zones").warning("run-sheet save failed: %s", exc)
+        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+                                                 detail=type(exc).__name__))
+    else:
+        st.session_state[_OUTCOME] = ("success", t("rs.saved", lang,
+                                                   file=store().file_name(sheet.id)))
+
+
+def _delete_saved(rid: str, lang: str) -> None:
+    try:
+        store().delete(rid)
+    except Exception as exc:
+        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+                                                 detail=type(exc).__name__))
+    else:
+        st.session_state[_OUTCOME] = ("success", t("rs.deleted", lang,
+                                                   file=store().file_name(rid)))
+
+
+def _open_saved(ds: Dataset, rid: str, lang: str) -> None:
+    checked = load_sheet(ds, rid)
+    if checked is not None and checked.sheet is not None:
+        _load_into_draft(checked.sheet)
+
+
+def _upload(ds: Dataset, lang: str) -> None:
+    nonce = st.session_state.get("_rs_upload_nonce", 0)
+    upload = st.file_uploader(t("rs.upload", lang), type=["toml"], key=f"rs_upload_{nonce}",
+                              max_upload_size=1)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    name = upload.name or "upload.toml"
+    stem = name[: -len(rs.SUFFIX)] if name.lower().endswith(rs.SUFFIX) else name
+    rid = stem if rs.valid_id(stem) else rs.slug(stem)
+    checked = rs.read(ds, data, safe.plain(name, 200), rid)
+    st.session_state["_rs_upload_nonce"] = nonce + 1
+    if checked.sheet is not None:
+        _load_into_draft(checked.sheet)
+        st.session_state[_OUTCOME] = ("success", t("rs.uploaded", lang, title=safe.plain(
+            checked.sheet.title, 200), n=len(checked.sheet.steps)))
+    if checked.problems:
+        st.session_state["_rs_upload_problems"] = checked
+    st.rerun()
+
+
+def _show_outcome() -> None:
+    outcome = st.session_state.pop(_OUTCOME, None)
+    if outcome:
+        kind, text = outcome
+        (st.success if kind == "success" else st.error)(safe.plain(text, 600))
+
+
+def editor(ctx, page: str) -> None:
+    """Sidebar: "Add this view" on every page, the draft's steps, files and the server."""
+
+    ds, lang = ctx.ds, ctx.lang
+    with st.sidebar:
+        st.divider()
+        st.subheader(t("rs.sidebar", lang))
+        link = current_view_link(ds, ctx.state, lang, page)
+        title = t(f"page.{page}", lang)
+        if not ctx.state.is_empty:
+            title = f"{title} · {summary(ds, ctx.state, lang)}"
+        st.button(t("rs.add", lang), key="rs_add", icon=":material/playlist_add:",
+                  help=t("rs.add.help", lang), width="stretch", on_click=_add_view,
+                  args=(link, title, lang))
+        _show_outcome()
+        upload_problems = st.session_state.pop("_rs_upload_problems", None)
+        if upload_problems is not None:
+            st.error(t("rs.err.upload", lang, n=len(upload_problems.problems)))
+            for p in upload_problems.problems[:20]:
+                st.caption(safe.plain(p.text(lang), 600))
+        draft = _draft(lang)
+        # The editor's fields appear on demand: a viewer's sidebar stays as short as before.
+        if not st.toggle(t("rs.edit", lang, n=len(draft["steps"])), key="rs_edit_on"):
+            return
+        with st.container(key="rs_editor"):
+            st.text_input(t("rs.title_label", lang), value=draft["title"], key="rs_sheet_title",
+                          max_chars=rs.MAX_TITLE, on_change=_edited_head, args=("title",))
+            st.text_input(t("rs.id_label", lang), value=draft["id"], key="rs_sheet_id",
+                          max_chars=64, on_change=_edited_head, args=("id",))
+            if not rs.valid_id(draft["id"]):
+                st.caption(safe.plain(t("rs.err.id", lang, value=draft["id"]), 300))
+            if not draft["steps"]:
+                st.caption(t("rs.empty", lang))
+            for i, s in enumerate(draft["steps"], start=1):
+                uid = s["uid"]
+                with st.container(border=True, key=f"rs_step_{uid}"):
+                    st.text_input(t("rs.step_title", lang, n=i), value=s["title"],
+                                  key=f"rs_title_{uid}", max_chars=rs.MAX_TITLE,
+                                  on_change=_edited, args=(uid, "title"))
+                    st.caption(t("rs.step_view", lang, view=safe.plain(s["view"], 300)))
+                    st.text_area(t("rs.notes", lang), value=s["notes"], key=f"rs_notes_{uid}",
+                                 max_chars=rs.MAX_NOTES, height=80, on_change=_edited,
+                                 args=(uid, "notes"))
+                    a, b, c = st.columns(3)
+                    a.button("", key=f"rs_up_{uid}", icon=":material/arrow_upward:",
+                             help=t("rs.up", lang), disabled=i == 1, on_click=_move,
+                             args=(uid, -1), width="stretch")
+                    b.button("", key=f"rs_down_{uid}", icon=":material/arrow_downward:",
+                             help=t("rs.down", lang), disabled=i == len(draft["steps"]),
+                             on_click=_move, args=(uid, 1), width="stretch")
+                    c.button("", key=f"rs_del_{uid}", icon=":material/delete:",
+                             help=t("rs.delete", lang), on_click=_delete, args=(uid,),
+                             width="stretch")
+            sheet = _draft_sheet()
+            if sheet is not None and sheet.steps:
+                st.button(t("rs.present", lang), key="rs_present", type="primary",
+                          icon=":material/slideshow:", width="stretch",
+                          on_click=_present_draft, disabled=not rs.valid_id(sheet.id))
+                st.download_button(t("rs.download", lang), rs.to_bytes(sheet),
+                                   file_name=f"{sheet.id}{rs.SUFFIX}",
+                                   mime="application/toml", key="rs_download",
+                                   icon=":material/download:", on_click="ignore",
+                                   width="stretch")
+            _upload(ds, lang)
+            st.button(t("rs.new", lang), key="rs_new", icon=":material/restart_alt:",
+                      on_click=_start_over, args=(lang,), width="stretch")
+        _saved_section(ctx, page, sheet)
+
+
+def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
+    from zones.ui import _KEY_ADMIN, _login, editing_configured
+
+    ds, lang = ctx.ds, ctx.lang
+    try:
+        ids = store().ids()
+    except Exception as exc:
+        logging.getLogger("zones").warning("run-sheet list failed: %s", type(exc).__name__)
+        ids = []
+    with st.expander(t("rs.open", lang) + f" · {len(ids)}"):
+        if ids:
+            chosen = st.selectbox(t("rs.open", lang), ids, key="rs_saved_pick",
+                                  label_visibility="collapsed")
+            a, b = st.columns(2)
+            a.button(t("rs.present", lang), key="rs_saved_present", icon=":material/slideshow:",
+                     on_click=_present_saved, args=(chosen,), width="stretch")
+            b.button(t("rs.open_button", lang), key="rs_saved_open", icon=":material/edit:",
+                     on_click=_open_saved, args=(ds, chosen, lang), width="stretch")
+        allowed = editing_configured() and st.session_state.get(_KEY_ADMIN)
+        if not allowed:
+            st.caption(t("rs.save_rights", lang))
+            if editing_configured() and page != "data":  # the data page has its own login
+                _login(lang)
+            return
+        if sheet is not None and sheet.steps:
+            st.button(t("rs.save", lang), key="rs_save", icon=":material/save:",
+                      on_click=_save, args=(lang,), width="stretch",
+                      disabled=not rs.valid_id(sheet.id))
+        if ids:
+            st.button(t("rs.delete_saved", lang), key="rs_saved_delete",
+                      icon=":material/delete_forever:", width="stretch",
+                      on_click=_delete_saved, args=(st.session_state.get("rs_saved_pick"),
+                                                    lang))
+
+
+def page_tools(ctx, page: str) -> None:
+    """The shared header's run-sheet part: the presenter bar when a run-sheet is on, the
+    problems of a linked run-sheet, and the editor in the sidebar."""
+    lang = ctx.lang
+    _show_errors(lang)
+    active = _active(ctx.ds)
+    if active is not None:
+        presenter_bar(ctx.ds, lang, active)
+        if active.checked.problems:
+            _problem_list(active.checked, lang)
+    editor(ctx, page)
