@@ -73,6 +73,7 @@ class Slide:
     footer: str = ""
     illustrative: bool = False
     badge: str = ""  # the visible "illustrative" tag, in the deck's language
+    notes: str = ""  # the presenter's speaker notes (a run-sheet step's, #16); not on the slide
 
     def texts(self) -> list[str]:
         """Every text on the slide, in reading order (what tests and determinism compare)."""
