@@ -151,6 +151,11 @@ def before_sidebar(ds: Dataset) -> None:
         ss.pop(_CURRENT, None)
         ss.pop(_GOTO, None)
         return
+    if "_url_checked" not in ss and st.query_params.get(KEY_LANG):
+        # ?runsheet=…&lang=en: the presenter's language, in any form a link may give it
+        params, problems = canonical_query(ds, {KEY_LANG: [st.query_params[KEY_LANG]]})
+        if not problems:
+            ss[KEY_LANG] = str(params.get(KEY_LANG, DEFAULT_LANG))
     ss["_url_checked"] = True  # the link is the run-sheet's: zones.ui need not check it
     checked = load_sheet(ds, rid)
     lang = _lang()
@@ -271,15 +276,15 @@ def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
     step = steps[n - 1]
     st.html(_HIDDEN_CSS)
     with st.container(key="rs_bar", border=True):
-        cols = st.columns([1, 1, 6, 1, 1, 2, 2], vertical_alignment="center")
+        cols = st.columns([2, 2.3, 4, 2.6, 2, 2.2, 1.8], vertical_alignment="center")
         cols[0].button(t("rs.first", lang), key="rs_first", shortcut="Home", width="stretch",
                        icon=":material/first_page:", disabled=n == 1, on_click=_go, args=(1,))
         cols[1].button(t("rs.prev", lang), key="rs_prev", shortcut="PageUp", width="stretch",
                        icon=":material/chevron_left:", disabled=n == 1, on_click=_go,
                        args=(n - 1,))
-        cols[2].markdown("**" + safe.plain(t("rs.indicator", lang, n=n, total=total,
-                                              title=step.step.title), 300) + "**",
-                         help=t("rs.keys", lang))
+        cols[2].container(key="rs_indicator").markdown(
+            "**" + safe.plain(t("rs.indicator", lang, n=n, total=total,
+                                title=step.step.title), 300) + "**", help=t("rs.keys", lang))
         cols[3].button(t("rs.next", lang), key="rs_next", shortcut="PageDown", width="stretch",
                        icon=":material/chevron_right:", disabled=n == total, on_click=_go,
                        args=(n + 1,))
