@@ -293,21 +293,22 @@ def rerun_bytes(pages: list[str], repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
-# A run-sheet whose steps stay on one page (only the filter changes), for the step change
-# next to a filter change on that page; the bundled example's steps each change page.
+# A run-sheet whose steps stay on one page and make exactly the filter change the bench
+# makes by hand ("report facts only" on the overview), so the two
+# compare like for like; the bundled example's steps each change page.
 SAME_PAGE_SHEET = """title = "bench"
 [[steps]]
 title = "a"
-view = "/volumes?product=ginseng"
+view = "/"
 [[steps]]
 title = "b"
-view = "/volumes?product=deer_products"
+view = "/?facts=true"
 [[steps]]
 title = "c"
-view = "/volumes?product=ginseng&dest=JPN"
+view = "/"
 [[steps]]
 title = "d"
-view = "/volumes?product=poultry_meat"
+view = "/?facts=true"
 """
 
 
@@ -349,7 +350,9 @@ def step_change(repeat: int) -> dict[str, dict[str, list[float]]]:
     caused (a step to another page is two runs: the one that switches and the page's
     own), and the websocket bytes it brought. Kinds: ``step, same page`` (the bench
     run-sheet above), ``step, other page`` (the bundled example), ``filter change`` (the
-    "report facts only" toggle on the step's page, as ``rerun_bytes`` measures it).
+    "report facts only" toggle on the step's page, as ``rerun_bytes`` measures it), and
+    the same toggle on the same view opened without a run-sheet (what the presenter bar
+    and the editor add).
     """
     import shutil
 
@@ -358,12 +361,24 @@ def step_change(repeat: int) -> dict[str, dict[str, list[float]]]:
     data = _bench_data()
     out: dict[str, dict[str, list[float]]] = {
         k: {"cpu_ms": [], "wall_ms": [], "bytes": []}
-        for k in ("step, same page", "step, other page", "filter change")}
+        for k in ("step, same page", "step, other page", "filter change",
+                  "filter change, no run-sheet")}
     try:
         with sync_playwright() as p, Server(env={"ZONES_DATA_DIR": data}) as app:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
-                for sheet, kind, charts in (("bench-same-page", "step, same page", 4),
+                context = browser.new_context(viewport=VIEWPORT)  # the same view, plainly
+                page = context.new_page()
+                ws_plain = [0]
+                page.on("websocket", lambda ws, b=ws_plain: ws.on(
+                    "framereceived", lambda payload, b=b: b.__setitem__(0, b[0] + len(payload))))
+                page.goto(f"{app.url}/")
+                _wait_rendered(page, 2)
+                page.wait_for_timeout(500)
+                for _ in range(repeat * 2):
+                    _measure(page, app, ws_plain, out["filter change, no run-sheet"], None)
+                context.close()
+                for sheet, kind, charts in (("bench-same-page", "step, same page", 2),
                                             ("provincial-briefing", "step, other page", 1)):
                     context = browser.new_context(viewport=VIEWPORT)
                     page = context.new_page()
@@ -375,7 +390,6 @@ def step_change(repeat: int) -> dict[str, dict[str, list[float]]]:
                     _wait_rendered(page, charts)
                     page.wait_for_timeout(500)
 
-                    page.locator("body").click(position={"x": 5, "y": 5})  # focus the page
                     for _ in range(repeat):
                         for key in ("PageDown",) * 3 + ("PageUp",) * 3:
                             _measure(page, app, ws_bytes, out[kind], key)

@@ -274,10 +274,13 @@ def section_step(res: dict[str, dict[str, list[float]]]) -> list[str]:
              "times and PageUp three times per repeat on `/?runsheet=…`; server time is the CPU "
              "time of every script run the key caused (a step to another page is two runs: "
              "the one that switches, then the page's own), wall in brackets; bytes are the "
-             "websocket frames it brought. \"same page\": a run-sheet of four /volumes views "
-             "(the filter changes); \"other page\": the bundled example "
-             "(data/runsheets/provincial-briefing.toml), each step on another page. The "
-             "filter change is \"report facts only\" on the same /volumes session.", "",
+             "websocket frames it brought. \"same page\": a run-sheet of four overview views "
+             "that differ only in \"report facts only\", i.e. the step "
+             "makes the filter change measured below it; \"other page\": the bundled "
+             "example (data/runsheets/provincial-briefing.toml), each step on another page. "
+             "The filter change is that toggle clicked in the same session, and on "
+             "/ opened without a run-sheet. The machine is shared: "
+             "compare the rows with each other (same run), not with other runs.", "",
              "| change | n | median CPU ms (wall) | p95 CPU ms | median KB | max KB | verdict |",
              "|---|---|---|---|---|---|---|"]
     for kind, r in res.items():

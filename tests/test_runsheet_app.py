@@ -204,3 +204,23 @@ def test_saving_needs_editing_rights_and_writes_the_file(folder, monkeypatch):
     ok(at.selectbox(key="rs_saved_pick").set_value("saved-one").run())
     press(at, "rs_saved_delete")
     assert not path.exists()
+
+
+def test_uploading_a_toml_loads_it_for_editing_and_a_bad_one_is_explained(folder):
+    at = open_app({"lang": "English"})
+    ok(at.toggle(key="rs_edit_on").set_value(True).run())
+    text = ('title = "Mailed in"\n[[steps]]\ntitle = "Japan"\nview = "/destinations?dest=JPN"\n'
+            'notes = "from a colleague"\n')
+    ok(at.file_uploader(key="rs_upload_0").set_value(
+        ("mailed-in.toml", text.encode(), "application/toml")).run())
+    draft = at.session_state["_rs_draft"]
+    assert (draft["id"], draft["title"]) == ("mailed-in", "Mailed in")
+    assert [(s["title"], s["view"], s["notes"]) for s in draft["steps"]] == [
+        ("Japan", "/destinations?dest=JPN", "from a colleague")]
+    assert at.text_input(key="rs_sheet_title").value == "Mailed in"
+    assert any("Mailed in" in s.value for s in at.success)
+    ok(at.file_uploader(key="rs_upload_1").set_value(
+        ("bad.toml", "title = \n".encode("gbk"), "application/toml")).run())
+    shown = " ".join(c.value.replace("\\", "") for c in at.caption)
+    assert "bad.toml: Not valid TOML" in shown
+    assert at.session_state["_rs_draft"]["title"] == "Mailed in"  # the draft is kept

@@ -38,6 +38,7 @@ from zones.links import (
     LIST_KEYS,
     PAGE_OPTION_DEFAULTS,
     PAGES,
+    QUERY_ORDER,
     canonical_query,
     link_for,
 )
@@ -317,28 +318,32 @@ def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
 
 
 def current_view_link(ds: Dataset, ctx_state, lang: str, page: str) -> str:
-    """The link of what this page shows now, in the canonical form (ids)."""
+    """The link of what this page shows now, in the canonical form (ids, no defaults).
+
+    Built from the ids the widgets hold, which are canonical already: no alias lookup
+    (``links.canonical_query`` costs ~10 ms), so drawing the button costs nothing.
+    """
     ss = st.session_state
-    raw: dict[str, str | list[str]] = {}
+    params: dict[str, str | list[str]] = {}
     if lang != DEFAULT_LANG:
-        raw[KEY_LANG] = lang
+        params[KEY_LANG] = lang
     values = {"product": ctx_state.products, "dest": ctx_state.destinations,
               "pref": ctx_state.prefectures, "zone": ctx_state.zones}
     for key in LIST_KEYS:
         if values[key]:
-            raw[key] = list(values[key])
+            params[key] = list(values[key])
     if ctx_state.period:
-        raw[KEY_PERIOD] = list(ctx_state.period)
+        params[KEY_PERIOD] = list(ctx_state.period)
     if ctx_state.report_only:
-        raw[KEY_FACTS] = "true"
+        params[KEY_FACTS] = "true"
     if page == "zones" and ss.get(KEY_PROFILE):
-        raw[KEY_PROFILE] = str(ss[KEY_PROFILE])
+        params[KEY_PROFILE] = str(ss[KEY_PROFILE])
     if page == "volumes":
         for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
-            if ss.get(key):
-                raw[key] = str(ss[key])
-    params, _ = canonical_query(ds, raw)
-    return link_for(page, params)
+            value = ss.get(key)
+            if value and value != PAGE_OPTION_DEFAULTS[key]:
+                params[key] = str(value)
+    return link_for(page, {k: params[k] for k in QUERY_ORDER if k in params})
 
 
 def _new_draft(lang: str) -> dict:
@@ -479,7 +484,8 @@ def _upload(ds: Dataset, lang: str) -> None:
     checked = rs.read(ds, data, safe.plain(name, 200), rid)
     st.session_state["_rs_upload_nonce"] = nonce + 1
     if checked.sheet is not None:
-        _load_into_draft(checked.sheet)
+        # The editor's fields exist already in this run: the next run loads it, before them.
+        st.session_state["_rs_loaded"] = checked.sheet
         st.session_state[_OUTCOME] = ("success", t("rs.uploaded", lang, title=safe.plain(
             checked.sheet.title, 200), n=len(checked.sheet.steps)))
     if checked.problems:
@@ -514,6 +520,9 @@ def editor(ctx, page: str) -> None:
             st.error(t("rs.err.upload", lang, n=len(upload_problems.problems)))
             for p in upload_problems.problems[:20]:
                 st.caption(safe.plain(p.text(lang), 600))
+        loaded = st.session_state.pop("_rs_loaded", None)
+        if loaded is not None:
+            _load_into_draft(loaded)
         draft = _draft(lang)
         # The editor's fields appear on demand: a viewer's sidebar stays as short as before.
         if not st.toggle(t("rs.edit", lang, n=len(draft["steps"])), key="rs_edit_on"):
