@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from zones.i18n import t
-from zones.ui import KEY_PRESENT, current_lang
+from zones.ui import KEY_PRESENT, current_lang, share_control, shared_context
 
 lang = current_lang()
 present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) in (
@@ -14,7 +14,8 @@ st.set_page_config(
     page_title=t("app.short", lang),
     page_icon="assets/favicon.png",
     layout="wide",
-    initial_sidebar_state="collapsed" if present else "expanded",
+    # "auto": open on a desk, collapsed below tablet width, where it would cover the page.
+    initial_sidebar_state="collapsed" if present else "auto",
 )
 
 pages = [
@@ -30,7 +31,14 @@ pages = [
             url_path="data"),
 ]
 try:
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    # The shared sidebar belongs to the entrypoint so its URL parameters survive a page
+    # switch (zones/ui.py, shared_context); the link is written once the page has run.
+    shared = shared_context(page)
+    share_slot = st.sidebar.container()
+    page.run()
+    if shared is not None:
+        share_control(share_slot, shared, page)
 except Exception:  # Streamlit's stop/rerun signals are BaseException and pass through
     # A bug must not show a traceback to an official in a briefing: log it, say so kindly.
     logging.getLogger("zones").exception("page failed")

@@ -6,8 +6,8 @@ from zones import charts, metrics
 from zones.i18n import t
 from zones.ui import (
     KEY_BY,
+    KEY_INTERVAL,
     KEY_MEASURE,
-    KEY_STEP,
     context,
     empty_state,
     header,
@@ -24,7 +24,7 @@ header(ctx, "page.volumes")
 illustrative_banner(ctx, view.shows_illustrative)
 
 a, b, c = st.columns(3)
-step = page_option(a, KEY_STEP, "vol.granularity", lang)
+step = page_option(a, KEY_INTERVAL, "vol.granularity", lang)
 by = page_option(b, KEY_BY, "vol.stack", lang)
 measure = page_option(c, KEY_MEASURE, "vol.measure", lang)
 

@@ -104,13 +104,24 @@ def page_option_label(key: str, value: str) -> str:
     return bilingual(t(pair, "zh"), t(pair, "en"))
 
 
+_ALIASES: dict[int, tuple[Dataset, dict[str, dict[str, str]]]] = {}
+
+
 def link_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
     """Option key → {what people type or paste, lower-cased → option id}.
 
     Ids as in the data files (``ginseng``, ``JPN``, ``dehui-poultry``, ``220100``), the
     plain names in either language and the bilingual labels the widgets write into the
-    URL are all accepted.
+    URL are all accepted. Built once per loaded dataset: the app asks on every rerun.
     """
+    hit = _ALIASES.get(id(ds))
+    if hit is None or hit[0] is not ds:
+        _ALIASES.clear()  # one dataset at a time; a reload replaces it
+        hit = _ALIASES[id(ds)] = (ds, _build_aliases(ds))
+    return hit[1]
+
+
+def _build_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
     frames = {
         KEY_PRODUCT: (ds.products, "product_id", ("name_zh", "name_en")),
         KEY_DEST: (ds.destinations, "iso3", ("name_zh", "name_en")),
