@@ -158,9 +158,9 @@ def _check_url_once(ds: Dataset, page: StreamlitPage | None = None) -> None:
     params, problems = canonical_query(ds, raw)
     if problems:
         st.session_state["_url_dropped"] = [(p.key, p.value) for p in problems]
-    wanted = {k: v if isinstance(v, list) else [v]
-              for k, v in address_query(ds, params, _options(ds)).items()}
-    if wanted == raw:
+    shown = address_query(ds, params, _options(ds))
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
+    if list(wanted.items()) == list(raw.items()):  # order too: one view, one address
         return
     if page is not None:  # switch_page waits until the browser has the new address
         st.switch_page(page, query_params=wanted)

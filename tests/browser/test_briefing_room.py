@@ -81,8 +81,7 @@ def shown(page: Page) -> dict[str, object]:
             m.get_by_text("Current filter: ", exact=False)).first.inner_text(),
         "tiles": m.locator('[data-testid="stMetricValue"]').all_inner_texts(),
         "profile": m.locator("h3").all_inner_texts(),
-        "options": m.locator('[data-testid="stButtonGroup"] button[aria-checked="true"], '
-                             '[data-testid="stButtonGroup"] button[kind$="Active"]'
+        "options": m.locator('[data-testid="stButtonGroup"] [aria-checked="true"]'
                              ).all_inner_texts(),
         "sidebar": sidebar(page).get_attribute("data-collapsed"),
     }
@@ -145,7 +144,7 @@ def test_copy_link_is_the_address_bar(page: Page, app_url: str, dataset: Dataset
     address = settled_url(page)
     assert _copy_link_text(page) == address
     # after a change in the page (an option) and a page switch, it follows the view
-    main(page).get_by_role("button", name="美元 USD").click()
+    main(page).get_by_role("radio", name="美元 USD").click()
     wait_idle(page)
     address = settled_url(page)
     assert parse_link(dataset, address).params["measure"] == "value_usd"
