@@ -1091,13 +1091,17 @@ h2, h3 { font-size: 1.3rem !important; padding: 0.1rem 0 !important; }
 .st-key-present-line button { min-height: 0; padding-top: 0.15rem; padding-bottom: 0.15rem; }
 </style>
 """
-PRESENT_MAP_HEIGHT = 360  # the main map or chart, whole on a 1366×768 projector
+PRESENT_MAP_HEIGHT = 440  # the main map with its legends, whole on a 1366×768 projector
 _PRESENT_SLOTS = "_present_slots"
 
 
-def present_height(ctx: Context, normal: int) -> int:
-    """The main map's or chart's height: ``normal`` at a desk, lower on a projector."""
-    return min(normal, PRESENT_MAP_HEIGHT) if ctx.present else normal
+def present_height(ctx: Context, normal: int, present: int = PRESENT_MAP_HEIGHT) -> int:
+    """The main map's or chart's height: ``normal`` at a desk, ``present`` on a projector.
+
+    Legends count in it (Streamlit fits the whole chart into its box), so a map whose
+    legend column is taller than the map loses entries if this is too low.
+    """
+    return min(normal, present) if ctx.present else normal
 
 
 def present_line(ctx: Context) -> None:

@@ -198,6 +198,9 @@ def test_presentation_fits_one_screen(page: Page, app_url: str, name: str, scree
     for value in main(page).locator('[data-testid="stMetricValue"]').all():
         if value.bounding_box()["y"] < size["height"]:
             assert value.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), value.inner_text()
+    # No control is cut off (the volumes page's options sit three to a row).
+    for group in main(page).locator('[data-testid="stButtonGroup"] [role="radiogroup"]').all():
+        assert group.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), group.inner_text()
     # The full text is one click away.
     line.get_by_role("button").click()
     full = ("本页含示意数据（非报告事实）" if lang == "zh"
