@@ -296,7 +296,7 @@ def header(ctx: Context, title_key: str) -> None:
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
-    st.html(PRINT_CSS)
+    st.html(PRINT_CSS + PHONE_CSS)
     st.title(t(title_key, lang))
     if ctx.present:  # one line, the full text one click away (#16)
         present_line(ctx)
@@ -1089,6 +1089,18 @@ h2, h3 { font-size: 1.3rem !important; padding: 0.1rem 0 !important; }
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0; }
 .st-key-present-line > div:first-child { min-width: 0; flex: 1 1 auto; }
 .st-key-present-line button { min-height: 0; padding-top: 0.15rem; padding-bottom: 0.15rem; }
+</style>
+"""
+# Phones (#16): the sidebar starts collapsed (app.py); tiles and title tighter, so the
+# filter line and the first chart come sooner.
+PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  h1 { font-size: 2rem !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  [data-testid="stMetric"] { padding: 0.35rem 0.75rem !important; }
+  [data-testid="stMetricValue"] { font-size: 1.5rem !important; }
+}
 </style>
 """
 PRESENT_MAP_HEIGHT = 440  # the main map with its legends, whole on a 1366×768 projector
