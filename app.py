@@ -6,7 +6,7 @@ import streamlit as st
 
 from zones.i18n import t
 from zones.links import KEY_RUNSHEET
-from zones.ui import KEY_PRESENT, current_lang
+from zones.ui import KEY_PRESENT, current_lang, share_control, shared_context
 from zones.ui_runsheet import set_page
 
 lang = current_lang()
@@ -17,7 +17,8 @@ st.set_page_config(
     page_title=t("app.short", lang),
     page_icon="assets/favicon.png",
     layout="wide",
-    initial_sidebar_state="collapsed" if present else "expanded",
+    # "auto": open on a desk, collapsed below tablet width, where it would cover the page.
+    initial_sidebar_state="collapsed" if present else "auto",
 )
 
 pages = [
@@ -33,9 +34,15 @@ pages = [
             url_path="data"),
 ]
 try:
-    nav = st.navigation(pages)
-    set_page(nav.url_path)  # run-sheets (#16): a step may need another page than this
-    nav.run()
+    page = st.navigation(pages)
+    set_page(page.url_path)  # run-sheets (#16): a step may need another page than this
+    # The shared sidebar belongs to the entrypoint so its URL parameters survive a page
+    # switch (zones/ui.py, shared_context); the link is written once the page has run.
+    shared = shared_context(page)
+    share_slot = st.sidebar.container()
+    page.run()
+    if shared is not None:
+        share_control(share_slot, shared, page)
 except Exception:  # Streamlit's stop/rerun signals are BaseException and pass through
     # A bug must not show a traceback to an official in a briefing: log it, say so kindly.
     logging.getLogger("zones").exception("page failed")

@@ -16,6 +16,7 @@ from zones.ui import (
     header,
     illustrative_banner,
     metric_rows,
+    present_height,
 )
 
 ctx = context()
@@ -27,8 +28,8 @@ illustrative_banner(ctx, view.shows_illustrative)
 
 per_row = metrics.kpis_per_row(lang, ctx.present)
 headline = metrics.headline_kpis(ds, view.figures, lang)
-metric_rows(headline, max(per_row, len(headline)) if lang == "zh" and not ctx.present
-            else per_row)
+metric_rows(headline, len(headline) if ctx.present  # one compact row on a projector (#16)
+            else max(per_row, len(headline)) if lang == "zh" else per_row)
 
 left, right = st.columns([2, 1])
 with left:
@@ -38,7 +39,8 @@ with left:
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
     st.vega_lite_chart(maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]),
-                                           lang, height=500, geometry=ctx.geometry,
+                                           lang, height=present_height(ctx, 500),
+                                           geometry=ctx.geometry,
                                            width_hint=420), width="stretch")
     st.caption(t("zones.assumption", lang))  # the map counts Dehui among the 16
 with right:

@@ -159,7 +159,7 @@ def test_editor_builds_a_runsheet_from_views_reorders_renames_and_downloads(fold
     press(at, "rs_add")
     draft = at.session_state["_rs_draft"]
     assert [s["view"] for s in draft["steps"]] == [
-        "/volumes?lang=en&product=ginseng&by=destination", "/destinations?lang=en&dest=JPN"]
+        "/volumes?by=destination&lang=en&product=ginseng", "/destinations?dest=JPN&lang=en"]
     first, second = (s["uid"] for s in draft["steps"])
     ok(at.text_input(key=f"rs_title_{second}").input("Japan market").run())
     ok(at.text_area(key=f"rs_notes_{second}").input("Radish, first export (F5)").run())
@@ -173,7 +173,7 @@ def test_editor_builds_a_runsheet_from_views_reorders_renames_and_downloads(fold
     assert len(at.session_state["_rs_draft"]["steps"]) == 1
     draft = at.session_state["_rs_draft"]
     expected = rs.RunSheet("delegation-visit", "Delegation visit", (
-        rs.Step("Japan market", "/destinations?lang=en&dest=JPN", "Radish, first export (F5)"),))
+        rs.Step("Japan market", "/destinations?dest=JPN&lang=en", "Radish, first export (F5)"),))
     sheet = rs.RunSheet(draft["id"], draft["title"], tuple(
         rs.Step(s["title"], s["view"], s["notes"]) for s in draft["steps"]))
     assert sheet == expected  # what "Download .toml" writes: rs.to_bytes(sheet)

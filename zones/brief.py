@@ -275,7 +275,8 @@ def _first_map_slide(ds: Dataset, view: View, lang: str
     arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
                                          lang)
     world = maps.world_map(_light_geo(ds.geo), arcs, dests, firsts, lang, height=WORLD_H,
-                           labels=maps.world_label_tables(ds.geo, dests, firsts, lang, WORLD_H))
+                           labels=maps.world_label_tables(ds.geo, dests, firsts, lang, WORLD_H),
+                           chosen=maps.chosen_table(view.state.destinations))
     cards = metrics.first_export_cards(ds, view.first_exports, lang)
     lines = [t("brief.first_line", lang, product=c.product, destination=c.destination,
                when=t("first.card", lang, year=c.year)) for c in cards.itertuples()]

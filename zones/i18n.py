@@ -553,6 +553,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     # links that survive copying, one screen per view, phones (#16, helper "links")
     "link.unknown_key": ("链接参数“{name}”无法识别（值：{value}）", "The link parameter '{name}' is not recognised (value: {value})"),
     "link.unknown_value": ("链接参数 {name} 的值“{value}”无法识别", "The value '{value}' of the link parameter {name} is not recognised"),
+    "share.button": ("分享链接", "Copy link"),
+    "share.help": ("此链接打开当前视图（语言、筛选、页面选项与演示模式）。点右上角图标复制，或选中文字复制。", "This link opens the view as shown (language, filters, page options, presentation mode). Copy it with the icon at the top right, or select the text."),
+    "present.details": ("出处与说明", "Source & notes"),
+    "present.illustrative": ("含示意数据（非报告事实）", "Illustrative data (not facts)"),
+    "present.facts_only": ("仅报告事实", "Report facts only"),
     "link.unknown_page": ("链接中的页面“{value}”不存在；已打开总览", "The page '{value}' in the link does not exist; the overview is shown"),
 }
 

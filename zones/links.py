@@ -11,7 +11,7 @@ so the app, the run-sheet checker and ``python -m zones validate`` share it:
 * ``address_query``: ids → the form the bound widgets write into the address bar
   (bilingual labels, language independent), so the app can put a resolved link there
   without it changing again on the next click;
-* ``link_for``: page + query → ``/volumes?product=ginseng&lang=en``.
+* ``link_for``: page + query → ``/volumes?lang=en&product=ginseng`` (keys sorted).
 
 Defaults are left out of the canonical query (as the bound widgets do), so ``/`` and
 ``/?lang=zh`` are the same link.
@@ -44,7 +44,7 @@ LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
 PAGE_OPTIONS = {KEY_INTERVAL: ("monthly", "yearly"), KEY_BY: DIMS, KEY_MEASURE: MEASURES}
 PAGE_OPTION_DEFAULTS = {KEY_INTERVAL: "yearly", KEY_BY: DIMS[0], KEY_MEASURE: MEASURES[0]}
 PAGE_OPTION_LABEL_KEYS = {KEY_INTERVAL: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "opt.{}"}
-# The order keys are written in, so that one view has exactly one link.
+# The order of keys in ``canonical_query``'s result (links are written sorted: ``link_for``).
 QUERY_ORDER = (KEY_RUNSHEET, KEY_RUNSHEET_STEP, KEY_LANG, KEY_PRESENT, *FILTER_KEYS,
                KEY_PROFILE, KEY_INTERVAL, KEY_BY, KEY_MEASURE)
 PAGES = ("overview", "zones", "destinations", "volumes", "data")
@@ -104,13 +104,24 @@ def page_option_label(key: str, value: str) -> str:
     return bilingual(t(pair, "zh"), t(pair, "en"))
 
 
+_ALIASES: dict[int, tuple[Dataset, dict[str, dict[str, str]]]] = {}
+
+
 def link_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
     """Option key → {what people type or paste, lower-cased → option id}.
 
     Ids as in the data files (``ginseng``, ``JPN``, ``dehui-poultry``, ``220100``), the
     plain names in either language and the bilingual labels the widgets write into the
-    URL are all accepted.
+    URL are all accepted. Built once per loaded dataset: the app asks on every rerun.
     """
+    hit = _ALIASES.get(id(ds))
+    if hit is None or hit[0] is not ds:
+        _ALIASES.clear()  # one dataset at a time; a reload replaces it
+        hit = _ALIASES[id(ds)] = (ds, _build_aliases(ds))
+    return hit[1]
+
+
+def _build_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
     frames = {
         KEY_PRODUCT: (ds.products, "product_id", ("name_zh", "name_en")),
         KEY_DEST: (ds.destinations, "iso3", ("name_zh", "name_en")),
@@ -291,11 +302,9 @@ def address_query(ds: Dataset, params: Mapping[str, str | list[str]],
 def link_for(page: str, params: Mapping[str, str | list[str]]) -> str:
     """Page + query → path and query: ``/volumes?lang=en&product=ginseng``.
 
-    Keys in ``QUERY_ORDER`` first (any others after, as given), so one view has one
-    link; the overview is ``/``.
+    Keys in alphabetical order, as Streamlit's frontend writes the address bar after a
+    click, so one view has one link whoever wrote it; the overview is ``/``.
     """
     path = "/" if page in ("", DEFAULT_PAGE) else f"/{page}"
-    ordered = [k for k in QUERY_ORDER if k in params] + [k for k in params
-                                                         if k not in QUERY_ORDER]
-    pairs = [(k, v) for k in ordered for v in _values(params[k])]
+    pairs = [(k, v) for k in sorted(params) for v in _values(params[k])]
     return f"{path}?{urlencode(pairs)}" if pairs else path

@@ -20,37 +20,54 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones import safe, store
 from zones.brief import BriefOptions
 from zones.brief_export import FORMATS
 from zones.columnar import compact
-from zones.filters import FilterState, View, apply_filters, dropped_params, summary
+from zones.filters import FilterState, View, apply_filters, summary
 from zones.geoassets import LAYER_FILES, Geometry, served_geometry
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
 from zones.ingest import skipped_lines
+from zones.links import (
+    FILTER_KEYS,
+    KEY_BY,
+    KEY_DEST,
+    KEY_FACTS,
+    KEY_INTERVAL,
+    KEY_LANG,
+    KEY_MEASURE,
+    KEY_PERIOD,
+    KEY_PREF,
+    KEY_PRESENT,
+    KEY_PRODUCT,
+    KEY_PROFILE,
+    KEY_RUNSHEET,
+    KEY_RUNSHEET_STEP,
+    KEY_ZONE,
+    LIST_KEYS,
+    PAGE_OPTION_DEFAULTS,
+    PAGE_OPTIONS,
+    address_query,
+    canonical_query,
+    link_for,
+    page_option_label,
+)
+from zones.links import build_options as _build_options
 from zones.loading import CsvSource, LoadResult, data_dir, load
 from zones.maps import DEST_SELECTION, ZONE_SELECTION
-from zones.metrics import DIMS, MEASURES, download_tables
-from zones.model import CATEGORIES, Dataset, GeoData
+from zones.metrics import download_tables
+from zones.model import Dataset, GeoData
 from zones.offline import keep_streamlit_offline
 from zones.validation import Issue
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only when a database is configured (#8)
     from sqlalchemy.engine import Engine
 
-# URL keys of every bound widget: the filter, the language, and page-level view options.
-KEY_LANG, KEY_PRESENT = "lang", "present"
-KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
-KEY_PERIOD, KEY_FACTS = "period", "facts"
-KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "interval", "by", "measure"  # #16
-FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
-LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
-# Page-level view options (volumes page): their choices, defaults, and catalogue keys.
-PAGE_OPTIONS = {KEY_STEP: ("monthly", "yearly"), KEY_BY: DIMS, KEY_MEASURE: MEASURES}
-PAGE_OPTION_DEFAULTS = {KEY_STEP: "yearly", KEY_BY: DIMS[0], KEY_MEASURE: MEASURES[0]}
-_PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "opt.{}"}
+# URL keys, page options and the link parser live in zones/links.py (pure; run-sheets use it).
+KEY_STEP = KEY_INTERVAL  # the volumes page's monthly/yearly option (URL key "interval")
 
 PRESENT_CSS = """
 <style>
@@ -111,40 +128,6 @@ def current_lang() -> str:
     return by_label.get(st.query_params.get(KEY_LANG, ""), DEFAULT_LANG)
 
 
-def _bilingual(zh: object, en: object) -> str:
-    """Option labels read the same in both languages, so a link never depends on it.
-
-    Bound widgets write their displayed label into the URL; a label that changed with
-    the language would leave a stale, unreadable link after a language switch.
-    """
-    return f"{zh} {en}"
-
-
-def _labels(df: pd.DataFrame, key: str, zh: str, en: str) -> dict[str, str]:
-    return {str(k): _bilingual(a, b)
-            for k, a, b in zip(df[key], df[zh], df[en], strict=True)}
-
-
-def _build_options(ds: Dataset) -> dict[str, dict[str, str]]:
-    """Option id → label for every multi-choice filter, in display order."""
-    order = {c: i for i, c in enumerate(CATEGORIES)}
-    prods = ds.products.assign(o=ds.products["category"].map(order)).sort_values(
-        ["o", "product_id"])  # grouped by category, in the palette's order
-    prefs = ds.counties.drop_duplicates("prefecture_adcode").sort_values("prefecture_adcode")
-    return {
-        KEY_PRODUCT: _labels(prods, "product_id", "name_zh", "name_en"),
-        KEY_DEST: _labels(ds.destinations.sort_values("name_en"), "iso3", "name_zh", "name_en"),
-        KEY_PREF: _labels(prefs, "prefecture_adcode", "prefecture_zh", "prefecture_en"),
-        KEY_ZONE: _labels(ds.zones, "zone_id", "short_zh", "short_en"),
-    }
-
-
-def page_option_label(key: str, value: str) -> str:
-    """A page-level option's label (both languages, like the filters)."""
-    pair = _PAGE_OPTION_KEYS[key].format(value)
-    return _bilingual(t(pair, "zh"), t(pair, "en"))
-
-
 def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
     valid = {k: set(labels.values()) for k, labels in _options(ds).items()}
     valid[KEY_LANG] = set(LANG_LABELS.values())
@@ -156,21 +139,33 @@ def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
     return valid
 
 
-def _check_url_once(ds: Dataset) -> None:
-    """Before the widgets clean the URL, note which of its values will be dropped."""
+def _check_url_once(ds: Dataset, page: StreamlitPage | None = None) -> None:
+    """Put a typed or pasted link into its canonical form before any widget reads it.
+
+    Runs once per session, before the bound widgets exist. Streamlit 1.67 seeds a bound
+    widget only from a URL value that is one of its option labels and clears any other
+    value from the address bar, even when session state chose the option (it writes a
+    programmatic value back only for a widget that existed in an earlier run). So ids,
+    plain names, ``?lang=en`` or ``?present=1`` are rewritten here to the labels the
+    widgets write (``zones.links.address_query``) and the run restarts on that URL: the
+    widgets seed from it and the address bar keeps it. Values that mean nothing are
+    dropped, with the notice drawn by ``header``.
+    """
     if "_url_checked" in st.session_state:
         return
     st.session_state["_url_checked"] = True
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
-    if raw.get(KEY_PRESENT) == ["1"]:  # the short form `?present=1` from printed notes
-        st.session_state[KEY_PRESENT] = True
-        raw.pop(KEY_PRESENT)
-    if raw.get(KEY_LANG, [""])[-1] in LANGS:  # `?lang=en` / `?lang=zh`, as people type it
-        st.session_state[KEY_LANG] = raw.pop(KEY_LANG)[-1]
-    raw = _resolve_id_links(ds, raw)  # ?product=ginseng, ?dest=JPN, ?profile=dehui-poultry
-    dropped = dropped_params(raw, _valid_url_values(ds))
-    if dropped:
-        st.session_state["_url_dropped"] = dropped
+    params, problems = canonical_query(ds, raw)
+    if problems:
+        st.session_state["_url_dropped"] = [(p.key, p.value) for p in problems]
+    shown = address_query(ds, params, _options(ds))
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
+    if list(wanted.items()) == list(raw.items()):  # order too: one view, one address
+        return
+    if page is not None:  # switch_page waits until the browser has the new address
+        st.switch_page(page, query_params=wanted)
+    st.query_params.from_dict(wanted)
+    st.rerun()
 
 
 def _reset_filters() -> None:
@@ -210,9 +205,9 @@ def _remember_shared() -> None:
     st.session_state["_shared"] = saved
 
 
-def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
+def sidebar(ds: Dataset, page: StreamlitPage | None = None) -> tuple[str, FilterState, bool]:
     """Draw the shared filters (bound to the URL) and return language, filter, present."""
-    _check_url_once(ds)
+    _check_url_once(ds, page)
     _restore_after_page_switch()
     with st.sidebar:
         st.radio(t("lang.label", current_lang()), list(LANGS), key=KEY_LANG,
@@ -270,6 +265,9 @@ def _leave_v1_multipage_mode() -> None:
 def context() -> Context | None:
     """Load, draw the sidebar and filter; on bad data draw the error page and return None."""
     _leave_v1_multipage_mode()
+    if (shared := st.session_state.pop(_SHARED_CONTEXT, None)) is not None:
+        briefing_export(shared)  # the entrypoint drew the sidebar this run (#16)
+        return shared
     lang = current_lang()
     with st.spinner(t("load.progress", lang), show_time=True):  # a big folder takes seconds
         result = load_data()
@@ -301,15 +299,18 @@ def header(ctx: Context, title_key: str) -> None:
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
-    st.html(PRINT_CSS)
+    st.html(PRINT_CSS + PHONE_CSS)
     from zones.ui_runsheet import page_tools
 
     page_tools(ctx, title_key.removeprefix("page."))  # run-sheets (#16): presenter bar, editor
     st.title(t(title_key, lang))
-    st.caption(t("app.source_line", lang))
-    st.info(t("filter.summary", lang,
-              summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
-            icon=":material/filter_alt:")
+    if ctx.present:  # one line, the full text one click away (#16)
+        present_line(ctx)
+    else:
+        st.caption(t("app.source_line", lang))
+        st.info(t("filter.summary", lang,
+                  summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
+                icon=":material/filter_alt:")
     dropped = st.session_state.pop("_url_dropped", None)
     if dropped:
         items = safe.plain("; ".join(f"{k}={v}" for k, v in dropped))  # from the link: text
@@ -319,6 +320,8 @@ def header(ctx: Context, title_key: str) -> None:
 
 
 def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:
+    if ctx.present and present_marking(ctx, shows_illustrative):
+        return
     if ctx.state.report_only:
         st.success(t("banner.facts_only", ctx.lang), icon=":material/verified:")
     elif shows_illustrative:
@@ -448,67 +451,6 @@ def first_export_list(ds: Dataset, cards: pd.DataFrame, lang: str) -> None:
                         help=safe.plain(citation(ds, str(card.fact_id), lang), limit=2000))
             st.caption(t("first.card", lang, year=card.year))
         st.caption(t("first.zones_unknown", lang))
-
-
-def _link_aliases(ds: Dataset) -> dict[str, dict[str, str]]:
-    """Option key → {what people type or paste, lower-cased → option id}.
-
-    Ids as in the data files (``ginseng``, ``JPN``, ``dehui-poultry``, ``220100``) and the
-    plain names in either language are accepted besides the bilingual labels the
-    widgets write into the URL.
-    """
-    frames = {
-        KEY_PRODUCT: (ds.products, "product_id", ("name_zh", "name_en")),
-        KEY_DEST: (ds.destinations, "iso3", ("name_zh", "name_en")),
-        KEY_PREF: (ds.counties.drop_duplicates("prefecture_adcode"), "prefecture_adcode",
-                   ("prefecture_zh", "prefecture_en")),
-        KEY_ZONE: (ds.zones, "zone_id", ("short_zh", "short_en", "name_zh", "name_en")),
-    }
-    out: dict[str, dict[str, str]] = {}
-    for key, (frame, id_col, name_cols) in frames.items():
-        table: dict[str, str] = {}
-        for row in frame.to_dict("records"):
-            oid = str(row[id_col])
-            for alias in (oid, *(str(row[c]) for c in name_cols)):
-                table.setdefault(alias.strip().lower(), oid)
-        out[key] = table
-    return out
-
-
-def _resolve_id_links(ds: Dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Put ids (and plain names) from a typed or pasted link into the bound widgets.
-
-    Runs once per session, before the widgets exist: the chosen ids go to session state,
-    which seeds the widget when the URL value is not a label. Values that match nothing
-    are left in ``raw`` for the "dropped" notice. (Streamlit 1.67 then drops the id from
-    the address bar; the next change of any filter writes the labels back.)
-    """
-    options = _options(ds)
-    aliases = _link_aliases(ds)
-    out = dict(raw)
-    for key in (*LIST_KEYS, KEY_PROFILE):
-        opt_key = KEY_ZONE if key == KEY_PROFILE else key
-        values = raw.get(key) or []
-        labels = options[opt_key]
-        if not values or all(v in labels.values() for v in values):
-            continue
-        by_label = {label: oid for oid, label in labels.items()}
-        chosen: list[str] = []
-        unknown: list[str] = []
-        for v in values:
-            oid = by_label.get(v) or aliases[opt_key].get(v.strip().lower())
-            if oid is None:
-                unknown.append(v)
-            elif oid not in chosen:
-                chosen.append(oid)
-        if not chosen:
-            continue
-        if key == KEY_PROFILE:
-            chosen = chosen[-1:]
-        st.session_state[key] = chosen[0] if key == KEY_PROFILE else chosen
-        out[key] = unknown
-    return out
-
 
 
 # -- loader hardening (#10) ------------------------------------------------------------
@@ -1049,3 +991,177 @@ def _warm_overview(ds: Dataset, geometry: Geometry) -> None:
             scale = charts.color_scale("product", labeled, metrics.product_palette(ds))
             charts.timeseries_spec(metrics.timeseries(labeled, "product", "tonnes", yearly=True),
                                    "product", "tonnes", True, lang, scale, False)
+
+
+# --- links that survive copying, one screen per view, phones (#16) ---------------------
+_SHARED_CONTEXT = "_shared_context"
+_PAGE_KEYS = {"volumes": (KEY_INTERVAL, KEY_BY, KEY_MEASURE), "zones": (KEY_PROFILE,)}
+_UNBOUND_KEYS = (KEY_RUNSHEET, KEY_RUNSHEET_STEP)  # written by the run-sheet player
+
+
+def shared_context(page: StreamlitPage) -> Context | None:
+    """Load and draw the shared sidebar from the entrypoint, before ``page`` runs.
+
+    Streamlit 1.67 keeps a bound widget's query parameter across a page switch only when
+    the widget belongs to the new page or to the entrypoint file. Drawn by each page, the
+    filters were the old page's widgets, so the first switch after opening a link dropped
+    them from the address bar (the view kept them only through session state). Drawn
+    here they are one set of widgets for every page, and their parameters stay. The
+    page's ``context()`` picks up the result; on bad data it draws the error page.
+    """
+    st.session_state.pop(_SHARED_CONTEXT, None)
+    lang = current_lang()
+    with st.spinner(t("load.progress", lang), show_time=True):  # a big folder takes seconds
+        result = load_data()
+    if not result.ok or result.dataset is None:
+        return None
+    ds = result.dataset
+    from zones.ui_runsheet import before_sidebar
+
+    before_sidebar(ds)  # run-sheets (#16): a linked step's view, before the widgets exist
+    lang, state, present = sidebar(ds, page)
+    ctx = Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
+                  present=present, geometry=map_geometry(ds.geo))
+    st.session_state[_SHARED_CONTEXT] = ctx
+    return ctx
+
+
+def view_params(ctx: Context, page: str) -> dict[str, str | list[str]]:
+    """The canonical query (ids) of what ``page`` shows now, from the widgets' values.
+
+    Read after the page ran, so its own options (the volumes page's choices, the open
+    profile) are the ones drawn, not the previous run's.
+    """
+    f = ctx.state
+    raw: dict[str, str | list[str]] = {
+        KEY_LANG: ctx.lang, KEY_PRESENT: str(ctx.present).lower(),
+        KEY_PRODUCT: list(f.products), KEY_DEST: list(f.destinations),
+        KEY_PREF: list(f.prefectures), KEY_ZONE: list(f.zones),
+        KEY_FACTS: str(f.report_only).lower()}
+    if f.period:
+        raw[KEY_PERIOD] = list(f.period)
+    for key in _PAGE_KEYS.get(page, ()):
+        if value := st.session_state.get(key):
+            raw[key] = str(value)
+    for key in _UNBOUND_KEYS:
+        if key in st.query_params:
+            raw[key] = st.query_params.get_all(key)
+    params, _ = canonical_query(ctx.ds, raw)
+    return params
+
+
+def view_link(ctx: Context, page: StreamlitPage) -> str:
+    """The address that reopens this view, with the host and base path the browser uses.
+
+    ``st.context.url`` is the browser's own address (behind nginx: the proxy's host and
+    any base path), so the link works for whoever receives it; the query is the form the
+    address bar shows, so the copied link and the address bar agree.
+    """
+    path = link_for(page.url_path, address_query(ctx.ds, view_params(ctx, page.url_path),
+                                                 _options(ctx.ds)))
+    base = (st.context.url or "").split("?", 1)[0].rstrip("/")
+    if page.url_path and base.endswith("/" + page.url_path):
+        base = base[: -len(page.url_path) - 1]
+    return base + path
+
+
+def share_control(slot: DeltaGenerator, ctx: Context, page: StreamlitPage) -> None:
+    """"分享链接 / Copy link": the view's address in a code box with its copy button.
+
+    No script of our own: the site's Content-Security-Policy (deploy/nginx.conf) allows
+    only Streamlit's, and the code box's copy button is Streamlit's. Where the browser
+    refuses clipboard access (plain http on an intranet), the text is there to select.
+    """
+    with slot, st.popover(t("share.button", ctx.lang), icon=":material/link:",
+                          width="stretch"):
+        st.caption(t("share.help", ctx.lang))
+        st.code(view_link(ctx, page), language=None, wrap_lines=True)
+
+
+# Presentation mode fits one screen (1920×1080 and 1366×768): compact tiles and headings,
+# the filter line and the illustrative marking on one line, maps and charts a bit lower.
+PRESENT_FIT_CSS = """
+<style>
+@media (max-height: 900px) {
+  html, body, [data-testid="stAppViewContainer"] { font-size: 18px; } }
+[data-testid="stHeader"] { background: transparent; }  /* the title may sit beside it */
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 1rem; }
+h1 { font-size: 1.9rem !important; padding: 0 !important; }
+h2, h3 { font-size: 1.3rem !important; padding: 0.1rem 0 !important; }
+[data-testid="stMetric"] { padding: 0.3rem 0.6rem !important; }
+[data-testid="stMetricValue"] { font-size: 1.25rem !important; }
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricLabel"] p { font-size: 0.72rem !important; line-height: 1.25; }
+.st-key-present-line { flex-wrap: nowrap !important; }
+.st-key-present-line [data-testid="stMarkdownContainer"] p {
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0; }
+.st-key-present-line > div:first-child { min-width: 0; flex: 1 1 auto; }
+.st-key-present-line button { min-height: 0; padding-top: 0.15rem; padding-bottom: 0.15rem; }
+</style>
+"""
+# Phones (#16): the sidebar starts collapsed (app.py); tiles and title tighter, so the
+# filter line and the first chart come sooner.
+PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  h1 { font-size: 2rem !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  [data-testid="stMetric"] { padding: 0.35rem 0.75rem !important; }
+  [data-testid="stMetricValue"] { font-size: 1.5rem !important; }
+}
+</style>
+"""
+PRESENT_MAP_HEIGHT = 440  # the main map with its legends, whole on a 1366×768 projector
+_PRESENT_SLOTS = "_present_slots"
+
+
+def present_height(ctx: Context, normal: int, present: int = PRESENT_MAP_HEIGHT) -> int:
+    """The main map's or chart's height: ``normal`` at a desk, ``present`` on a projector.
+
+    Legends count in it (Streamlit fits the whole chart into its box), so a map whose
+    legend column is taller than the map loses entries if this is too low.
+    """
+    return min(normal, present) if ctx.present else normal
+
+
+def present_line(ctx: Context) -> None:
+    """Filter line, illustrative marking and "details" on one line (presentation mode).
+
+    The filter line is cut with an ellipsis where the screen ends; the details popover
+    holds the whole filter line, the illustrative notice and the source line. The
+    marking itself stays on screen (``present_marking`` fills its slot).
+    """
+    lang = ctx.lang
+    st.html(PRESENT_FIT_CSS)
+    text = t("filter.summary", lang,
+             summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000))
+    line = st.container(horizontal=True, vertical_alignment="center", gap="small",
+                        key="present-line")
+    line.markdown(f":material/filter_alt: {text}")
+    slot = line.empty()
+    details = line.popover(t("present.details", lang), icon=":material/info:")
+    details.markdown(text)
+    details.caption(t("app.source_line", lang))
+    st.session_state[_PRESENT_SLOTS] = (slot, details)
+
+
+def present_marking(ctx: Context, shows_illustrative: bool) -> bool:
+    """The illustrative (or facts-only) marking as a badge on the present line.
+
+    The full notice goes into the details popover. False when there is no line to put
+    it on (a page that drew no header), so the caller draws the full banner instead.
+    """
+    slots = st.session_state.pop(_PRESENT_SLOTS, None)
+    if slots is None:
+        return False
+    slot, details = slots
+    if ctx.state.report_only:
+        slot.badge(t("present.facts_only", ctx.lang), icon=":material/verified:",
+                   color="green")
+        details.success(t("banner.facts_only", ctx.lang), icon=":material/verified:")
+    elif shows_illustrative:
+        slot.badge(t("present.illustrative", ctx.lang), icon=":material/science:",
+                   color="orange")
+        details.warning(t("banner.illustrative", ctx.lang), icon=":material/science:")
+    return True

@@ -61,8 +61,8 @@ def test_pagedown_and_pageup_step_through_the_runsheet(page: Page, app_url: str)
     expect(indicator(page)).to_have_text("3 / 4 · 五个首次出口")
     expect(page).to_have_url(re.compile(r"/destinations\?"))
     assert query(page)["step"] == ["3"]
-    expect(page.locator('[data-testid="stMain"] [data-testid="stAlertContentInfo"]').first
-           ).to_contain_text("日本")  # the step's filter line
+    expect(page.locator('[data-testid="stMain"] .st-key-present-line').first
+           ).to_contain_text("日本")  # the step's filter line (presentation mode: one line)
 
     press(page, "PageUp")
     expect(indicator(page)).to_have_text("2 / 4 · 德惠禽肉示范区")
@@ -119,6 +119,12 @@ def test_screenshot_of_a_step_at_full_hd(browser, app_url: str, screenshot_dir: 
         page.wait_for_function("""() => [...document.querySelectorAll(
             '.st-key-rs_bar button')].some(b => b.innerText.includes('PageDown'))""",
                                timeout=30_000)
+        page.wait_for_function("""() => {
+          const views = [...document.querySelectorAll('[data-testid="stMain"] .vega-embed')];
+          return views.length > 0 && views.every(v => v.querySelector('svg .role-mark')
+            && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')));
+        }""", timeout=60_000, polling=100)  # the world map drawn, then the picture
+        idle(page)
         expect(indicator(page)).to_contain_text("3 / 4")
         expect(page.locator("h1").first).to_have_text(
             "出口目的地" if lang == "zh" else "Destinations")
