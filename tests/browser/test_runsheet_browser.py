@@ -69,7 +69,7 @@ def test_pagedown_and_pageup_step_through_the_runsheet(page: Page, app_url: str)
     expect(page).to_have_url(re.compile(r"/zones\?"))
     assert query(page)["step"] == ["2"]
 
-    # Right and Space step on as well, End and Home jump (the hidden shortcut buttons)
+    # Right / Space step on and Left back as well, End and Home jump (hidden buttons)
     press(page, "ArrowRight")
     expect(indicator(page)).to_have_text("3 / 4 · 五个首次出口")
     press(page, "End")
@@ -78,6 +78,10 @@ def test_pagedown_and_pageup_step_through_the_runsheet(page: Page, app_url: str)
     press(page, "Home")
     expect(indicator(page)).to_have_text("1 / 4 · 总体情况")
     assert query(page)["step"] == ["1"]
+    press(page, "Space")
+    expect(indicator(page)).to_have_text("2 / 4 · 德惠禽肉示范区")
+    press(page, "ArrowLeft")
+    expect(indicator(page)).to_have_text("1 / 4 · 总体情况")
 
 
 def test_the_address_bar_reopens_the_same_step(page: Page, app_url: str, browser) -> None:
