@@ -42,13 +42,15 @@ IDLE_JS = """() => {
     && !document.querySelector('[data-stale="true"]')
     && !!document.querySelector('[data-testid="stMain"] h1');
 }"""
-# Every chart drawn: n Vega views, each with marks, and every geoshape layer with paths.
+# Every chart drawn: n Vega views, each with marks, and every geoshape layer with paths
+# (but the world map's filtered countries, empty with no destination filter: zones.maps).
 # Streamlit draws a chart of more than 2,000 rows per mark on a canvas (1 M-row grids).
 DRAWN_JS = """(n) => {
   const views = [...document.querySelectorAll('[data-testid="stMain"] .vega-embed')];
   if (views.length < n) return false;
   return views.every(v => (v.querySelector('svg .role-mark') || v.querySelector('canvas'))
-    && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')));
+    && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')
+        || g.classList.contains('chosen_destinations_marks')));
 }"""
 
 

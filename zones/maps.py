@@ -196,7 +196,8 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
     ).transform_lookup(
         lookup="iso3", from_=alt.LookupData(data=world_shapes, key="properties.iso3",
                                             fields=["type", "geometry", "properties"]),
-    ).encode(tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))])
+    ).encode(tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))]
+             ).properties(name=CHOSEN_LAYER)  # bench/browser.py: may be drawn empty
     sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
         filled=False, stroke="#6E6A62", strokeWidth=0.6)
     layers: list[alt.Chart] = [land, picked, sea]
@@ -239,6 +240,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
 
 CHOSEN_FILL = "#BFD3EA"  # the destination markers' blue, light: the routes stay readable
 CHOSEN_STROKE = "#1B3A5C"
+CHOSEN_LAYER = "chosen_destinations"
 
 
 def chosen_table(iso3: Sequence[str]) -> pd.DataFrame:

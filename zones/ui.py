@@ -1082,11 +1082,12 @@ def share_control(slot: DeltaGenerator, ctx: Context, page: StreamlitPage) -> No
 # the filter line and the illustrative marking on one line, maps and charts a bit lower.
 PRESENT_FIT_CSS = """
 <style>
-@media (max-height: 900px) {
-  html, body, [data-testid="stAppViewContainer"] { font-size: 18px; } }
 [data-testid="stHeader"] { background: transparent; }  /* the title may sit beside it */
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 1rem; }
-h1 { font-size: 1.9rem !important; padding: 0 !important; }
+h1 { font-size: 2.4rem !important; padding: 0 !important; }
+@media (max-height: 900px) {
+  html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
+  h1 { font-size: 1.9rem !important; } }
 h2, h3 { font-size: 1.3rem !important; padding: 0.1rem 0 !important; }
 [data-testid="stMetric"] { padding: 0.3rem 0.6rem !important; }
 [data-testid="stMetricValue"] { font-size: 1.25rem !important; }
