@@ -5,16 +5,25 @@ import logging
 import streamlit as st
 
 from zones.i18n import t
-from zones.ui import KEY_PRESENT, current_lang
+from zones.ui import (
+    KEY_PRESENT,
+    KEY_RUNSHEET,
+    current_lang,
+    set_page,
+    share_control,
+    shared_context,
+)
 
 lang = current_lang()
 present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) in (
     "1", "true")
+present = present or bool(st.query_params.get(KEY_RUNSHEET))  # a run-sheet is presented (#16)
 st.set_page_config(
     page_title=t("app.short", lang),
     page_icon="assets/favicon.png",
     layout="wide",
-    initial_sidebar_state="collapsed" if present else "expanded",
+    # "auto": open on a desk, collapsed below tablet width, where it would cover the page.
+    initial_sidebar_state="collapsed" if present else "auto",
 )
 
 pages = [
@@ -30,7 +39,15 @@ pages = [
             url_path="data"),
 ]
 try:
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    set_page(page.url_path)  # run-sheets (#16): a step may need another page than this
+    # The shared sidebar belongs to the entrypoint so its URL parameters survive a page
+    # switch (zones.ui.context.shared_context); the link is written once the page has run.
+    shared = shared_context(page)
+    share_slot = st.sidebar.container()
+    page.run()
+    if shared is not None:
+        share_control(share_slot, shared, page)
 except Exception:  # Streamlit's stop/rerun signals are BaseException and pass through
     # A bug must not show a traceback to an official in a briefing: log it, say so kindly.
     logging.getLogger("zones").exception("page failed")

@@ -42,13 +42,15 @@ IDLE_JS = """() => {
     && !document.querySelector('[data-stale="true"]')
     && !!document.querySelector('[data-testid="stMain"] h1');
 }"""
-# Every chart drawn: n Vega views, each with marks, and every geoshape layer with paths.
+# Every chart drawn: n Vega views, each with marks, and every geoshape layer with paths
+# (but the world map's filtered countries, empty with no destination filter: zones.maps).
 # Streamlit draws a chart of more than 2,000 rows per mark on a canvas (1 M-row grids).
 DRAWN_JS = """(n) => {
   const views = [...document.querySelectorAll('[data-testid="stMain"] .vega-embed')];
   if (views.length < n) return false;
   return views.every(v => (v.querySelector('svg .role-mark') || v.querySelector('canvas'))
-    && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')));
+    && [...v.querySelectorAll('g.mark-shape')].every(g => g.querySelector('path')
+        || g.classList.contains('chosen_destinations_marks')));
 }"""
 
 
@@ -141,6 +143,13 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def facts_toggle(page: Any) -> Any:
+    """The sidebar's "report facts only" toggle, by its (default, Chinese) label: since
+    run-sheets (#16) it is no longer the sidebar's last toggle."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(
+        has_text="仅显示报告事实")
 
 
 def _wait_rendered(page: Any, charts: int, timeout_ms: int = 300_000) -> None:
@@ -269,8 +278,7 @@ def rerun_bytes(pages: list[str], repeat: int) -> dict[str, dict[str, float]]:
                 _wait_rendered(page, CHARTS[path])
                 page.wait_for_timeout(500)
                 sizes, other = [], []
-                toggle = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]'
-                                      ).last.locator("label")
+                toggle = facts_toggle(page).locator("label")
                 for _ in range(repeat):
                     ws_bytes[0] = http_bytes[0] = 0
                     toggle.click()  # "report facts only": a filter change every page reacts to
@@ -284,6 +292,120 @@ def rerun_bytes(pages: list[str], repeat: int) -> dict[str, dict[str, float]]:
                 context.close()
         finally:
             browser.close()
+    return out
+
+
+# A run-sheet whose steps stay on one page and make exactly the filter change the bench
+# makes by hand ("report facts only" on the overview), so the two
+# compare like for like; the bundled example's steps each change page.
+SAME_PAGE_SHEET = """title = "bench"
+[[steps]]
+title = "a"
+view = "/"
+[[steps]]
+title = "b"
+view = "/?facts=true"
+[[steps]]
+title = "c"
+view = "/"
+[[steps]]
+title = "d"
+view = "/?facts=true"
+"""
+
+
+def _bench_data() -> str:
+    """A copy of data/ with the bench run-sheet added (the bundled folder stays as it is)."""
+    import shutil
+
+    out = Path(f"/tmp/zones-bench-runsheet-data-{os.getpid()}")
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(ROOT / "data", out)
+    (out / "runsheets" / "bench-same-page.toml").write_text(SAME_PAGE_SHEET, encoding="utf-8")
+    return str(out)
+
+
+def _measure(page: Any, app: Server, ws_bytes: list[int], into: dict[str, list[float]],
+             key: str | None) -> None:
+    """Press ``key`` (None: click "report facts only"), wait until the page is idle, and
+    note the server time of the runs it caused and the websocket bytes it brought."""
+    ws_bytes[0] = 0
+    t0 = time.time()
+    if key is None:
+        facts_toggle(page).locator("label").click()
+    else:
+        page.keyboard.press(key)
+    page.wait_for_timeout(150)
+    _wait_rendered(page, 0)
+    page.wait_for_timeout(300)
+    runs = app.runs(since=t0)
+    into["cpu_ms"].append(sum(r["cpu_ms"] for r in runs))
+    into["wall_ms"].append(sum(r["wall_ms"] for r in runs))
+    into["bytes"].append(ws_bytes[0])
+
+
+def step_change(repeat: int) -> dict[str, dict[str, list[float]]]:
+    """Run-sheet steps (PageDown / PageUp) against a filter change, in one session each.
+
+    Per kind: the server CPU ms and wall ms of every script run one key press or click
+    caused (a step to another page is two runs: the one that switches and the page's
+    own), and the websocket bytes it brought. Kinds: ``step, same page`` (the bench
+    run-sheet above), ``step, other page`` (the bundled example), ``filter change`` (the
+    "report facts only" toggle on the step's page, as ``rerun_bytes`` measures it), and
+    the same toggle on the same view opened without a run-sheet (what the presenter bar
+    and the editor add).
+    """
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    data = _bench_data()
+    out: dict[str, dict[str, list[float]]] = {
+        k: {"cpu_ms": [], "wall_ms": [], "bytes": []}
+        for k in ("step, same page", "step, other page", "filter change",
+                  "filter change, no run-sheet")}
+    try:
+        with sync_playwright() as p, Server(env={"ZONES_DATA_DIR": data}) as app:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                context = browser.new_context(viewport=VIEWPORT)  # the same view, plainly
+                page = context.new_page()
+                ws_plain = [0]
+                page.on("websocket", lambda ws, b=ws_plain: ws.on(
+                    "framereceived", lambda payload, b=b: b.__setitem__(0, b[0] + len(payload))))
+                page.goto(f"{app.url}/")
+                _wait_rendered(page, 2)
+                page.wait_for_timeout(500)
+                for _ in range(repeat * 2):
+                    _measure(page, app, ws_plain, out["filter change, no run-sheet"], None)
+                context.close()
+                for sheet, kind, charts in (("bench-same-page", "step, same page", 2),
+                                            ("provincial-briefing", "step, other page", 1)):
+                    context = browser.new_context(viewport=VIEWPORT)
+                    page = context.new_page()
+                    ws_bytes = [0]
+                    page.on("websocket", lambda ws, b=ws_bytes: ws.on(
+                        "framereceived", lambda payload, b=b: b.__setitem__(
+                            0, b[0] + len(payload))))
+                    page.goto(f"{app.url}/?runsheet={sheet}")
+                    _wait_rendered(page, charts)
+                    page.wait_for_timeout(500)
+
+                    for _ in range(repeat):
+                        for key in ("PageDown",) * 3 + ("PageUp",) * 3:
+                            _measure(page, app, ws_bytes, out[kind], key)
+                    if kind == "step, same page":
+                        expand = page.locator('[data-testid="stExpandSidebarButton"]')
+                        if expand.count():  # a run-sheet starts with the sidebar collapsed
+                            expand.click()
+                        for _ in range(repeat * 2):
+                            _measure(page, app, ws_bytes, out["filter change"], None)
+                    context.close()
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
     return out
 
 
@@ -331,8 +453,7 @@ async def _session(browser: Any, url: str, deadline: float, seed: int,
                     links = page.locator('[data-testid="stSidebarNav"] a')
                     await links.nth(rnd.randrange(await links.count())).click()
                 elif action == "facts":
-                    await page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]'
-                                       ).last.locator("label").click()
+                    await facts_toggle(page).locator("label").click()
                 else:
                     label = "产品" if action == "product" else "出口目的地"
                     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]'

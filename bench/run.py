@@ -267,15 +267,49 @@ def section_load(res: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def section_step(res: dict[str, dict[str, list[float]]]) -> list[str]:
+    lines = ["## A run-sheet step (PageDown / PageUp) against a filter change (#16)", "",
+             f"Target: a step costs no more than a filter change: median ≤ {TARGET_RERUN_MS} ms "
+             f"server time and ≤ {TARGET_BYTES // 1000} KB. Chromium presses PageDown three "
+             "times and PageUp three times per repeat on `/?runsheet=…`; server time is the CPU "
+             "time of every script run the key caused (a step to another page is two runs: "
+             "the one that switches, then the page's own), wall in brackets; bytes are the "
+             "websocket frames it brought. \"same page\": a run-sheet of four overview views "
+             "that differ only in \"report facts only\", i.e. the step "
+             "makes the filter change measured below it; \"other page\": the bundled "
+             "example (data/runsheets/provincial-briefing.toml), each step on another page. "
+             "The filter change is that toggle clicked in the same session, and on "
+             "/ opened without a run-sheet. The machine is shared: "
+             "compare the rows with each other (same run), not with other runs.", "",
+             "| change | n | median CPU ms (wall) | p95 CPU ms | median KB | max KB | verdict |",
+             "|---|---|---|---|---|---|---|"]
+    for kind, r in res.items():
+        cpu, wall, b = r["cpu_ms"], r["wall_ms"], r["bytes"]
+        verdict = ("met" if med(cpu) <= TARGET_RERUN_MS and med(b) <= TARGET_BYTES
+                   else "**missed**")
+        lines.append(f"| {kind} | {len(cpu)} | {med(cpu):.0f} ({med(wall):.0f}) | "
+                     f"{p95(cpu):.0f} | {med(b) / 1000:.1f} | {max(b or [0]) / 1000:.1f} | "
+                     f"{verdict} |")
+    return [*lines, ""]
+
+
+PARTS = ("reruns", "bytes", "render", "scale", "load", "step")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run (~5 min)")
     parser.add_argument("--baseline", type=Path, help="another checkout to compare reruns")
     parser.add_argument("--sizes", help="export rows, comma-separated (default 10k,100k,1M)")
     parser.add_argument("--skip", default="", help="comma-separated: reruns,bytes,render,"
-                        "scale,load")
+                        "scale,load,step")
+    parser.add_argument("--only", default="", help="comma-separated parts to run; writes "
+                        "bench/RESULTS-<parts>.md and leaves RESULTS.md as it is")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
+    only = [x for x in args.only.split(",") if x]
+    if only:
+        skip |= set(PARTS) - set(only)
     q = args.quick
     repeat = 4 if q else 8
     sizes = [int(s) for s in (args.sizes or ("10000" if q else "10000,100000,1000000")
@@ -284,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     out = ["# Benchmark results (issue 8)", "",
            f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; mode: "
            f"{'quick' if q else 'full'}; command: `python bench/run.py"
-           f"{' --quick' if q else ''}`",
+           f"{' --quick' if q else ''}{' --only ' + args.only if only else ''}`",
            f"- machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB; "
            f"load average at start {os.getloadavg()[0]:.1f} (shared with other sessions); "
@@ -331,12 +365,16 @@ def main(argv: list[str] | None = None) -> int:
                          "rerun_p95": p95(cpu), "first_s": first, "warm_s": warm,
                          "start_s": server.startup_s})
         out += section_scale(rows)
+    if "step" not in skip:
+        log("run-sheet step")
+        out += section_step(browser.step_change(2 if q else 4))
     if "load" not in skip:
         log("load test")
         out += section_load(browser.load_test(4 if q else 20, 60 if q else 300))
     out += [f"Total benchmark time: {(time.time() - started) / 60:.1f} min.", ""]
     text = "\n".join(out)
-    (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    name = f"RESULTS-{'-'.join(only)}.md" if only else "RESULTS.md"
+    (ROOT / "bench" / name).write_text(text, encoding="utf-8")
     print(text)
     return 0
 

@@ -10,6 +10,7 @@ from zones.ui import (
     empty_state,
     header,
     illustrative_banner,
+    present_height,
     select_destination_from_event,
     table_with_download,
 )
@@ -27,7 +28,8 @@ st.caption(t("dest.map.help", lang))
 if arcs.empty and firsts.empty:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
 st.vega_lite_chart(maps.world_map_spec(ds.geo, arcs, dests, firsts, lang,
-                                      geometry=ctx.geometry), width="stretch",
+                                      height=present_height(ctx, 520), geometry=ctx.geometry,
+                                      chosen=ctx.state.destinations), width="stretch",
                    key="dest_map", on_select=select_destination_from_event("dest_map"),
                    selection_mode=maps.DEST_SELECTION)
 

@@ -8,7 +8,7 @@ the figures derived from them, kept apart.
 import streamlit as st
 
 from zones import derived, metrics
-from zones.charts.overview import overview_charts
+from zones.charts.overview import MAP_HEIGHT, overview_charts
 from zones.i18n import t
 from zones.ui import (
     context,
@@ -17,6 +17,7 @@ from zones.ui import (
     header,
     illustrative_banner,
     metric_rows,
+    present_height,
 )
 
 ctx = context()
@@ -28,10 +29,11 @@ illustrative_banner(ctx, view.shows_illustrative)
 
 per_row = metrics.kpis_per_row(lang, ctx.present)
 headline = metrics.headline_kpis(ds, view.figures, lang)
-metric_rows(headline, max(per_row, len(headline)) if lang == "zh" and not ctx.present
-            else per_row)
+metric_rows(headline, len(headline) if ctx.present  # one compact row on a projector (#16)
+            else max(per_row, len(headline)) if lang == "zh" else per_row)
 
-built = overview_charts(ds, view, lang, ctx.geometry, ctx.state.report_only, ctx.present)
+built = overview_charts(ds, view, lang, ctx.geometry, ctx.state.report_only, ctx.present,
+                        map_height=present_height(ctx, MAP_HEIGHT))
 left, right = st.columns([2, 1])
 with left:
     st.subheader(t("overview.map", lang))

@@ -7,8 +7,8 @@ from zones.charts import plots as charts
 from zones.i18n import t
 from zones.ui import (
     KEY_BY,
+    KEY_INTERVAL,
     KEY_MEASURE,
-    KEY_STEP,
     context,
     empty_state,
     header,
@@ -24,8 +24,8 @@ ds, lang, view = ctx.ds, ctx.lang, ctx.view
 header(ctx, "page.volumes")
 illustrative_banner(ctx, view.shows_illustrative)
 
-a, b, c = st.columns(3)
-step = page_option(a, KEY_STEP, "vol.granularity", lang)
+a, b, c = st.columns([2, 3, 3])  # the two wide option sets are never cut (#16)
+step = page_option(a, KEY_INTERVAL, "vol.granularity", lang)
 by = page_option(b, KEY_BY, "vol.stack", lang)
 measure = page_option(c, KEY_MEASURE, "vol.measure", lang)
 

@@ -13,6 +13,7 @@ from zones.ui import (
     empty_state,
     header,
     illustrative_banner,
+    present_height,
     select_profile_from_event,
     table_with_download,
     zone_labels,
@@ -36,7 +37,7 @@ with map_col:
         empty_state(lang, metrics.why_no_zone(view))
     st.vega_lite_chart(
         maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                            geometry=ctx.geometry),
+                            height=present_height(ctx, 540), geometry=ctx.geometry),
         width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
         selection_mode=maps.ZONE_SELECTION,
     )

@@ -163,6 +163,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "brief.what.": ("product", "dest", "prefecture", "zone"),
     # growth like for like (issue 17)
     "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
+    "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)
 }
 
 

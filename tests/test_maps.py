@@ -45,7 +45,8 @@ def world_spec(ds: Dataset, state: FilterState, lang: str) -> dict[str, Any]:
     view = apply_filters(ds, state)
     arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
                                          lang)
-    return maps.world_map(ds.geo, arcs, dests, firsts, lang).to_dict()
+    return maps.world_map(ds.geo, arcs, dests, firsts, lang,
+                          chosen=maps.chosen_table(state.destinations)).to_dict()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -100,9 +101,10 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
     spec = world_spec(dataset, FilterState(), lang)
     assert spec["projection"]["type"] == "equalEarth"
     assert spec["projection"]["rotate"][0] == -150  # Pacific-centred
-    assert marks(spec) == ["geoshape", "geoshape", "rule", "rule", "circle", "text", "text"]
-    land, sea, arcs, firsts, dests = spec["layer"][:5]
-    texts = spec["layer"][5:]
+    assert marks(spec) == ["geoshape", "geoshape", "geoshape", "rule", "rule", "circle", "text",
+                           "text"]
+    land, _chosen, sea, arcs, firsts, dests = spec["layer"][:6]
+    texts = spec["layer"][6:]
     assert values(spec, land) == dataset.geo.world["features"]
     assert values(spec, sea) == dataset.geo.china_maritime["features"]
     assert len(values(spec, sea)) > 0
@@ -123,9 +125,37 @@ def test_world_map(dataset: Dataset, lang: str) -> None:
 def test_world_map_report_only_has_only_first_routes(dataset: Dataset) -> None:
     spec = world_spec(dataset, FilterState(report_only=True), "en")
     # The destination layer stays (empty) so the page's on_select always has its param.
-    assert marks(spec)[:4] == ["geoshape", "geoshape", "rule", "circle"]
-    assert set(marks(spec)[4:]) == {"text"}
+    assert marks(spec)[:5] == ["geoshape", "geoshape", "geoshape", "rule", "circle"]
+    assert set(marks(spec)[5:]) == {"text"}
     assert "dest" in params(spec)
+
+
+def test_world_map_fills_the_filtered_destinations(dataset: Dataset) -> None:
+    """Issue 16: with ?dest=JPN Japan is filled, not an outline like any other country."""
+    plain = world_spec(dataset, FilterState(), "en")
+    spec = world_spec(dataset, FilterState(destinations=("KOR", "JPN")), "en")
+    chosen = spec["layer"][1]
+    assert chosen["mark"] == {"type": "geoshape", "fill": maps.CHOSEN_FILL,
+                              "stroke": maps.CHOSEN_STROKE, "strokeWidth": 1.2}
+    lookup = chosen["transform"][0]
+    assert lookup["lookup"] == "iso3" and lookup["from"]["key"] == "properties.iso3"
+    assert [r["iso3"] for r in values(spec, chosen)] == ["JPN", "KOR"]
+    assert values(plain, plain["layer"][1]) == []
+    assert marks(spec)[3:] == marks(plain)[3:]  # the routes stay as they are
+
+
+def test_world_map_spec_is_one_template_for_every_destination_filter(dataset: Dataset) -> None:
+    def spec(dests: tuple[str, ...]) -> dict[str, Any]:
+        view = apply_filters(dataset, FilterState(destinations=dests))
+        arcs, d, firsts = metrics.routes(dataset, view.zones, view.volumes,
+                                         view.first_exports, "zh")
+        return maps.world_map_spec(dataset.geo, arcs, d, firsts, "zh", chosen=dests)
+
+    a, b = spec(("JPN",)), spec(("KOR", "USA"))
+    assert list(a["datasets"]["chosen"]["iso3"]) == ["JPN"]
+    assert list(b["datasets"]["chosen"]["iso3"]) == ["KOR", "USA"]
+    assert {k: v for k, v in a.items() if k != "datasets"} == {
+        k: v for k, v in b.items() if k != "datasets"}
 
 
 @pytest.mark.parametrize(("state", "lang"), [

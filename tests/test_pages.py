@@ -190,7 +190,7 @@ def test_volumes_page_options() -> None:
     assert_ok(at)
     at.segmented_control(key="measure").set_value("value_usd").run()
     assert_ok(at)
-    at.segmented_control(key="step").set_value("monthly").run()
+    at.segmented_control(key="interval").set_value("monthly").run()
     assert_ok(at)
     table = table_with(at, "Period", "Destination", "Export value (USD)")
     assert table["Period"].str.fullmatch(r"\d{4}-\d{2}").all()

@@ -108,7 +108,7 @@ def test_same_numbers_as_the_files(page: str, state: dict[str, str],
     if page == "pages/volumes.py":
         combos = [{"by": "product", "measure": "tonnes"},
                   {"by": "destination", "measure": "value_usd"},
-                  {"by": "zone", "measure": "consignments", "step": "monthly"}]
+                  {"by": "zone", "measure": "consignments", "interval": "monthly"}]
     elif page == "pages/data.py" and state:
         pytest.skip("the data page does not depend on the filter")
     for options in combos:

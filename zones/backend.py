@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from zones.dataset.loading import LoadResult
     from zones.intake.store import Store
+    from zones.runsheets.store import RunSheetStore
 
 URL_ENV = "ZONES_DATABASE_URL"
 
@@ -71,6 +72,16 @@ class Backend:
         from zones.sql.read import load_sql
 
         return load_sql(self.engine, self.root)
+
+    def runsheets(self) -> RunSheetStore:
+        """Where run-sheets are kept: the database's table, else ``<folder>/runsheets``."""
+        if self.engine is None:
+            from zones.runsheets.store import FileRunSheets
+
+            return FileRunSheets(self.root)
+        from zones.sql.runsheets import SqlRunSheets
+
+        return SqlRunSheets(self.engine)
 
     def store(self) -> Store:
         """Where imports, history and undo go."""

@@ -101,9 +101,6 @@ def test_links_with_ids(page: Page, app_url: str, path: str, query: str, chip_la
     no_exception(page)
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit 1.67 drops a URL value that is not an "
-                   "option label from the address bar even when session state chose the "
-                   "option; the next filter change writes the labels back")
 def test_link_with_an_id_keeps_it_in_the_address_bar(page: Page, app_url: str) -> None:
     from tests.browser.test_browser import wait_for_params
 

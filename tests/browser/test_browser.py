@@ -276,9 +276,6 @@ def test_switching_pages_keeps_a_filter_opened_from_a_link(page: Page, app_url: 
         no_exception(page)
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit 1.67: on the first page switch after a "
-                   "link was opened, the URL loses the bound params (the view keeps them, see "
-                   "above); the next interaction writes them back")
 def test_first_page_switch_after_a_link_keeps_the_url(page: Page, app_url: str) -> None:
     open_app(page, app_url, "", q(dest=JAPAN["zh"]))
     nav_links(page).filter(has_text=re.compile("示范区$")).click()

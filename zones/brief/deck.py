@@ -77,6 +77,7 @@ class Slide:
     footer: str = ""
     illustrative: bool = False
     badge: str = ""  # the visible "illustrative" tag, in the deck's language
+    notes: str = ""  # the presenter's speaker notes (a run-sheet step's, #16); not on the slide
 
     def texts(self) -> list[str]:
         """Every text on the slide, in reading order (what tests and determinism compare)."""
@@ -278,7 +279,8 @@ def _first_map_slide(ds: Dataset, view: View, lang: str
     arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
                                          lang)
     world = maps.world_map(_light_geo(ds.geo), arcs, dests, firsts, lang, height=WORLD_H,
-                           labels=maps.world_label_tables(ds.geo, dests, firsts, lang, WORLD_H))
+                           labels=maps.world_label_tables(ds.geo, dests, firsts, lang, WORLD_H),
+                           chosen=maps.chosen_table(view.state.destinations))
     cards = metrics.first_export_cards(ds, view.first_exports, lang)
     lines = [t("brief.first_line", lang, product=c.product, destination=c.destination,
                when=t("first.card", lang, year=c.year)) for c in cards.itertuples()]
@@ -346,7 +348,7 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     return slides, tables
 
 
-def _sources_slide(lang: str, date: dt.date, text: str, facts: list[str],
+def sources_slide(lang: str, date: dt.date, text: str, facts: list[str],
                    illustrative: bool, report_only: bool) -> Slide:
     ids = sorted(dict.fromkeys(facts), key=_fact_order)
     lines = [
@@ -410,7 +412,7 @@ def build_deck(ds: Dataset, state: FilterState, lang: str, date: dt.date,
         facts += ["F0", *cards["fact_id"].tolist()]
     facts = [f for f in facts if f]
     slides = [_title_slide(view, lang, date, text, illustrative), *body,
-              _sources_slide(lang, date, text, facts, illustrative, state.report_only)]
+              sources_slide(lang, date, text, facts, illustrative, state.report_only)]
     badge = t("source.illustrative", lang)
     slides = [replace(s, badge=badge) if s.illustrative else s for s in slides]
 

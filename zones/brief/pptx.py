@@ -111,7 +111,8 @@ def render_pptx(deck: Deck, images: Mapping[str, bytes]) -> bytes:
             else:
                 _picture(s, images[op.name], op.box)
         notes = [k.label + "：" + k.value + " — " + k.note for k in slide.kpis]
-        s.notes_slide.notes_text_frame.text = "\n".join([*notes, slide.footer])
+        speaker = [slide.notes, ""] if slide.notes else []  # a run-sheet step's notes (#16)
+        s.notes_slide.notes_text_frame.text = "\n".join([*speaker, *notes, slide.footer])
     props = prs.core_properties
     props.title = f"{deck.title} · {deck.filter_text}"
     props.subject = deck.filter_text

@@ -7,6 +7,8 @@ handed to Altair as plain values (a GeoDataFrame would hit Streamlit's Arrow pat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 from shapely.geometry import shape
@@ -143,20 +145,32 @@ def china_inset(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "
 
 def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.DataFrame,
               lang: str, height: int = 520, geometry: Geometry = "inline",
-              labels: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> alt.LayerChart:
+              labels: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+              chosen: pd.DataFrame | None = None) -> alt.LayerChart:
     """Pacific-centred world map with lines from zones (or Jilin) to destinations,
-    country names and the first routes labelled."""
+    country names and the first routes labelled; ``chosen`` (``chosen_table``) countries
+    filled, so the eye finds the filtered destinations."""
     name = "properties.name_zh" if lang == "zh" else "properties.name_en"
-    land = alt.Chart(_features(geo.world, "world", geometry)).mark_geoshape(
+    world_shapes = _features(geo.world, "world", geometry)
+    land = alt.Chart(world_shapes).mark_geoshape(
         stroke="#FFFFFF", strokeWidth=0.4,
     ).encode(
         color=alt.condition("datum.properties.iso3 == 'CHN'", alt.value("#E6DFD0"),
                             alt.value("#ECEAE6")),
         tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))],
     )
+    # The filter's countries, joined to their shapes in the browser (like the Jilin map's
+    # zone counties): a filter change sends a new table, never a new spec.
+    picked = alt.Chart(chosen if chosen is not None else chosen_table(())).mark_geoshape(
+        fill=CHOSEN_FILL, stroke=CHOSEN_STROKE, strokeWidth=1.2,
+    ).transform_lookup(
+        lookup="iso3", from_=alt.LookupData(data=world_shapes, key="properties.iso3",
+                                            fields=["type", "geometry", "properties"]),
+    ).encode(tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))]
+             ).properties(name=CHOSEN_LAYER)  # bench/browser.py: may be drawn empty
     sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
         filled=False, stroke="#6E6A62", strokeWidth=0.6)
-    layers: list[alt.Chart] = [land, sea]
+    layers: list[alt.Chart] = [land, picked, sea]
     if not arcs.empty:
         layers.append(alt.Chart(arcs).mark_rule(opacity=0.45, color="#4477AA").encode(
             longitude="lon:Q", latitude="lat:Q", longitude2="dest_lon:Q", latitude2="dest_lat:Q",
@@ -192,6 +206,16 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
     layers += _world_label_layers(*labels)  # last: nothing hides them
     return alt.layer(*layers).project("equalEarth", rotate=[-150, 0, 0]).properties(
         height=height).configure_view(stroke=None).configure_legend(orient="bottom")
+
+
+CHOSEN_FILL = "#BFD3EA"  # the destination markers' blue, light: the routes stay readable
+CHOSEN_STROKE = "#1B3A5C"
+CHOSEN_LAYER = "chosen_destinations"
+
+
+def chosen_table(iso3: Sequence[str]) -> pd.DataFrame:
+    """The destination filter's countries as the world map's ``chosen`` table (#16)."""
+    return pd.DataFrame({"iso3": sorted(str(c) for c in iso3)}, dtype="string")
 
 
 # --- labels (#9): prefecture and zone names on the Jilin map, countries on the world map ---
@@ -429,16 +453,17 @@ def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang
 
 def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
                    firsts: pd.DataFrame, lang: str, height: int = 520,
-                   geometry: Geometry = "url") -> dict:
+                   geometry: Geometry = "url", chosen: Sequence[str] = ()) -> dict:
     """``world_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun."""
     countries, first_labels = world_label_tables(geo, dests, firsts, lang, height)
     frames = {"arcs": arcs, "dests": dests, "firsts": firsts, "country_labels": countries,
-              "first_labels": first_labels}
+              "first_labels": first_labels, "chosen": chosen_table(chosen)}
     arcs_source = str(arcs["source_label"].iloc[0]) if len(arcs) else ""  # legend title
     key = ("world", _geo_key(geo, geometry), lang, height, geometry, arcs.empty, firsts.empty,
            arcs_source)
     text = template(key, lambda: world_map(geo, arcs, dests, firsts, lang, height, geometry,
-                                           (countries, first_labels)), frames, geo)
+                                           (countries, first_labels), frames["chosen"]),
+                    frames, geo)
     return fill(text, frames)
 
 

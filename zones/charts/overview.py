@@ -29,11 +29,12 @@ class OverviewCharts:
 
 
 def overview_charts(ds: Dataset, view: View, lang: str, geometry: Geometry,
-                    report_only: bool, present: bool) -> OverviewCharts:
+                    report_only: bool, present: bool, map_height: int = MAP_HEIGHT
+                    ) -> OverviewCharts:
     """The zone map and the yearly trend by product of ``view``, as the overview shows them."""
     zt = metrics.zone_totals(ds, view.zones, view.volumes, lang, volumes_shown=not report_only)
     zone_map = maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                                   height=MAP_HEIGHT, geometry=geometry,
+                                   height=map_height, geometry=geometry,
                                    width_hint=MAP_WIDTH_HINT)
     labeled = metrics.label_volumes(ds, view.volumes, lang)
     trend = None

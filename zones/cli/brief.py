@@ -111,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
             print(format_issue(issue, lang), file=sys.stderr)
         return 1
     ds = result.dataset
+    if getattr(args, "runsheet", None):  # a run-sheet's steps instead of one filter (#16)
+        return run_runsheet(args, ds)
     try:
         state = filter_state(ds, args)
         date = _date(args.date, lang)
@@ -123,6 +125,12 @@ def run(args: argparse.Namespace) -> int:
     except FontMissing as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    return write_out(args, out)
+
+
+def write_out(args: argparse.Namespace, out) -> int:
+    """The deck to ``--out`` (a file, or a folder for the standard name), never half."""
+    lang = args.lang
     path: Path = args.out
     if path.is_dir():
         path = path / out.filename
@@ -161,6 +169,78 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="volume charts: measure")
     p.add_argument("--step", choices=("yearly", "monthly"), default="yearly",
                    help="volume charts: time step")
+    p.add_argument("--runsheet", metavar="ID|FILE.toml",
+                   help="the deck follows a run-sheet: an id in <data>/runsheets/ (or the "
+                        "database), or a .toml file; its views replace the filter options")
     add_data_dir(p)
     add_url(p)
     p.set_defaults(func=run)
+
+
+# -- run-sheets (#16) -------------------------------------------------------------------
+
+_FILTER_FLAGS = ("product", "dest", "prefecture", "zone", "period", "report_only")
+
+
+def read_runsheet(args: argparse.Namespace, ds: Dataset | None):
+    """``--runsheet`` as a checked run-sheet, or None when no such file or id exists.
+
+    An argument ending in ``.toml`` or naming a path is a file; else an id in the store
+    the app uses (the database when one is configured, else ``<data>/runsheets/``).
+    """
+    from zones.runsheets import sheet as rs
+
+    value = str(args.runsheet)
+    if value.lower().endswith(rs.SUFFIX) or "/" in value or "\\" in value:
+        path = Path(value)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return rs.read(ds, data, str(path), path.name[: -len(rs.SUFFIX)]
+                       if path.name.lower().endswith(rs.SUFFIX) else path.stem)
+    from zones.runsheets.store import FOLDER
+
+    chosen = backend_of(args)
+    target = chosen.runsheets()
+    data = target.read(value) if rs.valid_id(value) else None
+    if data is None:
+        return None
+    file = (target.file_name(value) if chosen.is_database
+            else str(chosen.root / FOLDER / f"{value}{rs.SUFFIX}"))
+    return rs.read(ds, data, file, value)
+
+
+def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
+    """Exit 0 written, 1 the run-sheet has problems (each printed as ``file:step N: …``),
+    2 usage (no such run-sheet, filter flags beside it, a format a run-sheet has not)."""
+    from zones.brief.images import FontMissing
+    from zones.brief.runsheet import export_runsheet
+
+    lang = args.lang
+    if any(getattr(args, f, None) for f in _FILTER_FLAGS) or args.format not in ("pptx", "pdf"):
+        print(t("rs.err.cli_usage", lang), file=sys.stderr)
+        return 2
+    try:
+        checked = read_runsheet(args, ds)
+    except Exception as exc:  # e.g. the database is unreachable: said, not a traceback
+        print(t("rs.err.unreadable", lang, detail=type(exc).__name__), file=sys.stderr)
+        return 1
+    if checked is None:
+        print(t("rs.err.not_found", lang, value=args.runsheet, where=str(
+            getattr(args, "data_dir", None) or "runsheets/")), file=sys.stderr)
+        return 2
+    if not checked.ok:
+        for problem in checked.problems:
+            print(problem.text(lang), file=sys.stderr)
+        return 1
+    try:
+        date = _date(args.date, lang)
+        out = export_runsheet(ds, checked, lang, date, args.format)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except FontMissing as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return write_out(args, out)

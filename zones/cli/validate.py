@@ -24,12 +24,35 @@ def run(args: argparse.Namespace) -> int:
     result = load(CsvSource(root))
     for issue in result.issues:
         print(format_issue(issue, args.lang))
+    sheets_ok = check_runsheets(root, result.dataset, args.lang)  # run-sheets (#16)
     if not result.ok:
         print(t("cli.validate.problems", args.lang, n=len(result.issues), folder=root),
               file=sys.stderr)
         return 1
+    if not sheets_ok:
+        return 1
     print(t("cli.validate.ok", args.lang, folder=root), file=sys.stderr)
     return 0
+
+
+def check_runsheets(root, ds, lang: str) -> bool:
+    """Every ``runsheets/*.toml`` of the folder, each step against the data (structure
+    only when the data itself did not load); problems as ``file:step N: message``."""
+    from zones.runsheets import sheet as rs
+    from zones.runsheets.store import FOLDER, FileRunSheets
+
+    folder = FileRunSheets(root)
+    ids = folder.ids()
+    bad = 0
+    for rid in ids:
+        data = folder.read(rid) or b""
+        checked = rs.read(ds, data, f"{FOLDER}/{rid}{rs.SUFFIX}", rid)
+        for problem in checked.problems:
+            print(problem.text(lang))
+        bad += not checked.ok
+    if ids and not bad:
+        print(t("rs.validate.ok", lang, n=len(ids)), file=sys.stderr)
+    return bad == 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

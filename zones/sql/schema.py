@@ -192,6 +192,7 @@ def ensure_schema(conn: Connection) -> None:
         "tonnes double precision, value_usd double precision, consignments bigint, "
         f"{ROWS} bigint NOT NULL)")
     ensure_store_tables(conn)
+    ensure_runsheet_table(conn)  # run-sheets (#16)
     conn.exec_driver_sql(f"UPDATE {META} SET schema_version = {SCHEMA_VERSION}")
 
 
@@ -277,3 +278,18 @@ def _optional_volume_columns(conn: Connection) -> None:
     if conn.exec_driver_sql("SELECT to_regclass('ix_ev_no_consignments')").scalar() is None:
         conn.exec_driver_sql("CREATE INDEX ix_ev_no_consignments ON export_volumes (period) "
                              f"{INDEXES['ix_ev_no_consignments'].split(') ', 1)[1]}")
+
+
+RUNSHEETS = "zones_runsheets"  # <data folder>/runsheets/<id>.toml, as the file's bytes (#16)
+
+
+def ensure_runsheet_table(conn: Connection) -> None:
+    """The run-sheet table: the TOML text as written, so files and database agree."""
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {RUNSHEETS} ("
+        "id text PRIMARY KEY CHECK (id ~ '^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$'), "
+        "body bytea NOT NULL CHECK (octet_length(body) <= 262144), "
+        "updated_by text NOT NULL DEFAULT '', "
+        "updated_at timestamptz NOT NULL DEFAULT now())")
+    conn.exec_driver_sql(f"ALTER TABLE {RUNSHEETS} ADD COLUMN IF NOT EXISTS "
+                         "updated_by text NOT NULL DEFAULT ''")

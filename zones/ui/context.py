@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from zones import safe
 from zones.charts.geoassets import Geometry
@@ -19,6 +20,7 @@ from zones.i18n import t
 from zones.model import Dataset
 from zones.ui.briefing import briefing_export
 from zones.ui.data import load_data, map_geometry
+from zones.ui.runsheet_player import before_sidebar
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang
 
@@ -50,19 +52,53 @@ def leave_v1_multipage_mode() -> None:
         st.rerun()
 
 
-def context() -> Context | None:
-    """Load, draw the sidebar and filter; on bad data draw the error page and return None."""
-    leave_v1_multipage_mode()
-    lang = current_lang()
+_SHARED_CONTEXT = "_shared_context"
+
+
+def _draw_context(ds: Dataset, page: StreamlitPage | None) -> Context:
+    before_sidebar(ds)  # run-sheets (#16): a linked step's view, before the widgets exist
+    lang, state, present = sidebar(ds, page)
+    return Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
+                   present=present, geometry=map_geometry(ds.geo))
+
+
+def _load(lang: str) -> LoadResult:
     with st.spinner(t("load.progress", lang), show_time=True):  # a big folder takes seconds
-        result = load_data()
+        return load_data()
+
+
+def shared_context(page: StreamlitPage) -> Context | None:
+    """Load and draw the shared sidebar from the entrypoint, before ``page`` runs.
+
+    Streamlit 1.67 keeps a bound widget's query parameter across a page switch only when
+    the widget belongs to the new page or to the entrypoint file. Drawn by each page, the
+    filters were the old page's widgets, so the first switch after opening a link dropped
+    them from the address bar (the view kept them only through session state). Drawn
+    here they are one set of widgets for every page, and their parameters stay. The
+    page's ``context()`` picks up the result; on bad data it draws the error page.
+    """
+    st.session_state.pop(_SHARED_CONTEXT, None)
+    result = _load(current_lang())
+    if not result.ok or result.dataset is None:
+        return None
+    ctx = _draw_context(result.dataset, page)
+    st.session_state[_SHARED_CONTEXT] = ctx
+    return ctx
+
+
+def context() -> Context | None:
+    """What the page draws from: the entrypoint's context of this run, else load and draw
+    the sidebar here (a page run on its own, AppTest); on bad data the error page and None."""
+    leave_v1_multipage_mode()
+    if (shared := st.session_state.pop(_SHARED_CONTEXT, None)) is not None:
+        briefing_export(shared)  # the entrypoint drew the sidebar this run (#16)
+        return shared
+    lang = current_lang()
+    result = _load(lang)
     if not result.ok or result.dataset is None:
         show_errors(result, lang)
         return None
-    ds = result.dataset
-    lang, state, present = sidebar(ds)
-    ctx = Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
-                  present=present, geometry=map_geometry(ds.geo))
+    ctx = _draw_context(result.dataset, None)
     briefing_export(ctx)
     return ctx
 

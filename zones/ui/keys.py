@@ -1,21 +1,40 @@
-"""The URL keys of every bound widget, and the page-level options' choices.
+"""The URL keys of every bound widget and the page-level options, as the UI names them.
 
-One table, so the sidebar, the link repair, the briefing control and the pages agree on what a
-link may say; no Streamlit here.
+The one table is ``zones.links`` (pure: run-sheets and the CLI parse links with it); this
+module only re-exports it for the UI modules, plus the volumes page's old name for its
+monthly/yearly option (its URL key is ``interval`` since run-sheets took ``step``).
 """
 
 from __future__ import annotations
 
-from zones.metrics import DIMS, MEASURES
+from zones.links import (
+    FILTER_KEYS,
+    KEY_BY,
+    KEY_DEST,
+    KEY_FACTS,
+    KEY_INTERVAL,
+    KEY_LANG,
+    KEY_MEASURE,
+    KEY_PERIOD,
+    KEY_PREF,
+    KEY_PRESENT,
+    KEY_PRODUCT,
+    KEY_PROFILE,
+    KEY_RUNSHEET,
+    KEY_RUNSHEET_STEP,
+    KEY_ZONE,
+    LIST_KEYS,
+    PAGE_OPTION_DEFAULTS,
+    PAGE_OPTION_LABEL_KEYS,
+    PAGE_OPTIONS,
+)
 
-# URL keys of every bound widget: the filter, the language, and page-level view options.
-KEY_LANG, KEY_PRESENT = "lang", "present"
-KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
-KEY_PERIOD, KEY_FACTS = "period", "facts"
-KEY_PROFILE, KEY_STEP, KEY_BY, KEY_MEASURE = "profile", "step", "by", "measure"
-FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
-LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
-# Page-level view options (volumes page): their choices, defaults, and catalogue keys.
-PAGE_OPTIONS = {KEY_STEP: ("monthly", "yearly"), KEY_BY: DIMS, KEY_MEASURE: MEASURES}
-PAGE_OPTION_DEFAULTS = {KEY_STEP: "yearly", KEY_BY: DIMS[0], KEY_MEASURE: MEASURES[0]}
-PAGE_OPTION_KEYS = {KEY_STEP: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "opt.{}"}
+KEY_STEP = KEY_INTERVAL  # the volumes page's monthly/yearly option (URL key "interval")
+PAGE_OPTION_KEYS = PAGE_OPTION_LABEL_KEYS  # option value -> catalogue key pattern
+
+__all__ = [
+    "FILTER_KEYS", "KEY_BY", "KEY_DEST", "KEY_FACTS", "KEY_INTERVAL", "KEY_LANG", "KEY_MEASURE",
+    "KEY_PERIOD", "KEY_PREF", "KEY_PRESENT", "KEY_PRODUCT", "KEY_PROFILE", "KEY_RUNSHEET",
+    "KEY_RUNSHEET_STEP", "KEY_STEP", "KEY_ZONE", "LIST_KEYS", "PAGE_OPTIONS",
+    "PAGE_OPTION_DEFAULTS", "PAGE_OPTION_KEYS",
+]

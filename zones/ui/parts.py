@@ -22,12 +22,11 @@ from zones.model import Dataset
 from zones.typed_export import csv_frame
 
 if TYPE_CHECKING:
-
-    from zones.ui.context import (
-        Context,  # SQLAlchemy is imported only when a database is configured (#8)
-    )
+    from zones.ui.context import Context
 from zones.ui.keys import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 from zones.ui.options import page_option_label
+from zones.ui.presenting import PHONE_CSS, present_line, present_marking
+from zones.ui.runsheet_editor import page_tools
 from zones.ui.state import forget_unknown_url_keys
 
 PRESENT_CSS = """
@@ -55,12 +54,16 @@ def header(ctx: Context, title_key: str) -> None:
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
-    st.html(PRINT_CSS)
+    st.html(PRINT_CSS + PHONE_CSS)
+    page_tools(ctx, title_key.removeprefix("page."))  # run-sheets (#16): presenter bar, editor
     st.title(t(title_key, lang))
-    st.caption(t("app.source_line", lang))
-    st.info(t("filter.summary", lang,
-              summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
-            icon=":material/filter_alt:")
+    if ctx.present:  # one line, the full text one click away (#16)
+        present_line(ctx)
+    else:
+        st.caption(t("app.source_line", lang))
+        st.info(t("filter.summary", lang,
+                  summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
+                icon=":material/filter_alt:")
     dropped = st.session_state.pop("_url_dropped", None)
     if dropped:
         items = safe.plain("; ".join(f"{k}={v}" for k, v in dropped))  # from the link: text
@@ -70,6 +73,8 @@ def header(ctx: Context, title_key: str) -> None:
 
 
 def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:
+    if ctx.present and present_marking(ctx, shows_illustrative):
+        return
     if ctx.state.report_only:
         st.success(t("banner.facts_only", ctx.lang), icon=":material/verified:")
     elif shows_illustrative:

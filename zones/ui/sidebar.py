@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from zones.dataset.filters import FilterState
 from zones.i18n import LANG_LABELS, LANGS, t
@@ -30,9 +31,9 @@ from zones.ui.state import (
 )
 
 
-def sidebar(ds: Dataset) -> tuple[str, FilterState, bool]:
+def sidebar(ds: Dataset, page: StreamlitPage | None = None) -> tuple[str, FilterState, bool]:
     """Draw the shared filters (bound to the URL) and return language, filter, present."""
-    check_url_once(ds)
+    check_url_once(ds, page)
     restore_after_page_switch()
     with st.sidebar:
         st.radio(t("lang.label", current_lang()), list(LANGS), key=KEY_LANG,

@@ -1,17 +1,18 @@
 """The session's language and URL state: what a link asked for, repaired once per session.
 
 Links carry ids, plain names or bilingual labels; Streamlit's bound widgets only read labels.
-Here a link's values are resolved before the widgets exist, unknown ones are noted for the
-page's notice, and the filter survives Streamlit's page switch.
+Here a link is rewritten once into the labels the widgets write (so the address bar keeps
+it), unknown values are noted for the page's notice, and the filter survives a page switch.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from zones.dataset.filters import dropped_params
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS
+from zones.links import address_query, canonical_query
 from zones.model import Dataset
 from zones.ui.keys import (
     FILTER_KEYS,
@@ -24,7 +25,7 @@ from zones.ui.keys import (
     LIST_KEYS,
     PAGE_OPTIONS,
 )
-from zones.ui.options import filter_options, link_aliases, page_option_label
+from zones.ui.options import filter_options, page_option_label
 
 
 def current_lang() -> str:
@@ -47,21 +48,33 @@ def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
     return valid
 
 
-def check_url_once(ds: Dataset) -> None:
-    """Before the widgets clean the URL, note which of its values will be dropped."""
+def check_url_once(ds: Dataset, page: StreamlitPage | None = None) -> None:
+    """Put a typed or pasted link into its canonical form before any widget reads it.
+
+    Runs once per session, before the bound widgets exist. Streamlit 1.67 seeds a bound
+    widget only from a URL value that is one of its option labels and clears any other
+    value from the address bar, even when session state chose the option (it writes a
+    programmatic value back only for a widget that existed in an earlier run). So ids,
+    plain names, ``?lang=en`` or ``?present=1`` are rewritten here to the labels the
+    widgets write (``zones.links.address_query``) and the run restarts on that URL: the
+    widgets seed from it and the address bar keeps it. Values that mean nothing are
+    dropped, with the notice drawn by ``header``.
+    """
     if "_url_checked" in st.session_state:
         return
     st.session_state["_url_checked"] = True
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
-    if raw.get(KEY_PRESENT) == ["1"]:  # the short form `?present=1` from printed notes
-        st.session_state[KEY_PRESENT] = True
-        raw.pop(KEY_PRESENT)
-    if raw.get(KEY_LANG, [""])[-1] in LANGS:  # `?lang=en` / `?lang=zh`, as people type it
-        st.session_state[KEY_LANG] = raw.pop(KEY_LANG)[-1]
-    raw = _resolve_id_links(ds, raw)  # ?product=ginseng, ?dest=JPN, ?profile=dehui-poultry
-    dropped = dropped_params(raw, _valid_url_values(ds))
-    if dropped:
-        st.session_state["_url_dropped"] = dropped
+    params, problems = canonical_query(ds, raw)
+    if problems:
+        st.session_state["_url_dropped"] = [(p.key, p.value) for p in problems]
+    shown = address_query(ds, params, filter_options(ds))
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
+    if list(wanted.items()) == list(raw.items()):  # order too: one view, one address
+        return
+    if page is not None:  # switch_page waits until the browser has the new address
+        st.switch_page(page, query_params=wanted)
+    st.query_params.from_dict(wanted)
+    st.rerun()
 
 
 def reset_filters() -> None:
@@ -99,41 +112,6 @@ def remember_shared() -> None:
     saved: dict[str, object] = {k: st.session_state.get(k) for k in _SHARED_KEYS}
     saved["_page"] = _page_hash()
     st.session_state["_shared"] = saved
-
-
-def _resolve_id_links(ds: Dataset, raw: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Put ids (and plain names) from a typed or pasted link into the bound widgets.
-
-    Runs once per session, before the widgets exist: the chosen ids go to session state,
-    which seeds the widget when the URL value is not a label. Values that match nothing
-    are left in ``raw`` for the "dropped" notice. (Streamlit 1.67 then drops the id from
-    the address bar; the next change of any filter writes the labels back.)
-    """
-    options = filter_options(ds)
-    aliases = link_aliases(ds)
-    out = dict(raw)
-    for key in (*LIST_KEYS, KEY_PROFILE):
-        opt_key = KEY_ZONE if key == KEY_PROFILE else key
-        values = raw.get(key) or []
-        labels = options[opt_key]
-        if not values or all(v in labels.values() for v in values):
-            continue
-        by_label = {label: oid for oid, label in labels.items()}
-        chosen: list[str] = []
-        unknown: list[str] = []
-        for v in values:
-            oid = by_label.get(v) or aliases[opt_key].get(v.strip().lower())
-            if oid is None:
-                unknown.append(v)
-            elif oid not in chosen:
-                chosen.append(oid)
-        if not chosen:
-            continue
-        if key == KEY_PROFILE:
-            chosen = chosen[-1:]
-        st.session_state[key] = chosen[0] if key == KEY_PROFILE else chosen
-        out[key] = unknown
-    return out
 
 
 def forget_unknown_url_keys(ds: Dataset, keys: list[str]) -> None:

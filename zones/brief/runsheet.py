@@ -1,0 +1,142 @@
+"""A run-sheet as a briefing deck (#16): the same steps the presenter clicks through.
+
+The title slide carries the run-sheet's title; each step contributes the slides of its
+page (the overview's figures, maps and trend; the zone map; the first-export map; the
+volume charts; the data page's sources), built by ``zones.brief.deck.build_deck`` for that
+step's own filter, with the step's title on every one of its slides and its notes as
+the PPTX speaker notes. Pure like ``zones.brief.deck``: no Streamlit, the date is passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from zones.brief.deck import (
+    BriefOptions,
+    Deck,
+    Slide,
+    build_deck,
+    safe_name,
+    sources_slide,
+)
+from zones.brief.export import MIME, Export, Progress, filename, render
+from zones.dataset.filters import FilterState
+from zones.i18n import t
+from zones.links import (
+    KEY_BY,
+    KEY_FACTS,
+    KEY_INTERVAL,
+    KEY_MEASURE,
+    KEY_PERIOD,
+    PAGE_OPTION_DEFAULTS,
+)
+from zones.model import Dataset
+from zones.runsheets.sheet import Checked, CheckedStep
+
+_FIRST_MAP, _ZONE_MAP = "first-export-map", "jilin-map"
+# Which of a full deck's slides show what each page shows.
+_PAGE_SLIDES: dict[str, Callable[[Slide], bool]] = {
+    "overview": lambda s: s.kind == "figures" or _name(s) in (_ZONE_MAP, _FIRST_MAP)
+    or _name(s).startswith("timeseries-") or (s.kind == "text"),
+    "zones": lambda s: _name(s) == _ZONE_MAP,
+    "destinations": lambda s: _name(s) == _FIRST_MAP,
+    "volumes": lambda s: s.kind in ("chart", "text"),
+    "data": lambda s: s.kind == "sources",
+}
+
+
+def _name(slide: Slide) -> str:
+    return slide.figure.name if slide.figure is not None else ""
+
+
+def step_state(ds: Dataset, step: CheckedStep) -> tuple[FilterState, BriefOptions]:
+    """A step's canonical query as the deck builder's filter and volume-chart options."""
+    p = step.params
+
+    def ids(key: str) -> tuple[str, ...]:
+        value = p.get(key) or []
+        return tuple([value] if isinstance(value, str) else value)
+
+    period = p.get(KEY_PERIOD)
+    full = [ds.periods[0], ds.periods[-1]]
+    state = FilterState(
+        products=ids("product"), destinations=ids("dest"), prefectures=ids("pref"),
+        zones=ids("zone"),
+        period=(period[0], period[1]) if isinstance(period, list) and period != full else None,
+        report_only=p.get(KEY_FACTS) == "true")
+    options = BriefOptions(
+        by=str(p.get(KEY_BY) or PAGE_OPTION_DEFAULTS[KEY_BY]),
+        measure=str(p.get(KEY_MEASURE) or PAGE_OPTION_DEFAULTS[KEY_MEASURE]),
+        yearly=str(p.get(KEY_INTERVAL) or "yearly") == "yearly")
+    return state, options
+
+
+def _step_slides(ds: Dataset, step: CheckedStep, lang: str, date: dt.date
+                 ) -> tuple[list[Slide], Deck]:
+    state, options = step_state(ds, step)
+    deck = build_deck(ds, state, lang, date, options)
+    keep = _PAGE_SLIDES[step.page or "overview"]
+    prefix = f"s{step.number:02d}-"
+    slides = []
+    for slide in deck.slides:
+        if not keep(slide):
+            continue
+        what = " · ".join(x for x in (slide.title, slide.subtitle) if x)
+        slides.append(replace(
+            slide, title=step.step.title, subtitle=what, notes=step.step.notes,
+            # one deck, many steps: figure names must stay unique (they name the images)
+            figure=replace(slide.figure, name=prefix + slide.figure.name)
+            if slide.figure is not None else None,
+            side_figure=replace(slide.side_figure, name=prefix + slide.side_figure.name)
+            if slide.side_figure is not None else None))
+    return slides, deck
+
+
+def build_runsheet_deck(ds: Dataset, checked: Checked, lang: str, date: dt.date) -> Deck:
+    """The deck of a checked run-sheet (``checked.ok`` is the caller's to require)."""
+    assert checked.sheet is not None
+    sheet = checked.sheet
+    body: list[Slide] = []
+    facts: list[str] = []
+    report_only = True
+    for step in checked.steps:
+        slides, deck = _step_slides(ds, step, lang, date)
+        body += slides
+        facts += _cited(deck)
+        report_only = report_only and step.params.get(KEY_FACTS) == "true"
+    illustrative = any(s.illustrative for s in body)
+    steps_line = " · ".join(f"{t('rs.brief.step', lang, n=s.number)} {s.step.title}"
+                            for s in checked.steps)
+    title = Slide(kind="title", title=sheet.title,
+                  subtitle=t("brief.subtitle", lang, date=date.isoformat()),
+                  lines=tuple(x for x in (
+                      steps_line,
+                      t("banner.illustrative", lang) if illustrative else
+                      t("banner.facts_only", lang) if report_only else "") if x),
+                  footer=t("app.source_line", lang), illustrative=illustrative)
+    sources = sources_slide(lang, date, sheet.title, list(dict.fromkeys(facts)),
+                             illustrative, report_only)
+    badge = t("source.illustrative", lang)
+    slides = [replace(s, badge=badge) if s.illustrative else s
+              for s in (title, *body, sources)]
+    stem = "_".join([t("brief.file_prefix", lang), safe_name(sheet.id, 64), date.isoformat()])
+    return Deck(lang=lang, date=date, title=sheet.title, filter_text=sheet.title,
+                slides=tuple(slides), file_stem=stem)
+
+
+def _cited(deck: Deck) -> list[str]:
+    """The fact ids a step's own deck cites (its sources slide says them)."""
+    return [str(f) for f in deck.facts.iloc[:, 0].tolist()] if not deck.facts.empty else []
+
+
+def export_runsheet(ds: Dataset, checked: Checked, lang: str, date: dt.date, fmt: str,
+                    progress: Progress | None = None) -> Export:
+    """Build and render the run-sheet's deck as ``fmt`` (pptx or pdf; images, data too)."""
+    t0 = time.perf_counter()
+    deck = build_runsheet_deck(ds, checked, lang, date)
+    data = render(deck, fmt, progress) if progress is not None else render(deck, fmt)
+    return Export(filename(deck, fmt), data, MIME[fmt], len(deck.slides),
+                  time.perf_counter() - t0)

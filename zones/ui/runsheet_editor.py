@@ -1,0 +1,312 @@
+"""Building run-sheets in the app (#16): add this view, rename, notes, reorder, delete,
+download and upload the ``.toml``, and save on the server with editing rights.
+
+Anyone builds a draft in their own session; saving or deleting on the server needs the
+same rights as imports and goes through the chosen backend's run-sheet store.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from zones import safe
+from zones.dataset.filters import summary
+from zones.i18n import t
+from zones.links import (
+    KEY_RUNSHEET,
+    KEY_RUNSHEET_STEP,
+)
+from zones.model import Dataset
+from zones.runsheets import sheet as rs
+from zones.runsheets.store import RunSheetError
+from zones.ui.runsheet_player import (
+    KEY_CURRENT,
+    KEY_DRAFT,
+    KEY_PRESENT_DRAFT,
+    active_step,
+    current_view_link,
+    draft_sheet,
+    load_sheet,
+    presenter_bar,
+    problem_list,
+    show_problems,
+    store,
+)
+
+_OUTCOME = "_rs_outcome"
+
+
+def _new_draft(lang: str) -> dict:
+    return {"id": "runsheet", "title": t("rs.title_default", lang), "steps": [], "seq": 0}
+
+
+def _draft(lang: str) -> dict:
+    ss = st.session_state
+    if not ss.get(KEY_DRAFT):
+        ss[KEY_DRAFT] = _new_draft(lang)
+    return ss[KEY_DRAFT]
+
+
+def _add_view(link: str, title: str, lang: str) -> None:
+    draft = _draft(lang)
+    draft["seq"] += 1
+    draft["steps"].append({"uid": draft["seq"], "title": title[:rs.MAX_TITLE], "view": link,
+                           "notes": ""})
+    st.session_state[_OUTCOME] = ("success", t("rs.added", lang, n=len(draft["steps"]),
+                                               title=title))
+    st.session_state["rs_edit_on"] = True  # show what was added, ready to rename and note
+
+
+def _move(uid: int, by: int) -> None:
+    steps = st.session_state[KEY_DRAFT]["steps"]
+    i = next(i for i, s in enumerate(steps) if s["uid"] == uid)
+    j = i + by
+    if 0 <= j < len(steps):
+        steps[i], steps[j] = steps[j], steps[i]
+
+
+def _delete(uid: int) -> None:
+    draft = st.session_state[KEY_DRAFT]
+    draft["steps"] = [s for s in draft["steps"] if s["uid"] != uid]
+
+
+def _edited(uid: int, what: str) -> None:
+    """A title or notes field changed: copy it into the draft (the file's text)."""
+    value = str(st.session_state.get(f"rs_{what}_{uid}") or "")
+    for s in st.session_state[KEY_DRAFT]["steps"]:
+        if s["uid"] == uid:
+            s[what] = value if what == "notes" else value.strip()
+
+
+def _edited_head(what: str) -> None:
+    value = str(st.session_state.get(f"rs_sheet_{what}") or "").strip()
+    st.session_state[KEY_DRAFT][what] = value
+
+
+def _start_over(lang: str) -> None:
+    st.session_state[KEY_DRAFT] = _new_draft(lang)
+    _sync_widgets()
+
+
+def _sync_widgets() -> None:
+    """After a load or reset, the editor's fields show the draft, not their old text."""
+    draft = st.session_state[KEY_DRAFT]
+    st.session_state["rs_sheet_title"] = draft["title"]
+    st.session_state["rs_sheet_id"] = draft["id"]
+    for s in draft["steps"]:
+        st.session_state[f"rs_title_{s['uid']}"] = s["title"]
+        st.session_state[f"rs_notes_{s['uid']}"] = s["notes"]
+
+
+def _load_into_draft(sheet: rs.RunSheet) -> None:
+    steps = [{"uid": i, "title": s.title, "view": s.view, "notes": s.notes}
+             for i, s in enumerate(sheet.steps, start=1)]
+    st.session_state[KEY_DRAFT] = {"id": sheet.id, "title": sheet.title, "steps": steps,
+                                "seq": len(steps)}
+    _sync_widgets()
+
+
+def _present_draft() -> None:
+    draft = st.session_state.get(KEY_DRAFT)
+    if not draft or not draft["steps"]:
+        return
+    st.session_state[KEY_PRESENT_DRAFT] = True
+    st.session_state.pop(KEY_CURRENT, None)
+    st.query_params[KEY_RUNSHEET] = draft["id"]
+    st.query_params[KEY_RUNSHEET_STEP] = "1"
+
+
+def _present_saved(rid: str) -> None:
+    st.session_state.pop(KEY_PRESENT_DRAFT, None)
+    st.session_state.pop(KEY_CURRENT, None)
+    st.query_params[KEY_RUNSHEET] = rid
+    st.query_params[KEY_RUNSHEET_STEP] = "1"
+
+
+def _save(lang: str) -> None:
+    from zones.intake import records as import_store
+
+    sheet = draft_sheet()
+    if sheet is None:
+        return
+    try:
+        store().save(sheet.id, rs.to_bytes(sheet), user="app")
+    except RunSheetError as exc:
+        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang, detail=exc.message[lang]))
+    except import_store.Busy:
+        st.session_state[_OUTCOME] = ("error", t("err.busy", lang))
+    except Exception as exc:  # disk full, read-only folder, database down: said plainly
+        logging.getLogger("zones").warning("run-sheet save failed: %s", exc)
+        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+                                                 detail=type(exc).__name__))
+    else:
+        st.session_state[_OUTCOME] = ("success", t("rs.saved", lang,
+                                                   file=store().file_name(sheet.id)))
+
+
+def _delete_saved(rid: str, lang: str) -> None:
+    try:
+        store().delete(rid)
+    except Exception as exc:
+        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+                                                 detail=type(exc).__name__))
+    else:
+        st.session_state[_OUTCOME] = ("success", t("rs.deleted", lang,
+                                                   file=store().file_name(rid)))
+
+
+def _open_saved(ds: Dataset, rid: str, lang: str) -> None:
+    checked = load_sheet(ds, rid)
+    if checked is not None and checked.sheet is not None:
+        _load_into_draft(checked.sheet)
+
+
+def _upload(ds: Dataset, lang: str) -> None:
+    nonce = st.session_state.get("_rs_upload_nonce", 0)
+    upload = st.file_uploader(t("rs.upload", lang), type=["toml"], key=f"rs_upload_{nonce}",
+                              max_upload_size=1)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    name = upload.name or "upload.toml"
+    stem = name[: -len(rs.SUFFIX)] if name.lower().endswith(rs.SUFFIX) else name
+    rid = stem if rs.valid_id(stem) else rs.slug(stem)
+    checked = rs.read(ds, data, safe.plain(name, 200), rid)
+    st.session_state["_rs_upload_nonce"] = nonce + 1
+    if checked.sheet is not None:
+        # The editor's fields exist already in this run: the next run loads it, before them.
+        st.session_state["_rs_loaded"] = checked.sheet
+        st.session_state[_OUTCOME] = ("success", t("rs.uploaded", lang, title=safe.plain(
+            checked.sheet.title, 200), n=len(checked.sheet.steps)))
+    if checked.problems:
+        st.session_state["_rs_upload_problems"] = checked
+    st.rerun()
+
+
+def _show_outcome() -> None:
+    outcome = st.session_state.pop(_OUTCOME, None)
+    if outcome:
+        kind, text = outcome
+        (st.success if kind == "success" else st.error)(safe.plain(text, 600))
+
+
+def editor(ctx, page: str) -> None:
+    """Sidebar: "Add this view" on every page, the draft's steps, files and the server."""
+
+    ds, lang = ctx.ds, ctx.lang
+    with st.sidebar:
+        st.divider()
+        st.subheader(t("rs.sidebar", lang))
+        link = current_view_link(ds, ctx.state, lang, page)
+        title = t(f"page.{page}", lang)
+        if not ctx.state.is_empty:
+            title = f"{title} · {summary(ds, ctx.state, lang)}"
+        st.button(t("rs.add", lang), key="rs_add", icon=":material/playlist_add:",
+                  help=t("rs.add.help", lang), width="stretch", on_click=_add_view,
+                  args=(link, title, lang))
+        _show_outcome()
+        upload_problems = st.session_state.pop("_rs_upload_problems", None)
+        if upload_problems is not None:
+            st.error(t("rs.err.upload", lang, n=len(upload_problems.problems)))
+            for p in upload_problems.problems[:20]:
+                st.caption(safe.plain(p.text(lang), 600))
+        loaded = st.session_state.pop("_rs_loaded", None)
+        if loaded is not None:
+            _load_into_draft(loaded)
+        draft = _draft(lang)
+        # The editor's fields appear on demand: a viewer's sidebar stays as short as before.
+        if not st.toggle(t("rs.edit", lang, n=len(draft["steps"])), key="rs_edit_on"):
+            return
+        with st.container(key="rs_editor"):
+            st.text_input(t("rs.title_label", lang), value=draft["title"], key="rs_sheet_title",
+                          max_chars=rs.MAX_TITLE, on_change=_edited_head, args=("title",))
+            st.text_input(t("rs.id_label", lang), value=draft["id"], key="rs_sheet_id",
+                          max_chars=64, on_change=_edited_head, args=("id",))
+            if not rs.valid_id(draft["id"]):
+                st.caption(safe.plain(t("rs.err.id", lang, value=draft["id"]), 300))
+            if not draft["steps"]:
+                st.caption(t("rs.empty", lang))
+            for i, s in enumerate(draft["steps"], start=1):
+                uid = s["uid"]
+                with st.container(border=True, key=f"rs_step_{uid}"):
+                    st.text_input(t("rs.step_title", lang, n=i), value=s["title"],
+                                  key=f"rs_title_{uid}", max_chars=rs.MAX_TITLE,
+                                  on_change=_edited, args=(uid, "title"))
+                    st.caption(t("rs.step_view", lang, view=safe.plain(s["view"], 300)))
+                    st.text_area(t("rs.notes", lang), value=s["notes"], key=f"rs_notes_{uid}",
+                                 max_chars=rs.MAX_NOTES, height=80, on_change=_edited,
+                                 args=(uid, "notes"))
+                    a, b, c = st.columns(3)
+                    a.button("", key=f"rs_up_{uid}", icon=":material/arrow_upward:",
+                             help=t("rs.up", lang), disabled=i == 1, on_click=_move,
+                             args=(uid, -1), width="stretch")
+                    b.button("", key=f"rs_down_{uid}", icon=":material/arrow_downward:",
+                             help=t("rs.down", lang), disabled=i == len(draft["steps"]),
+                             on_click=_move, args=(uid, 1), width="stretch")
+                    c.button("", key=f"rs_del_{uid}", icon=":material/delete:",
+                             help=t("rs.delete", lang), on_click=_delete, args=(uid,),
+                             width="stretch")
+            sheet = draft_sheet()
+            if sheet is not None and sheet.steps:
+                st.button(t("rs.present", lang), key="rs_present", type="primary",
+                          icon=":material/slideshow:", width="stretch",
+                          on_click=_present_draft, disabled=not rs.valid_id(sheet.id))
+                st.download_button(t("rs.download", lang), rs.to_bytes(sheet),
+                                   file_name=f"{sheet.id}{rs.SUFFIX}",
+                                   mime="application/toml", key="rs_download",
+                                   icon=":material/download:", on_click="ignore",
+                                   width="stretch")
+            _upload(ds, lang)
+            st.button(t("rs.new", lang), key="rs_new", icon=":material/restart_alt:",
+                      on_click=_start_over, args=(lang,), width="stretch")
+        _saved_section(ctx, page, sheet)
+
+
+def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
+    from zones.ui.admin import KEY_ADMIN, editing_configured, login
+
+    ds, lang = ctx.ds, ctx.lang
+    try:
+        ids = store().ids()
+    except Exception as exc:
+        logging.getLogger("zones").warning("run-sheet list failed: %s", type(exc).__name__)
+        ids = []
+    with st.expander(t("rs.open", lang) + f" · {len(ids)}"):
+        if ids:
+            chosen = st.selectbox(t("rs.open", lang), ids, key="rs_saved_pick",
+                                  label_visibility="collapsed")
+            a, b = st.columns(2)
+            a.button(t("rs.present", lang), key="rs_saved_present", icon=":material/slideshow:",
+                     on_click=_present_saved, args=(chosen,), width="stretch")
+            b.button(t("rs.open_button", lang), key="rs_saved_open", icon=":material/edit:",
+                     on_click=_open_saved, args=(ds, chosen, lang), width="stretch")
+        allowed = editing_configured() and st.session_state.get(KEY_ADMIN)
+        if not allowed:
+            st.caption(t("rs.save_rights", lang))
+            if editing_configured() and page != "data":  # the data page has its own login
+                login(lang)
+            return
+        if sheet is not None and sheet.steps:
+            st.button(t("rs.save", lang), key="rs_save", icon=":material/save:",
+                      on_click=_save, args=(lang,), width="stretch",
+                      disabled=not rs.valid_id(sheet.id))
+        if ids:
+            st.button(t("rs.delete_saved", lang), key="rs_saved_delete",
+                      icon=":material/delete_forever:", width="stretch",
+                      on_click=_delete_saved, args=(st.session_state.get("rs_saved_pick"),
+                                                    lang))
+
+
+def page_tools(ctx, page: str) -> None:
+    """The shared header's run-sheet part: the presenter bar when a run-sheet is on, the
+    problems of a linked run-sheet, and the editor in the sidebar."""
+    lang = ctx.lang
+    show_problems(lang)
+    active = active_step(ctx.ds)
+    if active is not None:
+        presenter_bar(ctx.ds, lang, active)
+        if active.checked.problems:
+            problem_list(active.checked, lang)
+    editor(ctx, page)
