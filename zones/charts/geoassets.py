@@ -18,25 +18,19 @@ from pathlib import Path
 from typing import Literal
 
 from zones import paths
+from zones.dataset.loading import GEO_FILES
 
 ROOT = paths.ROOT
-SOURCE_DIR = ROOT / "data" / "geo"
-STATIC_DIR = ROOT / "static" / "geo"
+SOURCE_DIR = paths.DATA_DIR / "geo"
+STATIC_DIR = paths.STATIC_DIR / "geo"
 # Relative to the page (no leading slash), so it also works under server.baseUrlPath.
 URL_PREFIX = "app/static/geo/"
 
 Geometry = Literal["inline", "url"]
 
-# Same names as zones.dataset.loading.GEO_FILES (a test checks it); repeated here because
-# zones.dataset.loading imports zones.charts.maps, which imports this module.
-LAYER_FILES: dict[str, str] = {
-    "province": "jilin_province.geojson",
-    "prefectures": "jilin_prefectures.geojson",
-    "counties": "jilin_counties.geojson",
-    "china": "china.geojson",
-    "china_maritime": "china_maritime.geojson",
-    "world": "world.geojson",
-}
+# The boundary files as the loader names them: one table (it was repeated here while the
+# loader imported the map module, which imports this one).
+LAYER_FILES: dict[str, str] = GEO_FILES
 
 
 @cache
