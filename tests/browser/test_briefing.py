@@ -17,6 +17,7 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from tests.browser.test_browser import charts, main, no_exception, open_app  # noqa: E402
+from zones.units import chart_title  # noqa: E402
 
 pytestmark = pytest.mark.browser
 FOLD = {"width": 1600, "height": 1000}
@@ -136,7 +137,8 @@ def test_volumes_page_charts(page: Page, app_url: str, screenshot_dir: Path,
                              lang: str) -> None:
     open_app(page, app_url, "volumes", LANG_QUERY[lang])
     expect(charts(page)).to_have_count(4)
-    expect(main(page).get_by_text("目的地 × 产品" if lang == "zh" else "Destination × product",
+    # The grid names its measure (#17): 出口量：目的地 × 产品 / Tonnes: destination × product
+    expect(main(page).get_by_text(chart_title("vol.matrix", "tonnes", lang),
                                   exact=True)).to_have_count(1)
     no_exception(page)
     _quiet(page)
