@@ -284,3 +284,41 @@ def test_place_moves_a_label_off_its_neighbour() -> None:
     placed = labels.place([(0, 0), (40, 0)], ["AAAAAA", "BBBBBB"], [5, 5], 12)
     a, b = (p[5] for p in placed)
     assert a.overlap(b) == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_zone_markers_keep_the_palette_and_the_fact_shape_in_both_languages(
+        dataset: Dataset, lang: str) -> None:
+    """Each marker gets its category's colour of model.py and its source's shape, in both
+    languages. The colours and shapes ride in the rows; Vega pairs the domain with the
+    range by sorting each, so both must sort by the same key (they did not: the colours
+    changed with the language and English swapped report facts and illustrative zones)."""
+    import json
+
+    import vl_convert as vlc
+
+    from zones import metrics
+    from zones.model import CATEGORY_COLORS, SOURCE_SHAPES
+
+    zones = metrics.zone_totals(dataset, dataset.zones, dataset.volumes, lang,
+                                volumes_shown=True)
+    spec = maps.jilin_map(dataset.geo, zones, [], lang, geometry="inline").to_dict()
+    compiled = vlc.vegalite_to_vega(spec)
+    vega = json.loads(compiled) if isinstance(compiled, str) else compiled
+    scales = {sc["name"]: sc for sc in vega["scales"]}
+    marks = maps.zone_marks(zones)
+    for channel, label, value, expected, code in (
+            ("color", "category_label", "category_color", CATEGORY_COLORS, "category"),
+            ("shape", "source_label", "source_shape", SOURCE_SHAPES, "source")):
+        scale = scales[channel]
+        assert scale["domain"]["field"] == label and scale["range"]["field"] == value
+        # the domain in the label's natural order, the range sorted by that label
+        assert scale["domain"].get("sort", True) is True, scale["domain"]
+        assert scale["range"]["sort"] == {"op": "min", "field": label}, scale["range"]
+        domain = sorted(marks[label].unique())
+        by_label = marks.groupby(label)[value].first()
+        rng = [by_label[d] for d in domain]
+        for row in marks.to_dict("records"):
+            assert rng[domain.index(row[label])] == expected[row[code]], (channel, row[label])
+    dehui = marks[marks["zone_id"] == "dehui-poultry"].iloc[0]
+    assert dehui["source"] == "report" and dehui["source_shape"] == SOURCE_SHAPES["report"]

@@ -97,13 +97,16 @@ def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
     points = alt.Chart(zones).mark_point(filled=True, stroke="#222", strokeWidth=1,
                                          opacity=0.92).encode(
         longitude="lon:Q", latitude="lat:Q",
+        # The domain in the labels' own order: Vega-Lite sorts a range read from the rows
+        # by the encoded label, so a domain sorted any other way (it was the palette's
+        # order) paired labels with the wrong colours and, in English, report facts with
+        # the illustrative shape.
         color=alt.Color("category_label:N", title=t("col.category", lang),
                         scale=alt.Scale(range=alt.FieldRange(field="category_color")),
-                        sort=alt.EncodingSortField(field="category_order", op="min"),
-                        legend=alt.Legend(orient="right")),
+                        sort="ascending", legend=alt.Legend(orient="right")),
         shape=alt.Shape("source_label:N", title=t("source.title", lang),
                         scale=alt.Scale(range=alt.FieldRange(field="source_shape")),
-                        sort=alt.EncodingSortField(field="source_order", op="min"),
+                        sort="ascending",
                         legend=alt.Legend(orient="right", symbolFillColor="#777",
                                           labelLimit=260)),
         size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · " + (
