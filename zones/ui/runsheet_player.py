@@ -37,6 +37,7 @@ from zones.links import (
     PAGE_OPTION_DEFAULTS,
     PAGES,
     QUERY_ORDER,
+    address_query,
     canonical_query,
     link_for,
 )
@@ -44,6 +45,7 @@ from zones.model import Dataset
 from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetStore
 from zones.ui.data import current_backend
+from zones.ui.options import filter_options
 
 PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
 
@@ -159,6 +161,7 @@ def before_sidebar(ds: Dataset) -> None:
         ss.pop(KEY_CURRENT, None)
         ss.pop(_GOTO, None)
         return
+    opened = "_url_checked" not in ss  # the link was just opened (a new session)
     if "_url_checked" not in ss and st.query_params.get(KEY_LANG):
         # ?runsheet=…&lang=en: the presenter's language, in any form a link may give it
         params, problems = canonical_query(ds, {KEY_LANG: [st.query_params[KEY_LANG]]})
@@ -186,13 +189,28 @@ def before_sidebar(ds: Dataset) -> None:
     target_page = step.page or "overview"
     if ss.get(KEY_CURRENT) == (rid, n) and target_page == current_page():
         return  # the step is on; whatever the presenter changed since stays
+    # A just-opened link gets the whole view in its address (language, presentation, the
+    # step's filter), as check_url_once does for other links: the widgets seeded from
+    # session state alone would not write it, and a copied address would open in Chinese.
+    wanted = (_address(ds, step, rid, n) if opened
+              else {KEY_RUNSHEET: [rid], KEY_RUNSHEET_STEP: [str(n)]})
     if target_page != current_page():
         # The step's state is put in on the target page's own run (below), so that no
         # page-switch clean-up of this page's widgets can undo it.
-        st.switch_page(PAGE_FILES[target_page],
-                       query_params={KEY_RUNSHEET: rid, KEY_RUNSHEET_STEP: str(n)})
+        st.switch_page(PAGE_FILES[target_page], query_params=wanted)
     _apply(ds, step)
     ss[KEY_CURRENT] = (rid, n)
+    if opened and wanted != {k: st.query_params.get_all(k) for k in st.query_params}:
+        st.query_params.from_dict(wanted)
+        st.rerun()
+
+
+def _address(ds: Dataset, step: rs.CheckedStep, rid: str, n: int) -> dict[str, list[str]]:
+    """The address of step ``n`` as the address bar shows it, keys in its order."""
+    params = {**step.params, KEY_PRESENT: "true", KEY_RUNSHEET: rid, KEY_RUNSHEET_STEP: str(n)}
+    params.setdefault(KEY_LANG, str(st.session_state.get(KEY_LANG) or DEFAULT_LANG))
+    shown = address_query(ds, params, filter_options(ds))
+    return {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
 
 
 def _apply(ds: Dataset, step: rs.CheckedStep) -> None:
