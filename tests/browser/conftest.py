@@ -8,6 +8,7 @@ requests are recorded, and the test fails at teardown if any left the machine.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -147,3 +148,15 @@ def page(browser, app_url: str) -> Iterator[object]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@contextmanager
+def editable_copy(tmp_path_factory: pytest.TempPathFactory, name: str, password: str
+                  ) -> Iterator[tuple[str, Path]]:
+    """A server of its own over a scratch copy of data/, with editing configured:
+    imports in a browser test never touch the bundled files. Yields (url, data folder)."""
+    data = tmp_path_factory.mktemp(name) / "data"
+    shutil.copytree(ROOT / "data", data)
+    env = {"ZONES_DATA_DIR": str(data), "ZONES_ADMIN_PASSWORD": password}
+    with running_app(data.parent, env) as url:
+        yield url, data

@@ -133,6 +133,14 @@ def nav_links(page: Page) -> Locator:
     return page.locator('[data-testid="stSidebarNav"] a')
 
 
+def go(page: Page, title_en: str) -> None:
+    """Switch page by the navigation link whose English title is ``title_en``."""
+    nav_links(page).filter(has_text=re.compile(f"{title_en}$")).click()
+    expect(main(page).locator("h1").first).to_have_text(title_en)
+    wait_idle(page)
+    no_exception(page)
+
+
 def charts(page: Page) -> Locator:
     return main(page).locator(".vega-embed svg")
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, running_app
+from tests.browser.conftest import ROOT, editable_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -27,7 +26,7 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.test_browser import main, nav_links, no_exception, wait_idle  # noqa: E402
+from tests.browser.test_browser import go, main, no_exception, wait_idle  # noqa: E402
 
 pytestmark = pytest.mark.browser
 PASSWORD = "customs-secret"
@@ -37,23 +36,13 @@ AMBIGUOUS = ROOT / "tests" / "bad_inputs" / "import" / "customs_ambiguous_zone.c
 
 @pytest.fixture(scope="module")
 def customs_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    data = tmp_path_factory.mktemp("customs-data") / "data"
-    shutil.copytree(ROOT / "data", data)
-    env = {"ZONES_DATA_DIR": str(data), "ZONES_ADMIN_PASSWORD": PASSWORD}
-    with running_app(data.parent, env) as url:
-        yield url, data
+    with editable_copy(tmp_path_factory, "customs-data", PASSWORD) as served:
+        yield served
 
 
 @pytest.fixture
 def app_url(customs_app: tuple[str, Path]) -> str:  # the conftest's ``page`` uses this name
     return customs_app[0]
-
-
-def go(page: Page, title_en: str) -> None:
-    nav_links(page).filter(has_text=re.compile(f"{title_en}$")).click()
-    expect(main(page).locator("h1").first).to_have_text(title_en)
-    wait_idle(page)
-    no_exception(page)
 
 
 def _upload(page: Page, path: Path) -> None:

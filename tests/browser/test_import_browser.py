@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, running_app
+from tests.browser.conftest import editable_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -25,7 +24,7 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 from openpyxl import load_workbook  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.test_browser import main, nav_links, no_exception, summary, title, wait_idle  # noqa: E402
+from tests.browser.test_browser import go, main, summary, title, wait_idle  # noqa: E402
 
 pytestmark = pytest.mark.browser
 PASSWORD = "round-trip-secret"
@@ -38,23 +37,13 @@ NEW_ROWS = [
 @pytest.fixture(scope="module")
 def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A server of its own over a scratch copy of data/, with editing configured."""
-    data = tmp_path_factory.mktemp("import-data") / "data"
-    shutil.copytree(ROOT / "data", data)
-    env = {"ZONES_DATA_DIR": str(data), "ZONES_ADMIN_PASSWORD": PASSWORD}
-    with running_app(data.parent, env) as url:
-        yield url, data
+    with editable_copy(tmp_path_factory, "import-data", PASSWORD) as served:
+        yield served
 
 
 @pytest.fixture
 def app_url(import_app: tuple[str, Path]) -> str:  # the conftest's ``page`` uses this name
     return import_app[0]
-
-
-def go(page: Page, title_en: str) -> None:
-    nav_links(page).filter(has_text=re.compile(f"{title_en}$")).click()
-    expect(main(page).locator("h1").first).to_have_text(title_en)
-    wait_idle(page)
-    no_exception(page)
 
 
 def test_import_round_trip(page: Page, import_app: tuple[str, Path], screenshot_dir: Path,
