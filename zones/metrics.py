@@ -24,6 +24,7 @@ from zones.dataset.volumes import (
 )
 from zones.i18n import fmt_quantity, name_col, t
 from zones.model import SOURCES, Dataset, product_colors
+from zones.view import DIMS, MEASURES  # noqa: F401 (DIMS re-exported)
 
 Measure = Literal["tonnes", "value_usd", "consignments"]
 
@@ -31,10 +32,6 @@ Measure = Literal["tonnes", "value_usd", "consignments"]
 Dim = Literal["product", "destination", "zone"]
 
 
-MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
-
-
-DIMS: tuple[str, ...] = ("product", "destination", "zone")
 
 
 def sources_label(sources: pd.Series, lang: str) -> str:

@@ -15,21 +15,10 @@ from zones.dataset.columnar import period_mask
 from zones.dataset.volumes import VolumeRows, Volumes, grouped
 from zones.i18n import name_col, t
 from zones.model import Dataset
+from zones.view import Filter
 
-
-@dataclass(frozen=True)
-class FilterState:
-    products: tuple[str, ...] = ()
-    destinations: tuple[str, ...] = ()
-    prefectures: tuple[str, ...] = ()
-    zones: tuple[str, ...] = ()
-    period: tuple[str, str] | None = None
-    report_only: bool = False
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.products or self.destinations or self.prefectures or self.zones
-                    or self.period or self.report_only)
+# The filter is part of the view (zones.view); the old name stays for its many callers.
+FilterState = Filter
 
 
 @dataclass(frozen=True)
