@@ -13,7 +13,7 @@ import pandas as pd
 
 from zones.datafiles import downloadable_files
 from zones.dataset.columnar import derive, is_full, mark_full, memo, plain
-from zones.dataset.filters import View
+from zones.dataset.filters import Slices
 from zones.dataset.volumes import (
     Labeled,
     LabeledVolumes,
@@ -502,7 +502,7 @@ def import_note(import_id: object, lang: str) -> str:
     return t("source.imported_on", lang, when=when, id=text)
 
 
-def why_no_zone(view: View) -> str:
+def why_no_zone(view: Slices) -> str:
     """The catalogue key that explains an empty zone list honestly."""
     if not view.first_exports.empty and view.state.destinations:
         return "first.zone_unknown"  # a first export matches; the report names no zone

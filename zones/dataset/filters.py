@@ -22,7 +22,7 @@ FilterState = Filter
 
 
 @dataclass(frozen=True)
-class View:
+class Slices:
     """The filtered slices every page draws from."""
 
     zones: pd.DataFrame
@@ -73,7 +73,7 @@ def filter_volumes(volumes: VolumeRows, f: FilterState, zone_ids: set[str] | Non
     return volumes[mask.astype(bool)]
 
 
-def apply_filters(ds: Dataset, f: FilterState) -> View:
+def apply_filters(ds: Dataset, f: FilterState) -> Slices:
     zones = ds.zones[_zone_mask(ds.zones, f)]
     restrict = set(zones["zone_id"]) if (f.prefectures or f.zones) else None
     volumes = filter_volumes(ds.volumes, f, restrict)
@@ -89,7 +89,7 @@ def apply_filters(ds: Dataset, f: FilterState) -> View:
     if f.period:
         y0, y1 = int(f.period[0][:4]), int(f.period[1][:4])
         first = first[(first["year"] >= y0) & (first["year"] <= y1)]
-    return View(zones=zones, volumes=volumes, first_exports=first, figures=ds.figures,
+    return Slices(zones=zones, volumes=volumes, first_exports=first, figures=ds.figures,
                 state=f)
 
 
