@@ -20,7 +20,6 @@ import pandas as pd
 
 from zones.view import Filter
 
-
 MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
 # Columns a sum can be grouped by ("year" is the first four characters of "period").
 GROUPS: tuple[str, ...] = ("period", "year", "zone_id", "product_id", "destination_iso3",

@@ -23,14 +23,9 @@ if TYPE_CHECKING:
     from zones.ui.context import (
         Context,  # SQLAlchemy is imported only when a database is configured (#8)
     )
+from zones.ui import session_keys as sk
 from zones.ui.keys import KEY_BY, KEY_MEASURE, KEY_STEP, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 from zones.ui.options import page_option_label
-
-_BRIEF_RESULT = "_brief_result"
-
-
-_BRIEF_REQUESTED = "_brief_requested"
-
 
 KEY_BRIEF_FORMAT = "brief_format"
 
@@ -71,9 +66,9 @@ def briefing_export(ctx: Context) -> None:
         # this multipage app lost; the flag is read (and cleared) exactly once.
         st.button(t("brief.build", lang), key="brief_build", width="stretch",
                   icon=":material/slideshow:", on_click=_request_briefing)
-        if st.session_state.pop(_BRIEF_REQUESTED, False):
+        if st.session_state.pop(sk.BRIEF_REQUESTED, False):
             _build_briefing(ctx, str(fmt), options, today, request)
-        done = st.session_state.get(_BRIEF_RESULT)
+        done = st.session_state.get(sk.BRIEF_RESULT)
         if done and done["request"] == request:
             st.download_button(t("brief.download", lang), done["data"],
                                file_name=done["filename"], mime=done["mime"],
@@ -85,7 +80,7 @@ def briefing_export(ctx: Context) -> None:
 
 
 def _request_briefing() -> None:
-    st.session_state[_BRIEF_REQUESTED] = True
+    st.session_state[sk.BRIEF_REQUESTED] = True
 
 
 def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.date,
@@ -109,13 +104,13 @@ def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.dat
             logging.getLogger("zones").exception("briefing export failed")
             detail = type(exc).__name__
         else:
-            st.session_state[_BRIEF_RESULT] = {"request": request, "data": out.data,
+            st.session_state[sk.BRIEF_RESULT] = {"request": request, "data": out.data,
                                                "filename": out.filename, "mime": out.mime}
             seconds = time.perf_counter() - started  # as the user waited, worker included
             status.update(label=t("brief.status.done", lang, seconds=f"{seconds:.1f}"),
                           state="complete", expanded=False)
             return
-        st.session_state.pop(_BRIEF_RESULT, None)
+        st.session_state.pop(sk.BRIEF_RESULT, None)
         status.update(label=t("brief.status.failed", lang), state="error", expanded=True)
         st.error(safe.plain(t("brief.err.failed", lang, detail=detail), limit=1200),
                  icon=":material/error:")

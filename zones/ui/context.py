@@ -18,6 +18,7 @@ from zones.dataset.filters import FilterState, View, apply_filters
 from zones.dataset.loading import LoadResult, data_dir
 from zones.i18n import t
 from zones.model import Dataset
+from zones.ui import session_keys as sk
 from zones.ui.briefing import briefing_export
 from zones.ui.data import load_data, map_geometry
 from zones.ui.runsheet_player import before_sidebar
@@ -52,9 +53,6 @@ def leave_v1_multipage_mode() -> None:
         st.rerun()
 
 
-_SHARED_CONTEXT = "_shared_context"
-
-
 def _draw_context(ds: Dataset, page: StreamlitPage | None) -> Context:
     before_sidebar(ds)  # run-sheets (#16): a linked step's view, before the widgets exist
     lang, state, present = sidebar(ds, page)
@@ -77,12 +75,12 @@ def shared_context(page: StreamlitPage) -> Context | None:
     here they are one set of widgets for every page, and their parameters stay. The
     page's ``context()`` picks up the result; on bad data it draws the error page.
     """
-    st.session_state.pop(_SHARED_CONTEXT, None)
+    st.session_state.pop(sk.SHARED_CONTEXT, None)
     result = _load(current_lang())
     if not result.ok or result.dataset is None:
         return None
     ctx = _draw_context(result.dataset, page)
-    st.session_state[_SHARED_CONTEXT] = ctx
+    st.session_state[sk.SHARED_CONTEXT] = ctx
     return ctx
 
 
@@ -90,7 +88,7 @@ def context() -> Context | None:
     """What the page draws from: the entrypoint's context of this run, else load and draw
     the sidebar here (a page run on its own, AppTest); on bad data the error page and None."""
     leave_v1_multipage_mode()
-    if (shared := st.session_state.pop(_SHARED_CONTEXT, None)) is not None:
+    if (shared := st.session_state.pop(sk.SHARED_CONTEXT, None)) is not None:
         briefing_export(shared)  # the entrypoint drew the sidebar this run (#16)
         return shared
     lang = current_lang()

@@ -23,6 +23,7 @@ from zones.typed_export import csv_frame
 
 if TYPE_CHECKING:
     from zones.ui.context import Context
+from zones.ui import session_keys as sk
 from zones.ui.keys import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 from zones.ui.options import page_option_label
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
@@ -64,7 +65,7 @@ def header(ctx: Context, title_key: str) -> None:
         st.info(t("filter.summary", lang,
                   summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
                 icon=":material/filter_alt:")
-    dropped = st.session_state.pop("_url_dropped", None)
+    dropped = st.session_state.pop(sk.URL_DROPPED, None)
     if dropped:
         items = safe.plain("; ".join(f"{k}={v}" for k, v in dropped))  # from the link: text
         st.toast(t("url.dropped", lang, items=items), icon=":material/link_off:")

@@ -44,28 +44,16 @@ from zones.links import (
 from zones.model import Dataset
 from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetStore
+from zones.ui import session_keys as sk
 from zones.ui.data import current_backend
 from zones.ui.options import filter_options
 
 PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
 
 
-KEY_CURRENT = "_rs_current"  # (id, step) whose view was last put into the widgets
-
-
-_GOTO = "_rs_goto"  # a step asked for by a presenter button (set in its callback)
-
-
-_ERROR = "_rs_error"  # what to say on this page about the run-sheet in the link
-
-
-KEY_DRAFT = "_rs_draft"  # the run-sheet being built in this session
-
-
-KEY_PRESENT_DRAFT = "_rs_present_draft"  # present the session's draft, not the saved file
-
-
-_PAGE = "_rs_page"  # url_path of the page this run draws (set by app.py)
+KEY_CURRENT = sk.RS_CURRENT
+KEY_DRAFT = sk.RS_DRAFT
+KEY_PRESENT_DRAFT = sk.RS_PRESENT_DRAFT
 
 
 _HIDDEN_KEYS = ("rs_next_right", "rs_next_space", "rs_prev_left")
@@ -83,11 +71,11 @@ def store() -> RunSheetStore:
 
 def set_page(url_path: str) -> None:
     """The router tells which page this run draws (a step may live on another page)."""
-    st.session_state[_PAGE] = url_path or "overview"
+    st.session_state[sk.CURRENT_PAGE] = url_path or "overview"
 
 
 def current_page() -> str:
-    return str(st.session_state.get(_PAGE) or "overview")
+    return str(st.session_state.get(sk.CURRENT_PAGE) or "overview")
 
 
 _CHECKED: dict[tuple, rs.Checked] = {}
@@ -159,31 +147,31 @@ def before_sidebar(ds: Dataset) -> None:
     rid = st.query_params.get(KEY_RUNSHEET, "").strip()
     if not rid:
         ss.pop(KEY_CURRENT, None)
-        ss.pop(_GOTO, None)
+        ss.pop(sk.RS_GOTO, None)
         return
-    opened = "_url_checked" not in ss  # the link was just opened (a new session)
-    if "_url_checked" not in ss and st.query_params.get(KEY_LANG):
+    opened = sk.URL_CHECKED not in ss  # the link was just opened (a new session)
+    if sk.URL_CHECKED not in ss and st.query_params.get(KEY_LANG):
         # ?runsheet=…&lang=en: the presenter's language, in any form a link may give it
         params, problems = canonical_query(ds, {KEY_LANG: [st.query_params[KEY_LANG]]})
         if not problems:
             ss[KEY_LANG] = str(params.get(KEY_LANG, DEFAULT_LANG))
-    ss["_url_checked"] = True  # the link is the run-sheet's: zones.ui.parts need not check it
+    ss[sk.URL_CHECKED] = True  # the link is the run-sheet's: zones.ui.parts need not check it
     checked = load_sheet(ds, rid)
     lang = _lang()
     if checked is None or checked.sheet is None or not checked.steps:
-        ss[_ERROR] = (rid, checked)
+        ss[sk.RS_ERROR] = (rid, checked)
         ss.pop(KEY_CURRENT, None)
         _leave_url()
         return
     total = len(checked.steps)
-    goto = ss.pop(_GOTO, None)
+    goto = ss.pop(sk.RS_GOTO, None)
     if goto is not None:
         n, fine = max(1, min(int(goto), total)), True
     else:
         raw = st.query_params.get(KEY_RUNSHEET_STEP)
         n, fine = _step_number(raw, total)
         if not fine:
-            ss[_ERROR] = ("step", t("rs.err.step_range", lang, value=safe.plain(str(raw), 40),
+            ss[sk.RS_ERROR] = ("step", t("rs.err.step_range", lang, value=safe.plain(str(raw), 40),
                                     n=total, shown=n))
     step = checked.steps[n - 1]
     target_page = step.page or "overview"
@@ -229,7 +217,7 @@ def _apply(ds: Dataset, step: rs.CheckedStep) -> None:
     ss[KEY_PROFILE] = p.get(KEY_PROFILE) or None
     for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
         ss[key] = str(p.get(key) or PAGE_OPTION_DEFAULTS[key])
-    ss.pop("_shared", None)  # zones.ui.parts must not carry the previous step's filter over
+    ss.pop(sk.SHARED, None)  # zones.ui.parts must not carry the previous step's filter over
     ss["rs_notes_on"] = False  # notes start hidden on every step
 
 
@@ -246,7 +234,7 @@ def _leave_url() -> None:
 
 
 def _go(n: int) -> None:
-    st.session_state[_GOTO] = n
+    st.session_state[sk.RS_GOTO] = n
 
 
 def _leave() -> None:
@@ -268,7 +256,7 @@ def active_step(ds: Dataset) -> _Active | None:
 
 
 def show_problems(lang: str) -> None:
-    err = st.session_state.pop(_ERROR, None)
+    err = st.session_state.pop(sk.RS_ERROR, None)
     if not err:
         return
     if err[0] == "step":

@@ -14,6 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS
 from zones.links import address_query, canonical_query
 from zones.model import Dataset
+from zones.ui import session_keys as sk
 from zones.ui.keys import (
     FILTER_KEYS,
     KEY_FACTS,
@@ -60,13 +61,13 @@ def check_url_once(ds: Dataset, page: StreamlitPage | None = None) -> None:
     widgets seed from it and the address bar keeps it. Values that mean nothing are
     dropped, with the notice drawn by ``header``.
     """
-    if "_url_checked" in st.session_state:
+    if sk.URL_CHECKED in st.session_state:
         return
-    st.session_state["_url_checked"] = True
+    st.session_state[sk.URL_CHECKED] = True
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
     params, problems = canonical_query(ds, raw)
     if problems:
-        st.session_state["_url_dropped"] = [(p.key, p.value) for p in problems]
+        st.session_state[sk.URL_DROPPED] = [(p.key, p.value) for p in problems]
     shown = address_query(ds, params, filter_options(ds))
     wanted = {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
     if list(wanted.items()) == list(raw.items()):  # order too: one view, one address
@@ -94,7 +95,7 @@ def restore_after_page_switch() -> None:
     another page after a link was opened. The last values drawn are kept here, and put
     back when the URL lost them without the user clearing them.
     """
-    saved = st.session_state.get("_shared", {})
+    saved = st.session_state.get(sk.SHARED, {})
     if saved.get("_page") in (None, _page_hash()):
         return  # same page: whatever the widgets say is what the user chose
     for key, value in saved.items():
@@ -111,7 +112,7 @@ def _page_hash() -> str:
 def remember_shared() -> None:
     saved: dict[str, object] = {k: st.session_state.get(k) for k in _SHARED_KEYS}
     saved["_page"] = _page_hash()
-    st.session_state["_shared"] = saved
+    st.session_state[sk.SHARED] = saved
 
 
 def forget_unknown_url_keys(ds: Dataset, keys: list[str]) -> None:
@@ -127,8 +128,8 @@ def follow_new_periods(periods: list[str]) -> None:
     """After an import adds months (or an undo removes them), a period slider left at the
     full range follows the new full range; one pointing at months that are gone resets."""
     full = (periods[0], periods[-1])
-    old = st.session_state.get("_period_full")
-    st.session_state["_period_full"] = full
+    old = st.session_state.get(sk.PERIOD_FULL)
+    st.session_state[sk.PERIOD_FULL] = full
     current = st.session_state.get(KEY_PERIOD)
     if old is None or tuple(old) == full or current is None:
         return
