@@ -371,7 +371,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.err.failed": ("未能生成简报：{detail}。页面其他内容不受影响，可以重试。", "The briefing could not be built: {detail}. The rest of the page still works; you can try again."),
     "brief.err.no_font": ("找不到中文字体，图表中的中文会显示为方框。请安装 Noto Sans CJK（Debian/Ubuntu：apt-get install fonts-noto-cjk），或将 ZONES_CJK_FONT_DIR 设为含中文字体的文件夹。已查找：{dirs}", "No Chinese font was found, so Chinese text would show as boxes. Install Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk) or set ZONES_CJK_FONT_DIR to a folder with a Chinese font. Looked in: {dirs}"),
     "brief.err.unknown": ("未知的{what}：“{value}”。可用编号或中英文名称，例如：{examples}", "Unknown {what}: '{value}'. Use an id or a Chinese/English name, e.g.: {examples}"),
-    "brief.err.period": ("时期“{value}”无效：格式为 YYYY-MM:YYYY-MM，且须在 {first} 至 {last} 之间", "Invalid period '{value}': use YYYY-MM:YYYY-MM within {first} to {last}"),
+    "brief.err.period": ("时期“{value}”无效：格式为 YYYY、YYYY-MM 或 YYYY-MM:YYYY-MM，且须在 {first} 至 {last} 之间", "Invalid period '{value}': use YYYY, YYYY-MM or YYYY-MM:YYYY-MM within {first} to {last}"),
     "brief.err.date": ("日期“{value}”无效：格式为 YYYY-MM-DD", "Invalid date '{value}': use YYYY-MM-DD"),
     "brief.err.out": ("无法写入 {path}：{detail}", "Cannot write {path}: {detail}"),
     "brief.cli.done": ("已写入 {path}（{slides} 页，{seconds} 秒）", "Wrote {path} ({slides} slides, {seconds} s)"),

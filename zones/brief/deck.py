@@ -24,6 +24,7 @@ from zones.dataset.filters import FilterState, Slices, apply_filters, summary
 from zones.i18n import name_col, t
 from zones.model import Dataset, GeoData
 from zones.units import chart_title
+from zones.view import KEY_BY, KEY_INTERVAL, KEY_MEASURE, View
 
 # Geometry of a 16:9 slide in inches (PowerPoint's default widescreen); the PDF uses the same.
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -47,6 +48,12 @@ class BriefOptions:
     by: str = "product"
     measure: str = "tonnes"
     yearly: bool = True
+
+    @classmethod
+    def of_view(cls, view: View) -> BriefOptions:
+        """The options a view of the volumes page holds (another page's: the defaults)."""
+        return cls(by=str(view.option(KEY_BY)), measure=str(view.option(KEY_MEASURE)),
+                   yearly=view.option(KEY_INTERVAL) == "yearly")
 
 
 @dataclass(frozen=True)

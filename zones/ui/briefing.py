@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -17,15 +16,10 @@ from zones import safe
 from zones.brief.deck import BriefOptions
 from zones.brief.formats import FORMATS
 from zones.i18n import t
-
-if TYPE_CHECKING:
-
-    from zones.ui.context import (
-        Context,  # SQLAlchemy is imported only when a database is configured (#8)
-    )
 from zones.ui import session_keys as sk
-from zones.ui.keys import KEY_BY, KEY_MEASURE, KEY_STEP, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 from zones.ui.options import page_option_label
+from zones.ui.page_context import Context
+from zones.view import KEY_BY, KEY_INTERVAL, KEY_MEASURE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 
 KEY_BRIEF_FORMAT = "brief_format"
 
@@ -42,7 +36,7 @@ def _page_option_value(key: str) -> str:
 def brief_options() -> BriefOptions:
     """The volume charts of the deck are the ones the volumes page shows."""
     return BriefOptions(by=_page_option_value(KEY_BY), measure=_page_option_value(KEY_MEASURE),
-                        yearly=_page_option_value(KEY_STEP) == "yearly")
+                        yearly=_page_option_value(KEY_INTERVAL) == "yearly")
 
 
 def briefing_export(ctx: Context) -> None:

@@ -7,7 +7,6 @@ module only draws them and keeps the plan in the session between reruns.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -16,15 +15,10 @@ from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
 from zones.intake.parsed import Parsed, skipped_lines
-
-if TYPE_CHECKING:
-
-    from zones.ui.context import (
-        Context,  # SQLAlchemy is imported only when a database is configured (#8)
-    )
 from zones.ui import session_keys as sk
 from zones.ui.admin import KEY_ADMIN, editing_configured, login
 from zones.ui.data import data_store, load_data
+from zones.ui.page_context import Context
 from zones.ui.parts import csv_bytes
 
 

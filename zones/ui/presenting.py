@@ -17,7 +17,7 @@ from zones.i18n import t
 from zones.ui import session_keys as sk
 
 if TYPE_CHECKING:
-    from zones.ui.context import Context
+    from zones.ui.page_context import Context
 
 # Presentation mode fits one screen (1920×1080 and 1366×768): compact tiles and headings,
 # the filter line and the illustrative marking on one line, maps and charts a bit lower.

@@ -22,19 +22,16 @@ from zones.model import Dataset
 from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetError
 from zones.ui import session_keys as sk
+from zones.ui.page_context import Context
 from zones.ui.runsheet_player import (
     KEY_CURRENT,
     KEY_DRAFT,
     KEY_PRESENT_DRAFT,
-    active_step,
-    current_view_link,
     draft_sheet,
     load_sheet,
-    presenter_bar,
-    problem_list,
-    show_problems,
     store,
 )
+from zones.ui.state import shown_view
 
 
 def _new_draft(lang: str) -> dict:
@@ -192,14 +189,15 @@ def _show_outcome() -> None:
         (st.success if kind == "success" else st.error)(safe.plain(text, 600))
 
 
-def editor(ctx, page: str) -> None:
+def editor(ctx: Context) -> None:
     """Sidebar: "Add this view" on every page, the draft's steps, files and the server."""
 
-    ds, lang = ctx.ds, ctx.lang
+    ds, lang, page = ctx.ds, ctx.lang, ctx.view.page
     with st.sidebar:
         st.divider()
         st.subheader(t("rs.sidebar", lang))
-        link = current_view_link(ds, ctx.state, lang, page)
+        # A step is shown as a presentation anyway: its link says what, not how.
+        link = shown_view(ctx.view).replace(present=False).link()
         title = t(f"page.{page}", lang)
         if not ctx.state.is_empty:
             title = f"{title} · {summary(ds, ctx.state, lang)}"
@@ -297,16 +295,3 @@ def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
                       icon=":material/delete_forever:", width="stretch",
                       on_click=_delete_saved, args=(st.session_state.get("rs_saved_pick"),
                                                     lang))
-
-
-def page_tools(ctx, page: str) -> None:
-    """The shared header's run-sheet part: the presenter bar when a run-sheet is on, the
-    problems of a linked run-sheet, and the editor in the sidebar."""
-    lang = ctx.lang
-    show_problems(lang)
-    active = active_step(ctx.ds)
-    if active is not None:
-        presenter_bar(ctx.ds, lang, active)
-        if active.checked.problems:
-            problem_list(active.checked, lang)
-    editor(ctx, page)

@@ -7,6 +7,8 @@ it), unknown values are noted for the page's notice, and the filter survives a p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -15,7 +17,8 @@ from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS
 from zones.links import address_query, canonical_query
 from zones.model import Dataset
 from zones.ui import session_keys as sk
-from zones.ui.keys import (
+from zones.ui.options import filter_options, page_option_label
+from zones.view import (
     FILTER_KEYS,
     KEY_FACTS,
     KEY_LANG,
@@ -24,9 +27,11 @@ from zones.ui.keys import (
     KEY_PROFILE,
     KEY_ZONE,
     LIST_KEYS,
+    OPTIONS_OF_PAGE,
     PAGE_OPTIONS,
+    PAGES,
+    View,
 )
-from zones.ui.options import filter_options, page_option_label
 
 
 def current_lang() -> str:
@@ -36,6 +41,38 @@ def current_lang() -> str:
         return str(value)
     by_label = {label: code for code, label in LANG_LABELS.items()} | {c: c for c in LANGS}
     return by_label.get(st.query_params.get(KEY_LANG, ""), DEFAULT_LANG)
+
+
+def set_page(url_path: str) -> None:
+    """The router tells which page this run draws (a run-sheet step may need another)."""
+    st.session_state[sk.CURRENT_PAGE] = url_path or "overview"
+
+
+def current_page() -> str:
+    """The page this run draws: the router's choice, else the page file run on its own."""
+    chosen = st.session_state.get(sk.CURRENT_PAGE)
+    if chosen:
+        return str(chosen)
+    ctx = get_script_run_ctx()
+    stem = Path(ctx.main_script_path).stem if ctx is not None else ""
+    return stem if stem in PAGES else "overview"
+
+
+def page_options(page: str) -> dict[str, str]:
+    """The page's own options (the volumes page's choices, the open profile) as the
+    widgets hold them now; a value the page does not offer counts as its default."""
+    out: dict[str, str] = {}
+    for key in OPTIONS_OF_PAGE.get(page, ()):
+        value = st.session_state.get(key)
+        if value and (key not in PAGE_OPTIONS or value in PAGE_OPTIONS[key]):
+            out[key] = str(value)
+    return out
+
+
+def shown_view(view: View) -> View:
+    """``view`` with the page's options as drawn in this run (read after the page ran,
+    or by a control drawn after them), for Copy link and "Add this view"."""
+    return view.replace(options=page_options(view.page))
 
 
 def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
