@@ -94,10 +94,10 @@ def test_no_private_name_is_imported_from_another_module(path: Path) -> None:
 
 
 def test_one_place_reads_the_database_setting() -> None:
-    """Files or database is decided in zones/backend.py alone (issue 15)."""
+    """Files or database is decided in zones/backend/choice.py alone (issue 15)."""
     readers = [p.relative_to(ROOT) for p in MODULES
                if '"ZONES_DATABASE_URL"' in p.read_text(encoding="utf-8")]
-    assert readers == [Path("zones/backend.py")]
+    assert readers == [Path("zones/backend/choice.py")]
 
 
 def test_one_anchor_for_the_checkout() -> None:

@@ -39,6 +39,10 @@ def compact_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
 
 
 def compact(ds: Dataset) -> Dataset:
+    """The dataset with categorical volumes; a database's volumes (a query, not rows)
+    are left as they are."""
+    if not isinstance(ds.volumes, pd.DataFrame):
+        return ds
     return dataclasses.replace(ds, volumes=mark_full(compact_volumes(ds.volumes)))
 
 

@@ -19,7 +19,14 @@ from zones.i18n import t
 from zones.ui import session_keys as sk
 from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
-from zones.view import KEY_BY, KEY_INTERVAL, KEY_MEASURE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
+from zones.view import (
+    KEY_BY,
+    KEY_INTERVAL,
+    KEY_MEASURE,
+    PAGE_OPTION_DEFAULTS,
+    PAGE_OPTIONS,
+    View,
+)
 
 KEY_BRIEF_FORMAT = "brief_format"
 
@@ -33,10 +40,11 @@ def _page_option_value(key: str) -> str:
     return by_label.get(st.query_params.get(key, ""), PAGE_OPTION_DEFAULTS[key])
 
 
-def brief_options() -> BriefOptions:
-    """The volume charts of the deck are the ones the volumes page shows."""
-    return BriefOptions(by=_page_option_value(KEY_BY), measure=_page_option_value(KEY_MEASURE),
-                        yearly=_page_option_value(KEY_INTERVAL) == "yearly")
+def brief_view(view: View) -> View:
+    """The deck's view: this filter and language, with the volume charts the volumes page
+    shows (its options as last chosen, from any page)."""
+    return view.replace(page="volumes", options={
+        key: _page_option_value(key) for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE)})
 
 
 def briefing_export(ctx: Context) -> None:
@@ -53,9 +61,10 @@ def briefing_export(ctx: Context) -> None:
         fmt = st.radio(t("brief.format", lang), FORMATS, key=KEY_BRIEF_FORMAT,
                        format_func=lambda f: t(f"brief.format.{f}", lang),
                        help=t("brief.help", lang))
-        options = brief_options()
+        view = brief_view(ctx.view)
+        options = BriefOptions.of_view(view)
         today = dt.date.today()
-        request = (fmt, lang, ctx.state, options, today)
+        request = (fmt, view.replace(present=False), today)
         # A callback flag rather than the button's return value, which AppTest runs of
         # this multipage app lost; the flag is read (and cleared) exactly once.
         st.button(t("brief.build", lang), key="brief_build", width="stretch",
