@@ -92,7 +92,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.value_usd": ("美元", "USD"),
     "opt.consignments": ("批次", "Consignments"),
     # overview
-    "overview.headline": ("要点", "Headlines"),
     "overview.kpis": ("报告数字（按“四个平台”）", "The report's figures, by its four platforms"),
     "overview.platform.1": ("平台一 · 长吉图开发开放先导区", "Platform 1 · Chang-Ji-Tu pilot zone"),
     "overview.platform.2": ("平台二 · 食品农产品质量安全示范区", "Platform 2 · Quality-safety demonstration zones"),
@@ -115,14 +114,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "zones.products": ("产品", "Products"),
     "zones.level": ("级别", "Level"),
     "zones.county": ("所在县（市、区）", "County"),
-    "zones.prefecture": ("所在市（州）", "Prefecture"),
     "zones.launched": ("启动", "Launched"),
     "zones.launched_inferred": ("{launched}（年份推断）", "{launched} (year inferred)"),
     "zones.destinations": ("出口目的地（示意）", "Destinations (illustrative)"),
     "zones.trend": ("出口量走势（示意）", "Export trend (illustrative)"),
     "zones.note": ("说明", "Note"),
-    "zones.fact": ("出处", "Citation"),
-    "zones.volume": ("筛选期内出口量", "Exports in the filtered period"),
     "zones.shown": ("当前显示的示范区", "Zones shown"),
     # destinations page
     "dest.map": ("出口目的地地图", "Destination map"),
@@ -475,7 +471,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.validate.problems": ("{folder} 中发现 {n} 条问题", "{n} problem(s) in {folder}"),
     "cli.validate.ok": ("数据有效：{folder}", "Valid: {folder}"),
     "load.progress": ("正在读取并检查数据……", "Reading and checking the data…"),
-    "load.progress_big": ("正在读取并检查数据（{size}）……", "Reading and checking the data ({size})…"),
     # run-sheets (汇报流程) and their presenter keys (#16, helper "runsheet")
     "rs.err.id": ("汇报流程编号“{value}”无效：只能用小写字母、数字和“-”（不以“-”开头或结尾，最长 64 个字符）", "The run-sheet id '{value}' is not valid: use lowercase letters, digits and '-' only (not first or last, at most 64 characters)"),
     "rs.err.too_large": ("文件过大（{size} 字节，上限 {limit}）", "The file is too large ({size} bytes; at most {limit})"),
@@ -542,7 +537,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rs.brief.step": ("第 {n} 步", "Step {n}"),
     "rs.validate.ok": ("汇报流程：{n} 个文件，均无问题", "Run-sheets: {n} file(s), no problems"),
     # performance and SQL backend (#8)
-    "sql.connecting": ("正在连接数据库……", "Connecting to the database…"),
     "sql.url_required": ("请用 --url 或环境变量 ${env} 指定数据库", "--url or ${env} is required"),
     "sql.load_refused": ("发现 {n} 个问题；数据库未作任何修改", "{n} problem(s); nothing was written to the database"),
     "sql.loaded": ("完成：{folder} → 数据版本 {version}，用时 {seconds} 秒（{counts}）", "OK: {folder} → data version {version} in {seconds} s ({counts})"),

@@ -280,11 +280,6 @@ def undo(root: Path, user: str, now: datetime | None = None) -> HistoryEntry:
     return HistoryEntry(**log_row)  # type: ignore[arg-type]
 
 
-def history_frame(root: Path, lang: str) -> pd.DataFrame:
-    """The history as a table in ``lang`` (the Data page and ``python -m zones history``)."""
-    return entries_frame(history(root), lang)
-
-
 def entries_frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
     """History entries (of a folder or of the database) as a table in ``lang``."""
     from zones.i18n import t

@@ -15,6 +15,7 @@ from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
 from zones.intake.parsed import Parsed, skipped_lines
+from zones.typed_export import XLSX_MIME
 from zones.ui import session_keys as sk
 from zones.ui.admin import KEY_ADMIN, editing_configured, login
 from zones.ui.data import data_store, load_data
@@ -132,11 +133,11 @@ def import_section(ctx: Context) -> None:
     d1, d2 = st.columns(2)
     d1.download_button(t("import.template", lang),
                        _template_bytes(table, lang, False, target.label, fp),
-                       file_name=f"template-{table}-{lang}.xlsx", mime=_XLSX,
+                       file_name=f"template-{table}-{lang}.xlsx", mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_empty")
     d2.download_button(t("import.template_data", lang),
                        _template_bytes(table, lang, True, target.label, fp),
-                       file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
+                       file_name=f"{table}-{lang}.xlsx", mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_data")
     zone = _file_zone_picker(ctx, table)
     nonce = st.session_state.get(sk.IMPORT_NONCE, 0)
@@ -247,7 +248,6 @@ def history_section(ctx: Context) -> None:
     undo_section(ctx)
 
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file_zone_picker(ctx: Context, table: str) -> str | None:
