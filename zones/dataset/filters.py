@@ -6,12 +6,14 @@ The sidebar turns widgets (bound to the URL) into a ``FilterState``; every page 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from zones.dataset.columnar import period_mask
+from zones.dataset.columnar import forget, mark_full, period_mask
 from zones.dataset.volumes import VolumeRows, Volumes, grouped
 from zones.i18n import name_col, t
 from zones.model import Dataset
@@ -91,6 +93,38 @@ def apply_filters(ds: Dataset, f: FilterState) -> Slices:
         first = first[(first["year"] >= y0) & (first["year"] <= y1)]
     return Slices(zones=zones, volumes=volumes, first_exports=first, figures=ds.figures,
                 state=f)
+
+
+_SLICES: OrderedDict[tuple[int, FilterState], tuple[Dataset, Slices]] = OrderedDict()
+_SLICES_LIMIT = 4  # recent filters per process; each holds at most a copy of the volumes
+_SLICES_LOCK = threading.Lock()
+
+
+def slices(ds: Dataset, f: FilterState) -> Slices:
+    """``apply_filters`` once per loaded dataset and filter, kept for the next reruns.
+
+    The app loads one ``Dataset`` object per data version, so the dataset's identity is
+    the version: a rerun that changes nothing in the filter (a page option, a click on a
+    chart, the language) or returns to a recent filter costs a lookup. The slices' volumes
+    are kept while cached (``columnar.mark_full``), so what the metrics aggregate from
+    them is computed once too (``columnar.memo``).
+    """
+    key = (id(ds), f)
+    with _SLICES_LOCK:
+        hit = _SLICES.get(key)
+        if hit is not None and hit[0] is ds:
+            _SLICES.move_to_end(key)
+            return hit[1]
+    out = apply_filters(ds, f)
+    if isinstance(out.volumes, pd.DataFrame):
+        mark_full(out.volumes)
+    with _SLICES_LOCK:
+        _SLICES[key] = (ds, out)
+        while len(_SLICES) > _SLICES_LIMIT:
+            old_ds, old = _SLICES.popitem(last=False)[1]
+            if old.volumes is not old_ds.volumes:  # the whole table stays memoised
+                forget(old.volumes)
+    return out
 
 
 def _names(ds_frame: pd.DataFrame, key: str, ids: Sequence[str], lang: str,

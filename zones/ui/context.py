@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from zones import safe
-from zones.dataset.filters import apply_filters
+from zones.dataset.filters import slices
 from zones.dataset.loading import LoadResult, data_dir
 from zones.i18n import t
 from zones.model import Dataset
@@ -49,7 +49,7 @@ def _draw_context(ds: Dataset, page: StreamlitPage | None) -> Context:
     dropped = tuple(st.session_state.pop(sk.URL_DROPPED, None) or ())
     if dropped:  # keys no widget reads leave the address bar (the header says what went)
         forget_unknown_url_keys(ds, [k for k, _ in dropped])
-    ctx = Context(ds=ds, view=view, slices=apply_filters(ds, view.filter),
+    ctx = Context(ds=ds, view=view, slices=slices(ds, view.filter),
                   geometry=map_geometry(ds.geo), dropped=dropped,
                   share_slot=st.sidebar.container() if page is not None else None)
     briefing_export(ctx)
