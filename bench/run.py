@@ -7,7 +7,9 @@ One command, from the repo root (needs requirements-dev.txt and Debian's chromiu
                                              # 10 k rows only, 4 sessions for 60 s
 
 ``--baseline DIR`` also times the reruns of another checkout (e.g. ``git worktree add
-/tmp/base <commit>``) in the same run, for before/after ratios. The machine is shared, so
+/tmp/base <commit>``) in the same run, for before/after ratios; ``--baseline-rev REV``
+(e.g. ``main~1``, the previous landed commit) makes that worktree itself, measures it and
+removes it, so a slowdown shows in the note of the change that caused it. The machine is shared, so
 every ratio compares figures measured side by side in this run; reported figures are
 medians (and p95) over repeats. Server time is the script thread's CPU time (other
 processes on the machine do not inflate it); wall time is reported next to it.
@@ -16,6 +18,7 @@ processes on the machine do not inflate it); wall time is reported next to it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -24,7 +27,9 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -293,6 +298,12 @@ def section_step(res: dict[str, dict[str, list[float]]]) -> list[str]:
     return [*lines, ""]
 
 
+def _commit(where: Path) -> str:
+    out = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True, check=False)
+    return out.stdout.strip() or "?"
+
+
 PARTS = ("reruns", "bytes", "render", "scale", "load", "step")
 
 
@@ -300,12 +311,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run (~5 min)")
     parser.add_argument("--baseline", type=Path, help="another checkout to compare reruns")
+    parser.add_argument("--baseline-rev", help="a git revision to compare reruns with "
+                        "(checked out in a temporary worktree), e.g. main~1")
     parser.add_argument("--sizes", help="export rows, comma-separated (default 10k,100k,1M)")
     parser.add_argument("--skip", default="", help="comma-separated: reruns,bytes,render,"
                         "scale,load,step")
     parser.add_argument("--only", default="", help="comma-separated parts to run; writes "
                         "bench/RESULTS-<parts>.md and leaves RESULTS.md as it is")
     args = parser.parse_args(argv)
+    if args.baseline_rev:
+        with baseline_worktree(args.baseline_rev) as where:
+            args.baseline = where
+            return _main(args)
+    return _main(args)
+
+
+@contextlib.contextmanager
+def baseline_worktree(rev: str) -> Iterator[Path]:
+    """A detached worktree of ``rev`` for the baseline, removed afterwards."""
+    where = Path(tempfile.mkdtemp(prefix="zones-baseline-")) / "checkout"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), rev],
+                   check=True, capture_output=True, text=True)
+    try:
+        yield where
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(where)],
+                       check=False, capture_output=True)
+
+
+def _main(args: argparse.Namespace) -> int:
     skip = set(filter(None, args.skip.split(",")))
     only = [x for x in args.only.split(",") if x]
     if only:
@@ -318,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     out = ["# Benchmark results (issue 8)", "",
            f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; mode: "
            f"{'quick' if q else 'full'}; command: `python bench/run.py"
-           f"{' --quick' if q else ''}{' --only ' + args.only if only else ''}`",
+           f"{' --quick' if q else ''}{' --only ' + args.only if only else ''}"
+           f"{' --baseline-rev ' + args.baseline_rev if args.baseline_rev else ''}`",
            f"- machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB; "
            f"load average at start {os.getloadavg()[0]:.1f} (shared with other sessions); "
@@ -334,7 +369,10 @@ def main(argv: list[str] | None = None) -> int:
                        kinds="product,destination,facts only") if args.baseline else None)
         out += section_reruns(mine, base)
         if args.baseline:
-            out.insert(-1, f"- baseline for 'before': `{args.baseline}`")
+            what = (f"`{args.baseline_rev}` (commit {_commit(args.baseline)}, a worktree "
+                    "made for this run)" if args.baseline_rev else f"`{args.baseline}`")
+            out.insert(-1, f"- baseline for 'before': {what}; this checkout: commit "
+                           f"{_commit(ROOT)}")
     if "bytes" not in skip:
         log("bytes")
         out += section_bytes(browser.rerun_bytes(PAGES, 3 if q else 6))
