@@ -9,30 +9,11 @@ import re
 from pathlib import Path
 
 from zones import backend
+from zones import view as v
 from zones.dataset.validation import Issue
 from zones.i18n import DEFAULT_LANG, LANGS, t
 from zones.links import build_options, view_from_query
 from zones.model import Dataset
-from zones.view import (
-    DIMS,
-    INTERVALS,
-    KEY_BY,
-    KEY_DEST,
-    KEY_FACTS,
-    KEY_INTERVAL,
-    KEY_LANG,
-    KEY_MEASURE,
-    KEY_PERIOD,
-    KEY_PREF,
-    KEY_PRESENT,
-    KEY_PRODUCT,
-    KEY_PROFILE,
-    KEY_ZONE,
-    MEASURES,
-    OPTIONS_OF_PAGE,
-    PAGES,
-    View,
-)
 
 _BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]+")
 
@@ -67,10 +48,10 @@ def format_issue(issue: Issue, lang: str) -> str:
 
 
 # The view's flags (``View.cli_args`` writes them): flag name → URL key.
-_LIST_FLAGS = {"product": KEY_PRODUCT, "dest": KEY_DEST, "prefecture": KEY_PREF,
-               "zone": KEY_ZONE}
-_OPTION_FLAGS = {KEY_PROFILE: "profile", KEY_INTERVAL: "interval", KEY_BY: "by",
-                 KEY_MEASURE: "measure"}
+_LIST_FLAGS = {"product": v.KEY_PRODUCT, "dest": v.KEY_DEST, "prefecture": v.KEY_PREF,
+               "zone": v.KEY_ZONE}
+_OPTION_FLAGS = {v.KEY_PROFILE: "profile", v.KEY_INTERVAL: "interval", v.KEY_BY: "by",
+                 v.KEY_MEASURE: "measure"}
 VIEW_FLAGS = (*_LIST_FLAGS, "period", "report_only")  # the filter's flags (attribute names)
 
 
@@ -85,7 +66,7 @@ def add_view(parser: argparse.ArgumentParser) -> None:
     bilingual labels; ``--period`` is a year, a month, two of them (``--period 2009-01
     --period 2011-12``) or ``2009-01:2011-12``.
     """
-    parser.add_argument("--page", choices=PAGES, default=None,
+    parser.add_argument("--page", choices=v.PAGES, default=None,
                         help="the page whose view it is (default: volumes when a volumes "
                              "option is given, else overview)")
     for flag, what in (("product", "product"), ("dest", "destination"),
@@ -99,35 +80,35 @@ def add_view(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--present", action="store_true", help="presentation mode")
     add_lang(parser)
     parser.add_argument("--profile", metavar="ZONE", help="zones page: the open profile")
-    parser.add_argument("--interval", "--step", dest="interval", choices=INTERVALS,
+    parser.add_argument("--interval", "--step", dest="interval", choices=v.INTERVALS,
                         help="volumes page: time step (default yearly)")
-    parser.add_argument("--by", choices=DIMS, help="volumes page: stack by")
-    parser.add_argument("--measure", choices=MEASURES, help="volumes page: measure")
+    parser.add_argument("--by", choices=v.DIMS, help="volumes page: stack by")
+    parser.add_argument("--measure", choices=v.MEASURES, help="volumes page: measure")
 
 
-def view_of(ds: Dataset, args: argparse.Namespace) -> View:
+def view_of(ds: Dataset, args: argparse.Namespace) -> v.View:
     """The parsed flags of :func:`add_view` → the view, through the link parser.
 
     Raises :class:`UsageError` naming every value the data does not know, in ``--lang``.
     """
     lang = args.lang
-    raw: dict[str, list[str]] = {KEY_LANG: [lang]}
+    raw: dict[str, list[str]] = {v.KEY_LANG: [lang]}
     for flag, key in _LIST_FLAGS.items():
-        values = [v for given in getattr(args, flag) or () for v in given.split(",")]
+        values = [x for given in getattr(args, flag) or () for x in given.split(",")]
         if values:
             raw[key] = values
     periods = [p for given in args.period or () for p in given.split(":")]
     if periods:
-        raw[KEY_PERIOD] = periods
+        raw[v.KEY_PERIOD] = periods
     if args.report_only:
-        raw[KEY_FACTS] = ["true"]
+        raw[v.KEY_FACTS] = ["true"]
     if args.present:
-        raw[KEY_PRESENT] = ["true"]
+        raw[v.KEY_PRESENT] = ["true"]
     options = {key: getattr(args, flag) for key, flag in _OPTION_FLAGS.items()
                if getattr(args, flag, None)}
     raw.update({key: [value] for key, value in options.items()})
     page = args.page or next((p for p in ("volumes", "zones")
-                              if set(options) & set(OPTIONS_OF_PAGE[p])), "overview")
+                              if set(options) & set(v.OPTIONS_OF_PAGE[p])), "overview")
     view, problems = view_from_query(ds, page, raw)
     if problems:
         raise UsageError("\n".join(_usage_message(ds, p.key, p.value, args) for p in problems))
@@ -136,11 +117,11 @@ def view_of(ds: Dataset, args: argparse.Namespace) -> View:
 
 def _usage_message(ds: Dataset, key: str, value: str, args: argparse.Namespace) -> str:
     lang = args.lang
-    if key == KEY_PERIOD:
+    if key == v.KEY_PERIOD:
         return t("brief.err.period", lang, value=" ".join(args.period),
                  first=ds.periods[0], last=ds.periods[-1])
     flag = {v: k for k, v in _LIST_FLAGS.items()}.get(
-        KEY_ZONE if key == KEY_PROFILE else key)
+        v.KEY_ZONE if key == v.KEY_PROFILE else key)
     if flag is None:
         return t("link.unknown_value", lang, name=key, value=value)
     table = build_options(ds)[_LIST_FLAGS[flag]]
