@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -337,6 +338,7 @@ def baseline_worktree(rev: str) -> Iterator[Path]:
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(where)],
                        check=False, capture_output=True)
+        shutil.rmtree(where.parent, ignore_errors=True)
 
 
 def _main(args: argparse.Namespace) -> int:
