@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -160,15 +160,3 @@ def summary(ds: Dataset, f: FilterState, lang: str) -> str:
     if f.report_only:
         text += " · " + t("filter.facts_only_tag", lang)
     return text
-
-
-def dropped_params(raw: Mapping[str, Sequence[str]], valid: Mapping[str, set[str]]
-                   ) -> list[tuple[str, str]]:
-    """URL values that the widgets will not accept: unknown keys or unknown options."""
-    dropped: list[tuple[str, str]] = []
-    for key, values in raw.items():
-        if key not in valid:
-            dropped.append((key, ",".join(values)))
-            continue
-        dropped += [(key, v) for v in values if v and v not in valid[key]]
-    return dropped
