@@ -67,8 +67,8 @@ def add_view(parser: argparse.ArgumentParser) -> None:
     --period 2011-12``) or ``2009-01:2011-12``.
     """
     parser.add_argument("--page", choices=v.PAGES, default=None,
-                        help="the page whose view it is (default: volumes when a volumes "
-                             "option is given, else overview)")
+                        help="the page whose view it is (default: the page of the options "
+                             "given: volumes, or zones for --profile; else overview)")
     for flag, what in (("product", "product"), ("dest", "destination"),
                        ("prefecture", "prefecture"), ("zone", "zone")):
         parser.add_argument(f"--{flag}", action="append", metavar="X",
