@@ -355,6 +355,7 @@ def _main(args: argparse.Namespace) -> int:
            f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; mode: "
            f"{'quick' if q else 'full'}; command: `python bench/run.py"
            f"{' --quick' if q else ''}{' --only ' + args.only if only else ''}"
+           f"{' --sizes ' + args.sizes if args.sizes else ''}"
            f"{' --baseline-rev ' + args.baseline_rev if args.baseline_rev else ''}`",
            f"- machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB; "
