@@ -66,7 +66,7 @@ def reruns(app_dir: Path, repeat: int, data_dir: str | None = None,
     if data_dir:
         env["ZONES_DATA_DIR"] = data_dir
     cmd = [sys.executable, str(ROOT / "bench" / "reruns.py"), str(app_dir), str(repeat),
-           *[f"pages/{p}.py" for p in pages or PAGES]]
+           *[p if p.endswith(".py") else f"pages/{p}.py" for p in pages or PAGES]]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True,
                          timeout=7200)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -299,6 +299,33 @@ def section_step(res: dict[str, dict[str, list[float]]]) -> list[str]:
     return [*lines, ""]
 
 
+REFERENCE = "bench/sidebar_app.py"  # one bar chart under the dashboard's own sidebar
+REFERENCE_KINDS = ("product", "destination", "facts only")
+TARGET_AGAINST_BARE = 1.3  # issue 20: a filter change costs ≤ 1.3× the bare page's rerun
+
+
+def section_against_bare(mine: dict[str, dict[str, list]], ref: dict[str, list]
+                         ) -> list[str]:
+    """Each page's filter change beside the same change on the bare one-chart page with
+    the dashboard's sidebar, measured in the same run (CPU time of the script thread)."""
+    bare = med([r[1] for kind in REFERENCE_KINDS for r in ref.get(kind, [])])
+    lines = ["## A filter change against the bare one-chart page (same run)", "",
+             f"Target (issue 20): a page's filter change costs ≤ {TARGET_AGAINST_BARE}× the "
+             "same change on `bench/sidebar_app.py` (one bar chart under the dashboard's "
+             "filter sidebar). Median CPU ms of the product, destination and facts-only "
+             "changes.", "", "| page | median CPU ms | bare page ms | ratio | verdict |",
+             "|---|---|---|---|---|"]
+    for page, kinds in mine.items():
+        cpu = [r[1] for kind in REFERENCE_KINDS for r in kinds.get(kind, [])]
+        if not cpu:
+            continue
+        ratio = med(cpu) / bare if bare else float("nan")
+        name = page.removeprefix("pages/").removesuffix(".py")
+        lines.append(f"| {name} | {med(cpu):.0f} | {bare:.0f} | {ratio:.2f}× | "
+                     f"{ok(ratio, TARGET_AGAINST_BARE)} |")
+    return [*lines, ""]
+
+
 def _commit(where: Path) -> str:
     out = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True, check=False)
@@ -376,6 +403,8 @@ def _main(args: argparse.Namespace) -> int:
                     "made for this run)" if args.baseline_rev else f"`{args.baseline}`")
             out.insert(-1, f"- baseline for 'before': {what}; this checkout: commit "
                            f"{_commit(ROOT)}")
+        ref = reruns(ROOT, repeat, pages=[REFERENCE], kinds=",".join(REFERENCE_KINDS))
+        out += section_against_bare(mine, ref[REFERENCE])
     if "bytes" not in skip:
         log("bytes")
         out += section_bytes(browser.rerun_bytes(PAGES, 3 if q else 6))
