@@ -11,6 +11,7 @@ from zones.ui import (
     history_section,
     illustrative_banner,
     import_section,
+    screen_only,
 )
 
 ctx = context()
@@ -28,9 +29,10 @@ with st.expander("data/SOURCES.md", expanded=False):
 st.subheader(t("data.dictionary", lang))
 st.dataframe(datafiles.data_dictionary(lang), hide_index=True, width="stretch")
 
-st.subheader(t("data.downloads", lang))
-st.caption(t("data.downloads.note", lang))
-file_downloads(ds)
+with screen_only("data-downloads"):  # buttons: nothing to read on paper
+    st.subheader(t("data.downloads", lang))
+    st.caption(t("data.downloads.note", lang))
+    file_downloads(ds)
 
 import_section(ctx)
 history_section(ctx)

@@ -5,8 +5,9 @@ Pages import what they draw with from here; the modules behind it have one conce
 (the filters, which yield the page's ``zones.view.View``), ``data`` (the cached load from
 the chosen backend), ``page_context`` (the ``Context`` a page reads), ``context`` (what a
 page starts with; the sidebar assembled), ``session_keys`` (the session's own state),
-``parts`` (shared page parts), ``presenting`` (one screen per view, phones), ``sharing``
-(Copy link), ``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``,
+``parts`` (shared page parts), ``presenting`` (one screen per view, phones), ``printing``
+(Ctrl+P gives a handout: the print stylesheet, screen-only parts), ``sharing`` (Copy link),
+``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``,
 ``importer`` (import, history, undo), ``briefing`` (deck export), ``warmup`` and
 ``offline``. The modules import each other, never this facade; the facade holds only
 what pages, ``app.py`` and the serve command use (URL keys come from ``zones.view``).
@@ -33,6 +34,7 @@ from zones.ui.parts import (
     table_with_download,
 )
 from zones.ui.presenting import present_height
+from zones.ui.printing import screen_only
 from zones.ui.sharing import share_control
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang, set_page
@@ -58,6 +60,7 @@ __all__ = [
     "metric_rows",
     "page_option",
     "present_height",
+    "screen_only",
     "select_destination_from_event",
     "select_profile_from_event",
     "set_page",

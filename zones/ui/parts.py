@@ -22,6 +22,7 @@ from zones.typed_export import csv_frame
 from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
+from zones.ui.printing import PRINT_CSS
 from zones.ui.runsheet_player import page_tools
 from zones.view import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 
@@ -31,16 +32,6 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 h1 { font-size: 2.6rem !important; } h2, h3 { font-size: 1.9rem !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 3.5rem; }
-</style>
-"""
-
-
-PRINT_CSS = """
-<style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
-  [data-testid="stMainBlockContainer"] { max-width: 100%; }
-}
 </style>
 """
 
