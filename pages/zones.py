@@ -64,7 +64,7 @@ chosen = picker.selectbox(t("zones.profile", lang), list(names), format_func=nam
                           placeholder=t("zones.profile.none", lang),
                           label_visibility="collapsed")
 if chosen is None:
-    heading.container(key="screen-only-zones-profile").subheader(t("zones.profile", lang))
+    screen_only("zones-profile", heading).subheader(t("zones.profile", lang))
     picker.info(t("zones.profile.none", lang), icon=":material/touch_app:")
 else:
     heading.subheader(t("zones.profile", lang))

@@ -182,12 +182,16 @@ _OVER_TABLES = """() => [...document.querySelectorAll(
     '[data-testid="stMain"] [data-testid="stElementContainer"]:has([data-testid="stHeading"])'
   )].filter(e => e.nextElementSibling?.querySelector('[data-testid="stDataFrame"]'))
   .map(e => e.innerText)"""
+_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')]
+  .map(s => parseFloat(s.getAttribute('width')))"""
 _TILES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(v => {
   const inner = v.querySelector('div') || v;
-  const lh = parseFloat(getComputedStyle(inner).lineHeight) || 1.4 * parseFloat(getComputedStyle(inner).fontSize);
+  const style = getComputedStyle(inner);
+  const lh = parseFloat(style.lineHeight) || 1.4 * parseFloat(style.fontSize);
   const tile = v.closest('[data-testid="stMetric"]').getBoundingClientRect();
   const box = inner.getBoundingClientRect();
-  return {text: v.innerText, lines: Math.round(box.height / lh), right: box.right, tile: tile.right};
+  return {text: v.innerText, lines: Math.round(box.height / lh), right: box.right,
+          tile: tile.right};
 })"""
 
 
@@ -200,8 +204,7 @@ def _print(page: Page, base: str, path: str, lang: str, charts: int, name: str) 
     # Laid out at the paper's width, the charts redraw to it: wait for that.
     page.wait_for_function(_FITS_PRINT, timeout=30_000)
     _wait_drawn(page, charts)
-    widths = page.evaluate("""() => [...document.querySelectorAll(
-        '[data-testid="stVegaLiteChart"] svg.marks')].map(s => parseFloat(s.getAttribute('width')))""")
+    widths = page.evaluate(_WIDTHS)
     tiles = page.evaluate(_TILES)
     pdf = OUT / f"{name}-{lang}.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)

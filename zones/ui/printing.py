@@ -121,6 +121,7 @@ PRINT_CSS = f"""
 """
 
 
-def screen_only(name: str) -> DeltaGenerator:
-    """A container left out of the printout: instructions for the mouse ("click …")."""
-    return st.container(key=SCREEN_ONLY + name)
+def screen_only(name: str, where: DeltaGenerator | None = None) -> DeltaGenerator:
+    """A container left out of the printout: instructions for the mouse ("click …"),
+    pickers; in ``where`` (e.g. an ``st.empty()`` slot) or the current place."""
+    return (where or st).container(key=SCREEN_ONLY + name)
