@@ -49,6 +49,8 @@ PAGES = {
     "data": ("data", 0, 2),
 }
 LANGS = ("zh", "en")
+# A filter that matches nothing: the message's hint about the sidebar is for the screen.
+EMPTY, EMPTY_PATH = ("volumes-empty", "zh"), "volumes?product=ginseng&dest=AFG"
 DESK = {"width": 1920, "height": 1080}  # a wide screen: charts drawn ~1500 px wide there
 MIN_PT = 7.0
 OUT = ROOT / "artifacts" / "print"
@@ -196,7 +198,7 @@ _TILES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')
 
 
 def _print(page: Page, base: str, path: str, lang: str, charts: int, name: str) -> Printed:
-    page.goto(f"{base}/{path}?lang={lang}")
+    page.goto(f"{base}/{path}{'&' if '?' in path else '?'}lang={lang}")
     _wait_drawn(page, charts)
     headings = page.locator('[data-testid="stMain"] [data-testid="stHeading"]').all_inner_texts()
     over_tables = page.evaluate(_OVER_TABLES)
@@ -226,8 +228,10 @@ def printed(browser, app_url: str) -> Iterator[dict[tuple[str, str], Printed]]:
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        yield {(name, lang): _print(page, app_url, path, lang, charts, name)
-               for name, (path, charts, _) in PAGES.items() for lang in LANGS}
+        done = {(name, lang): _print(page, app_url, path, lang, charts, name)
+                for name, (path, charts, _) in PAGES.items() for lang in LANGS}
+        done[EMPTY] = _print(page, app_url, EMPTY_PATH, "zh", 0, "volumes-empty")
+        yield done
     finally:
         context.close()
     assert not sorted({u for u in requests if not is_local(u)}), "a request left the machine"
@@ -277,3 +281,11 @@ def test_printed_text_is_legible(printed, name: str, lang: str) -> None:
     assert all(0 < w <= 700 for w in doc.chart_widths), doc.chart_widths
     for tile in doc.tiles:
         assert tile["lines"] == 1 and tile["right"] <= tile["tile"] + 0.5, tile
+
+
+def test_empty_state_prints_without_its_sidebar_hint(printed) -> None:
+    doc = printed[EMPTY]
+    whole = _squash("".join(doc.pages))
+    assert _squash(t("empty.title", "zh")) in whole, doc.pages
+    assert _squash(t("empty.hint", "zh")) not in whole
+    assert _squash(t("filter.summary", "zh", summary="")) in _squash(doc.pages[0])

@@ -22,7 +22,7 @@ from zones.typed_export import csv_frame
 from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
-from zones.ui.printing import PRINT_CSS
+from zones.ui.printing import PRINT_CSS, SCREEN_HINTS
 from zones.ui.runsheet_player import page_tools
 from zones.view import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 
@@ -68,7 +68,9 @@ def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:
 
 
 def empty_state(lang: str, hint_key: str = "empty.hint") -> None:
-    st.info(f"**{t('empty.title', lang)}**  \n{t(hint_key, lang)}", icon=":material/search_off:")
+    # A hint about the sidebar is a paragraph of its own: the printout leaves it out (#21).
+    gap = "\n\n" if hint_key in SCREEN_HINTS else "  \n"
+    st.info(f"**{t('empty.title', lang)}**{gap}{t(hint_key, lang)}", icon=":material/search_off:")
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -21,6 +21,12 @@ from streamlit.delta_generator import DeltaGenerator
 # instructions such as "click a zone on the map" mean nothing on paper.
 SCREEN_ONLY = "screen-only-"
 
+# Hints for the screen inside a message ("…or use 'Clear all filters' in the sidebar"): the
+# message gives them as a paragraph of their own after its bold title, which print leaves out.
+SCREEN_HINTS = frozenset({"empty.hint"})
+_HINT = ('[data-testid="stAlert"] [data-testid="stMarkdownContainer"]'
+         ' > p:first-child:has(> strong:only-child) + p')
+
 # A4 with 14 mm side margins: the text block, and so the width charts are drawn at when
 # the page is laid out for print (a chart drawn wider is scaled down to it).
 PAGE_MARGIN = "12mm 14mm 14mm 14mm"
@@ -84,7 +90,7 @@ PRINT_CSS = f"""
   {_wrapped(_CONTROLS)},
   [data-testid="stExpander"] summary,
   [data-testid="stLayoutWrapper"]:has(> [data-testid="stExpander"] > details:not([open])),
-  [class*="st-key-{SCREEN_ONLY}"],
+  [class*="st-key-{SCREEN_ONLY}"], {_HINT},
   [data-testid="stLayoutWrapper"]:has(> [class*="st-key-{SCREEN_ONLY}"]),
   [data-testid="stElementContainer"]:has(> [data-testid="stHtml"]),
   [data-testid="stElementContainer"]:has(> [data-testid="stEmpty"]) {{
