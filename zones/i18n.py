@@ -538,7 +538,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rs.exit": ("退出汇报", "Exit"),
     "rs.indicator": ("{n} / {total} · {title}", "{n} / {total} · {title}"),
     "rs.problems": ("汇报流程“{file}”有 {n} 个问题（其余步骤可正常使用）", "The run-sheet '{file}' has {n} problem(s) (the other steps work)"),
-    "rs.err.cli_usage": ("--runsheet 与筛选选项（--product、--dest、--prefecture、--zone、--period、--report-only）不能同用，且只支持 --format pptx 或 pdf", "--runsheet cannot be combined with filter options (--product, --dest, --prefecture, --zone, --period, --report-only) and takes --format pptx or pdf"),
+    "rs.err.cli_usage": ("--runsheet 与筛选选项（--product、--dest、--prefecture、--zone、--period、--report-only）不能同用，且只支持 --format pptx、pdf、docx 或 brief-pdf", "--runsheet cannot be combined with filter options (--product, --dest, --prefecture, --zone, --period, --report-only) and takes --format pptx, pdf, docx or brief-pdf"),
     "rs.brief.step": ("第 {n} 步", "Step {n}"),
     "rs.validate.ok": ("汇报流程：{n} 个文件，均无问题", "Run-sheets: {n} file(s), no problems"),
     # performance and SQL backend (#8)
@@ -678,6 +678,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.format.docx": ("汇报材料（Word，DOCX）", "Written brief (Word, DOCX)"),
     "brief.format.brief-pdf": ("汇报材料（A4 PDF）", "Written brief (A4 PDF)"),
     "kp.sheet": ("要点", "Key points"),
+    "wb.cli.done": ("已写入 {path}（{slides} 节，{seconds} 秒）", "Wrote {path} ({slides} sections, {seconds} s)"),
 }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import TextMode, WrapMode, XPos, YPos
+from fpdf.enums import TextMode, WrapMode
 from fpdf.fonts import FontFace
 from PIL import Image
 
@@ -64,21 +64,23 @@ class _A4(FPDF):
             self.add_page()
 
     def para(self, text: str, family: str = "fs", size: float = BODY_PT,
-             align: str = "J", line: float = LINE_PT, indent: bool = True,
+             align: str = "", line: float = LINE_PT, indent: bool = True,
              bold: bool = False) -> None:
         self.set_font(family, "", size)
-        self.text_mode = TextMode.FILL_STROKE if bold else TextMode.FILL
-        if bold:
-            self.line_width = size * 0.02  # synthetic bold: the outline stroked (points)
-        lead = ("\u3000\u3000" if self.lang == "zh" else "") if indent else ""
-        self.multi_cell(TEXT_W, line * PT, lead + text, align=align,
-                        wrapmode=WrapMode.CHAR if self.lang == "zh" else WrapMode.WORD,
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.text_mode = TextMode.FILL
+        # Synthetic bold (the outline stroked) in a local context, so that the text
+        # mode and line width return to plain fill for what follows.
+        with self.local_context(text_mode=TextMode.FILL_STROKE if bold else TextMode.FILL,
+                                line_width=size * 0.02 * PT if bold else 0.2), \
+                self.text_columns(text_align=align or ("L" if self.lang == "zh" else "J"),
+                                  line_height=line / size,
+                                  wrapmode=WrapMode.CHAR if self.lang == "zh"
+                                  else WrapMode.WORD) as cols, \
+                cols.paragraph(first_line_indent=2 * size * PT if indent else 0) as par:
+            par.write(text)
 
 
 def _table(pdf: _A4, table: Table) -> None:
-    pdf.room(4 * TABLE_PT * PT * 1.6)
+    pdf.room(45)  # the title, the header row and a few rows stay together
     pdf.para(table.title, "hei", TABLE_PT + 1.5, "C", LINE_PT * 0.8, indent=False)
     pdf.set_font("fs", "", TABLE_PT)
     frame = table.frame
