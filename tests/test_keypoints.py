@@ -198,7 +198,7 @@ def test_illustrative_figures_are_marked_inside_the_sentence(dataset: Dataset) -
     assert re.search(r"万美元（示意），同比增长[\d.]+%（示意）。$", total.text), total.text
     assert "人参对日本、韩国出口额" in total.text
     en = keypoints.key_points(dataset, view.replace(lang="en"))[0]
-    assert re.search(r"million \(illustrative\), up [\d.]+% on 2011 \(illustrative\)\.$",
+    assert re.search(r"million \(illustrative\), up [\d.]+% year on year \(illustrative\)\.$",
                      en.text), en.text
     imported = replace(dataset, volumes=dataset.volumes.assign(source="imported"))
     plain = keypoints.key_points(imported, view)

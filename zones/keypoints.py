@@ -16,6 +16,7 @@ player and the deck all call :func:`key_points`, which is cached per (data, view
 from __future__ import annotations
 
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,12 +128,13 @@ def scope(ds: Dataset, view: View) -> str:
     dests = _names(ds.destinations, "iso3", nc, f.destinations)
     if lang == "en":
         products = [p[:1].lower() + p[1:] if p[1:2].islower() else p for p in products]
-    return t("kp.scope", lang,
+    text = t("kp.scope", lang,
              places=_join(places, lang) if places else t("kp.scope.all", lang),
              products=t("kp.scope.products", lang, names=_join(products, lang))
              if products else "",
              dests=t("kp.scope.dests", lang, names=_join(dests, lang)) if dests else ""
-             ).replace("  ", " ").strip()
+             )
+    return re.sub(r" {2,}", " ", text).strip()  # English: the spaces of empty parts
 
 
 # ---------------------------------------------------------------- the sentences
@@ -161,7 +163,7 @@ def _total(ds: Dataset, view: View, labeled: metrics.Labeled, measure: str) -> K
         same = row["growth_basis"] == t("growth.basis", lang, cur=year, prev=str(int(year) - 1))
         word = "up" if g > 0 else "down" if g < 0 else "flat"
         change = t(f"kp.growth.{word}", lang, pct=fmt_growth(g),
-                   basis=t("kp.basis.year", lang, prev=str(int(year) - 1)) if same
+                   basis=t("kp.basis.year", lang) if same
                    else t("kp.basis.months", lang, basis=row["growth_basis"]),
                    tag=_tag("illustrative" in gsrcs, lang))
         figures.append(g)
