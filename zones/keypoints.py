@@ -280,6 +280,11 @@ def key_points(ds: Dataset, view: View) -> tuple[KeyPoint, ...]:
     return points
 
 
+def clear_cache() -> None:
+    """Forget every computed view (a benchmark measures the first call for a view)."""
+    _CACHE.clear()
+
+
 def as_text(points: Sequence[KeyPoint], lang: str) -> str:
     """The key points as plain text to paste into a document: numbered, one a line."""
     lines = [t("kp.title", lang)]
