@@ -39,7 +39,9 @@ def test_overview_compact_in_presentation_mode(dataset: Dataset) -> None:
     at = open_page("pages/overview.py", "zh", {"present": "true"})
     points = keypoints.key_points(dataset, View.of("overview", lang="zh"))
     assert points[0].kind == "total"
-    assert any(safe.plain(points[0].text, 600) in m.value for m in at.markdown)
+    captions = [c.value for c in at.caption if safe.plain(points[0].text, 600) in c.value]
+    assert len(captions) == 1 and safe.plain(points[1].text, 600) in captions[0]
+    assert safe.plain(points[-1].text, 600) not in captions[0]  # compact: the headline only
     assert not [c for c in at.code if c.value.startswith(t("kp.title", "zh"))]  # no copy box
 
 

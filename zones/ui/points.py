@@ -2,8 +2,8 @@
 
 The sentences come from ``zones.keypoints`` (the charts' own metrics, cached per view);
 this module only draws them and offers them as plain text, the form an officer pastes
-into a document. On a projector (presentation mode) the block is compact: the
-sentences alone, no copy box.
+into a document. On a projector (presentation mode) the block is compact: the total and
+the leaders as a caption, so the page's chart still fits the screen; no copy box.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ def key_points_block(ds: Dataset, view: View) -> tuple[keypoints.KeyPoint, ...]:
     if not points:
         return points
     text = "\n".join(f"{i}. {safe.plain(p.text, 600)}" for i, p in enumerate(points, 1))
-    if view.present:
-        st.markdown(f"**{t('kp.title', lang)}**  \n{text}")
+    if view.present:  # a projector: the headline sentences only, one line each (#16)
+        lead = [p for p in points if p.kind in ("total", "empty")][:1]
+        lead += [p for p in points if p.kind == "leaders"][:1]
+        st.caption("  \n".join(safe.plain(p.text, 600) for p in lead or points[:1]))
         return points
     with st.container(border=True, key=f"key_points_{view.page}"):
         st.markdown(f"**{t('kp.title', lang)}**")
