@@ -144,3 +144,13 @@ def test_data_bundle_carries_the_key_points(dataset: Dataset) -> None:
         n for n in zf.namelist() if n.endswith(".xlsx")))))
     assert book.sheetnames[0] == "Key points"
     assert point.text in [c.value for c in book["Key points"]["B"]]
+
+
+def test_chinese_lines_break_between_characters_never_inside_a_figure() -> None:
+    from zones.brief.a4pdf import units
+
+    parts = units("居前的目的地为韩国（占63.7%）、日本，出口额1,713.4万美元。")
+    assert "63.7%）、" in parts and "1,713.4" in parts  # a figure is never cut
+    assert "（占" in parts  # no break after an opening bracket
+    assert all(not p.startswith(("，", "。", "、", "）")) for p in parts)
+    assert "".join(parts) == "居前的目的地为韩国（占63.7%）、日本，出口额1,713.4万美元。"

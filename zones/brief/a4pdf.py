@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import TextMode, WrapMode
+from fpdf.enums import TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image
 
@@ -37,10 +37,32 @@ def _serif_path(sans_regular: Path) -> Path:
     return serif if serif.is_file() else sans_regular
 
 
+_NO_BREAK_BEFORE = set("，。、；：？！）》」』”’%…—·,.;:)")
+_NO_BREAK_AFTER = set("（《「『“‘(")
+
+
+def units(text: str) -> list[str]:
+    """Chinese text cut where a line may break: between Chinese characters, never inside
+    a number or a Latin word, never before closing or after opening punctuation. fpdf2
+    breaks lines only at spaces, or anywhere (its CHAR mode), which cut figures in two
+    ("占63." / "7%")."""
+    out: list[str] = []
+    for a in text:
+        glue = out and (
+            (a.isascii() and not a.isspace() and out[-1][-1].isascii()
+             and not out[-1][-1].isspace())
+            or a in _NO_BREAK_BEFORE or out[-1][-1] in _NO_BREAK_AFTER)
+        if glue:
+            out[-1] += a
+        else:
+            out.append(a)
+    return out
+
+
 class _A4(FPDF):
     def __init__(self, lang: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.lang = lang
+        self.brief_lang = lang
         font = cjk_font()
         serif = _serif_path(font.regular)
         self.add_font("fs", "", str(serif), collection_font_number=SERIF[1]
@@ -55,7 +77,7 @@ class _A4(FPDF):
         self.set_y(TOP + TEXT_H + 7)
         one = PAGE_PT * PT  # one character in from the edge of the text block
         self.set_x(LEFT + (one if self.page_no() % 2 == 0 else 0))
-        self.cell(TEXT_W - one, PAGE_PT * PT, t("wb.page", self.lang, n=self.page_no()),
+        self.cell(TEXT_W - one, PAGE_PT * PT, t("wb.page", self.brief_lang, n=self.page_no()),
                   align="L" if self.page_no() % 2 == 0 else "R")
 
     def room(self, height: float) -> None:
@@ -67,16 +89,43 @@ class _A4(FPDF):
              align: str = "", line: float = LINE_PT, indent: bool = True,
              bold: bool = False) -> None:
         self.set_font(family, "", size)
+        if self.brief_lang == "zh":
+            self.zh_lines(text, size, align, line, indent, bold)
+            return
         # Synthetic bold (the outline stroked) in a local context, so that the text
         # mode and line width return to plain fill for what follows.
         with self.local_context(text_mode=TextMode.FILL_STROKE if bold else TextMode.FILL,
                                 line_width=size * 0.02 * PT if bold else 0.2), \
-                self.text_columns(text_align=align or ("L" if self.lang == "zh" else "J"),
-                                  line_height=line / size,
-                                  wrapmode=WrapMode.CHAR if self.lang == "zh"
-                                  else WrapMode.WORD) as cols, \
+                self.text_columns(text_align=align or "J",
+                                  line_height=line / size, wrapmode=WrapMode.WORD) as cols, \
                 cols.paragraph(first_line_indent=2 * size * PT if indent else 0) as par:
             par.write(text)
+
+    def fill(self, parts: list[str], width: float, lead: float) -> list[str]:
+        """Greedy lines of ``parts`` no wider than ``width`` (the first ``lead`` less)."""
+        lines: list[str] = [""]
+        room = width - lead
+        for part in parts:
+            if lines[-1] and self.get_string_width(lines[-1] + part) > room:
+                lines.append("")
+                room = width
+            lines[-1] += part
+        return lines
+
+    def zh_lines(self, text: str, size: float, align: str, line: float, indent: bool,
+                 bold: bool) -> None:
+        """Chinese, broken at ``units`` and set line by line (first line indented)."""
+        lines = self.fill(units(text), TEXT_W, 2 * size * PT if indent else 0)
+        if bold and len(lines) > 1:  # a title: lines of even length, no lone last word
+            even = self.get_string_width(text) / len(lines) + size * PT
+            lines = self.fill(units(text), min(TEXT_W, even), 0)
+        with self.local_context(text_mode=TextMode.FILL_STROKE if bold else TextMode.FILL,
+                                line_width=size * 0.02 * PT if bold else 0.2):
+            for i, text_line in enumerate(lines):
+                lead = 2 * size * PT if indent and i == 0 else 0
+                self.set_x(LEFT + lead)
+                self.cell(TEXT_W - lead, line * PT, text_line, align=align or "L",
+                          new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _table(pdf: _A4, table: Table) -> None:
@@ -107,14 +156,18 @@ def _picture(pdf: _A4, png: bytes, caption: str) -> None:
 
 def _section(pdf: _A4, section: Section, images: Mapping[str, bytes], counter: list[int]
              ) -> None:
-    pdf.room(3 * LINE_PT * PT)  # a heading never ends a page
+    need = 3 * LINE_PT * PT  # a heading never ends a page
+    if section.pictures and not section.paragraphs and section.pictures[0].name in images:
+        w_px, h_px = Image.open(io.BytesIO(images[section.pictures[0].name])).size
+        need = LINE_PT * PT + PICTURE_W * h_px / w_px + 10  # nor is it parted from its chart
+    pdf.room(need)
     pdf.para(section.heading, "hei" if section.level == 1 else "fs")
     for text in section.paragraphs:
         pdf.para(text)
     for fig in section.pictures:
         if fig.name in images:
             counter[0] += 1
-            _picture(pdf, images[fig.name], t("wb.figure", pdf.lang, n=counter[0],
+            _picture(pdf, images[fig.name], t("wb.figure", pdf.brief_lang, n=counter[0],
                                               title=fig.title))
     for table in section.tables:
         _table(pdf, table)
