@@ -618,7 +618,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     # key points (要点) computed from the view, the written brief (#21, helper "words")
     "kp.title": ("要点", "Key points"),
     "kp.copy": ("复制纯文本", "Plain text to copy"),
-    "kp.download": ("下载要点（.txt）", "Download key points (.txt)"),
     "kp.help": ("要点由图表所用的同一组统计函数计算得出；示意数据在句中标明“（示意）”。", "The key points come from the same functions as the charts; illustrative figures are marked '(illustrative)' in the sentence."),
     "kp.year": ("{year}年", "{year}"),
     "kp.unit.money.yi": ("{n}亿美元", "USD {n} (100 million)"),

@@ -187,13 +187,30 @@ def _section(doc, section: Section, images: Mapping[str, bytes], counter: list[i
         _table(doc, table, ids)
 
 
+TITLE_CHARS = int(TEXT_W / (TITLE_PT * 25.4 / 72))  # 2号 characters in a line: 20
+
+
+def title_lines(title: str, lang: str) -> list[str]:
+    """A long Chinese title in lines of even length, as official titles are set (Word
+    would leave one character alone on the last line)."""
+    if lang != "zh" or len(title) <= TITLE_CHARS:
+        return [title]
+    n = -(-len(title) // TITLE_CHARS)
+    size = -(-len(title) // n)
+    return [title[i:i + size] for i in range(0, len(title), size)]
+
+
 def render_docx(brief: WrittenBrief, images: Mapping[str, bytes]) -> bytes:
     """The brief as .docx bytes; ``images`` maps figure names to PNG bytes."""
     doc = Document()
     _styles(doc)
     _page(doc)
     ids = _ids(doc)
-    _para(doc, brief.title, ids["Title"])
+    title = _para(doc, "", ids["Title"])
+    for i, line in enumerate(title_lines(brief.title, brief.lang)):
+        if i:
+            title.add_run().add_break()
+        title.add_run(line)
     _para(doc, brief.date_line, ids["GW Date"])
     counter = [0]
     for section in brief.sections:

@@ -1,7 +1,8 @@
 """The "要点 / Key points" block of the overview and volumes pages (#21).
 
 The sentences come from ``zones.keypoints`` (the charts' own metrics, cached per view);
-this module only draws them and offers them as plain text, the form an officer pastes
+this module only draws them and offers them as plain text in a code box (with its copy
+button; the data export carries the same text as a .txt), the form an officer pastes
 into a document. On a projector (presentation mode) the block is compact: the total and
 the leaders as a caption, so the page's chart still fits the screen; no copy box.
 """
@@ -41,13 +42,8 @@ def key_points_block(ds: Dataset, view: View) -> tuple[keypoints.KeyPoint, ...]:
     with st.container(border=True, key=f"key_points_{view.page}"):
         st.markdown(f"**{t('kp.title', lang)}**")
         st.markdown(text, help=t("kp.help", lang))
-        with st.expander(t("kp.copy", lang)):
-            plain = keypoints.as_text(points, lang)
-            st.code(plain, language=None, wrap_lines=True)
-            st.download_button(t("kp.download", lang), plain.encode("utf-8"),
-                               file_name=f"{t('kp.title', lang)}_{view.page}.txt",
-                               mime="text/plain", key=f"kp_txt_{view.page}",
-                               icon=":material/download:")
+        with st.expander(t("kp.copy", lang)):  # the code box has Streamlit's copy button
+            st.code(keypoints.as_text(points, lang), language=None, wrap_lines=True)
     return points
 
 
