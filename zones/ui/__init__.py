@@ -8,7 +8,8 @@ page starts with; the sidebar assembled), ``session_keys`` (the session's own st
 ``parts`` (shared page parts), ``presenting`` (one screen per view, phones), ``printing``
 (Ctrl+P gives a handout: the print stylesheet, screen-only parts), ``sharing`` (Copy link),
 ``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``,
-``importer`` (import, history, undo), ``briefing`` (deck export), ``warmup`` and
+``importer`` (import, history, undo), ``briefing`` (deck export), ``points`` (key
+points), ``warmup`` and
 ``offline``. The modules import each other, never this facade; the facade holds only
 what pages, ``app.py`` and the serve command use (URL keys come from ``zones.view``).
 """
@@ -33,6 +34,7 @@ from zones.ui.parts import (
     select_profile_from_event,
     table_with_download,
 )
+from zones.ui.points import key_points_block
 from zones.ui.presenting import present_height
 from zones.ui.printing import screen_only
 from zones.ui.sharing import share_control
@@ -56,6 +58,7 @@ __all__ = [
     "illustrative_banner",
     "import_section",
     "issue_table",
+    "key_points_block",
     "load_data",
     "metric_rows",
     "page_option",
