@@ -22,6 +22,7 @@ from zones import paths
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from zones.audit.record import AuditLog
     from zones.dataset.loading import LoadResult
     from zones.intake.store import Store
     from zones.runsheets.store import RunSheetStore
@@ -92,6 +93,18 @@ class Backend:
         from zones.sql.store import SqlStore
 
         return SqlStore(self.engine, self.root)
+
+    # Issue 25: the audit trail, kept beside the data it describes.
+    def audit(self) -> AuditLog:
+        """Who changed what: ``zones_audit`` in the database, else
+        ``<folder>/history/audit.jsonl``; both append-only."""
+        if self.engine is None:
+            from zones.audit.files import FileAudit
+
+            return FileAudit(self.root)
+        from zones.sql.audit import SqlAudit
+
+        return SqlAudit(self.engine)
 
 
 def choose(*, url: str | None = None, data_dir: Path | str | None = None,
