@@ -5,7 +5,9 @@ import streamlit as st
 from zones import datafiles, metrics
 from zones.i18n import t
 from zones.ui import (
+    audit_section,
     context,
+    data_page_note,
     file_downloads,
     header,
     history_section,
@@ -32,5 +34,7 @@ st.subheader(t("data.downloads", lang))
 st.caption(t("data.downloads.note", lang))
 file_downloads(ds)
 
+data_page_note(ds, lang)  # #25: how people are identified; a broken access file
 import_section(ctx)
 history_section(ctx)
+audit_section(ctx)

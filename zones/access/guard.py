@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from zones.access.policy import Grant, may
-from zones.model import Dataset
 from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake.planning import Plan
+from zones.model import Dataset
 
 # Tables whose rows belong to one zone, and so to one prefecture.
 ZONED_TABLES = ("zones", "export_volumes")

@@ -12,12 +12,17 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from zones.audit.record import AuditEvent, audit_frame, utc_stamp
 from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
 from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
 from zones.intake.parsed import TABLES, Parsed, skipped_lines
+
+if TYPE_CHECKING:
+    from zones.backend import Backend
 
 
 def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
@@ -91,24 +96,47 @@ def run_import(args: argparse.Namespace) -> int:
     if entry is None:
         return 1
     print(t("import.applied", lang, entry=entry.entry_id))
+    _audit(chosen, entry, "import", lang)
     return 0
 
 
+def _audit(chosen: Backend, entry: store.HistoryEntry, action: str, lang: str) -> None:
+    """The audit trail says who (the OS user or --user) and that it came from a shell (#25)."""
+    event = AuditEvent(when=utc_stamp(), person=entry.user, role="cli", via="cli",
+                       action=action, table=entry.table, added=entry.added,
+                       changed=entry.changed, removed=entry.removed,
+                       file_name=entry.file_name, sha256=entry.sha256,
+                       entry_id=entry.entry_id)
+    try:
+        chosen.audit().append(event)
+    except Exception as exc:  # the change stands; say that its record is missing
+        print(t("audit.failed", lang, detail=type(exc).__name__), file=sys.stderr)
+
+
 def run_history(args: argparse.Namespace) -> int:
-    frame = store.entries_frame(backend_of(args).store().history(), args.lang)
+    chosen = backend_of(args)
+    frame = store.entries_frame(chosen.store().history(), args.lang)
     if frame.empty:
         print(t("hist.empty", args.lang))
     else:
         print(frame.to_string(index=False))
+    log = chosen.audit()
+    audit = audit_frame(log.events(), args.lang, args.person, args.table)
+    print()
+    print(f"{t('audit.title', args.lang)} ({log.label})")
+    print(t("audit.empty", args.lang) if audit.empty else audit.to_string(index=False))
     return 0
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    lang, target = args.lang, backend_of(args).store()
+    lang = args.lang
+    chosen = backend_of(args)
+    target = chosen.store()
     entry = _write(lambda: target.undo(args.user or getpass.getuser()), target, lang)
     if entry is None:
         return 1
     print(t("import.undone", lang, entry=entry.undoes, file=entry.file_name))
+    _audit(chosen, entry, "undo", lang)
     return 0
 
 
@@ -145,7 +173,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_lang(p)
     p.set_defaults(func=run_import)
 
-    p = sub.add_parser("history", help="list the imports and undos of a data folder")
+    p = sub.add_parser("history", help="list the imports and undos, and the audit trail")
+    p.add_argument("--person", default=None, help="audit trail: only this person's changes")
+    p.add_argument("--table", default=None, help="audit trail: only this table or run-sheet")
     add_data_dir(p)
     add_url(p)
     add_lang(p)

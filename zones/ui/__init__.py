@@ -5,14 +5,18 @@ Pages import what they draw with from here; the modules behind it have one conce
 ``data`` (the cached load from the chosen backend), ``context`` (what a page starts with),
 ``parts`` (shared page parts), ``presenting`` (one screen per view, phones), ``sharing``
 (Copy link), ``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``,
-``importer`` (import, history, undo), ``briefing`` (deck export), ``warmup`` and ``offline``.
+``importer`` (import, history, undo), ``identity`` (who is signed in, through
+``st.user``), ``audit_view`` (recording and showing the audit trail), ``briefing``
+(deck export), ``warmup`` and ``offline``.
 The modules import each other, never
 this facade.
 """
 
 from zones.ui.admin import ADMIN_ENV, ADMIN_SECRET, editing_configured
+from zones.ui.audit_view import audit_section
 from zones.ui.context import Context, context, issue_table, shared_context, show_errors
 from zones.ui.data import current_backend, data_store, load_data, map_geometry
+from zones.ui.identity import data_page_note
 from zones.ui.importer import history_section, import_section, undo_section
 from zones.ui.keys import (
     FILTER_KEYS,
@@ -86,11 +90,13 @@ __all__ = [
     "PAGE_OPTION_KEYS",
     "PRESENT_MAP_HEIGHT",
     "Context",
+    "audit_section",
     "context",
     "csv_bytes",
     "csv_download",
     "current_backend",
     "current_lang",
+    "data_page_note",
     "data_store",
     "editing_configured",
     "empty_state",

@@ -20,6 +20,7 @@ from zones.i18n import t
 from zones.model import Dataset
 from zones.ui.briefing import briefing_export
 from zones.ui.data import load_data, map_geometry
+from zones.ui.identity import gate, sidebar_identity
 from zones.ui.runsheet_player import before_sidebar
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang
@@ -56,8 +57,10 @@ _SHARED_CONTEXT = "_shared_context"
 
 
 def _draw_context(ds: Dataset, page: StreamlitPage | None) -> Context:
+    gate(ds, current_lang())  # #25: sign-in first when the access file requires it
     before_sidebar(ds)  # run-sheets (#16): a linked step's view, before the widgets exist
     lang, state, present = sidebar(ds, page)
+    sidebar_identity(ds, lang)
     return Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
                    present=present, geometry=map_geometry(ds.geo))
 

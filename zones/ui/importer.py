@@ -22,8 +22,13 @@ if TYPE_CHECKING:
     from zones.ui.context import (
         Context,  # SQLAlchemy is imported only when a database is configured (#8)
     )
-from zones.ui.admin import KEY_ADMIN, editing_configured, login
+from zones.access.guard import check_import, check_undo, places_of
+from zones.intake.store import HistoryEntry
+from zones.model import Dataset
+from zones.ui.admin import editing_configured, login
+from zones.ui.audit_view import record
 from zones.ui.data import data_store, load_data
+from zones.ui.identity import who
 from zones.ui.parts import csv_bytes
 
 
@@ -109,13 +114,24 @@ def _show_preview(plan: planning.Plan, lang: str) -> None:
                 st.dataframe(frame, hide_index=True, width="stretch", key=f"import_{key}")
 
 
+def _may_import(ctx: Context) -> bool:
+    """Editors and admins of the access file; without one, whoever knows the password."""
+    me = who(ctx.ds)
+    if me.policy.configured:
+        if me.may("import"):
+            st.subheader(t("import.title", ctx.lang))
+            return True
+        return False
+    if not editing_configured():
+        return False
+    st.subheader(t("import.title", ctx.lang))
+    return login(ctx.lang)
+
+
 def import_section(ctx: Context) -> None:
     """Data page: choose table and mode → upload → mapping + problems or preview → apply."""
     lang = ctx.lang
-    if not editing_configured():
-        return
-    st.subheader(t("import.title", lang))
-    if not login(lang):
+    if not _may_import(ctx):
         return
     from zones.intake.parsed import TABLES
 
@@ -131,8 +147,14 @@ def import_section(ctx: Context) -> None:
     mode = b.radio(t("import.mode", lang), list(records.MODES), key="import_mode",
                    format_func=lambda v: t(f"import.mode.{v}", lang))
     st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
-    user = c.text_input(t("import.user", lang), value="admin", key="import_user",
-                        max_chars=60).strip() or "admin"
+    me = who(ctx.ds)
+    if me.person:  # the signed-in identity, never a typed name (#25)
+        user = me.person
+        c.text_input(t("import.user", lang), value=me.person, disabled=True,
+                     key="import_user_identity")
+    else:
+        user = c.text_input(t("import.user", lang), value="admin", key="import_user",
+                            max_chars=60).strip() or "admin"
     fp = target.version()
     d1, d2 = st.columns(2)
     d1.download_button(t("import.template", lang),
@@ -172,7 +194,7 @@ def import_section(ctx: Context) -> None:
         return
     _show_preview(plan, lang)
     st.button(t("import.apply", lang), type="primary", icon=":material/publish:",
-              key="import_apply", on_click=_apply_plan, args=(lang,))
+              key="import_apply", on_click=_apply_plan, args=(ctx.ds, lang))
 
 
 def _store_outcome(lang: str, action: Callable[[], str]) -> None:
@@ -188,18 +210,31 @@ def _store_outcome(lang: str, action: Callable[[], str]) -> None:
             data_store().label, None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
 
 
-def _apply_plan(lang: str) -> None:
+def _apply_plan(ds: Dataset, lang: str) -> None:
+    """The role and the editor's scope are checked here, on the server, before any write."""
     cached = st.session_state.get("_import_plan")
     if not cached:
         return
+    plan = cached[1]
+    me = who(ds)
+    refused = check_import(me.grant, me.person or plan.user, plan, places_of(ds))
+    if refused:
+        st.session_state["_import_outcome"] = ("error", refused)
+        return
 
     def run() -> str:
-        entry = data_store().apply(cached[1])
+        entry = data_store().apply(plan)
         st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
         st.session_state.pop("_import_plan", None)
-        return t("import.applied", lang, entry=entry.entry_id)
+        return _audited(ds, lang, "import", entry, t("import.applied", lang,
+                                                     entry=entry.entry_id))
 
     _store_outcome(lang, run)
+
+
+def _audited(ds: Dataset, lang: str, action: str, entry: HistoryEntry, done: str) -> str:
+    failed = record(ds, action, entry.table, entry=entry, typed_user=entry.user)
+    return done if failed is None else f"{done} {t('audit.failed', lang, detail=failed)}"
 
 
 def _show_outcome(lang: str) -> None:
@@ -218,24 +253,38 @@ def _show_outcome(lang: str) -> None:
 
 
 def undo_section(ctx: Context) -> None:
-    """Admin only: revert the last import not yet undone."""
+    """Admins undo any import, editors their own: revert the last import not yet undone."""
     lang = ctx.lang
-    if not (editing_configured() and st.session_state.get(KEY_ADMIN)):
+    me = who(ctx.ds)
+    if not me.may("undo_own"):
         return
     target = data_store().undo_target()
     if target is None:
         return
     st.caption(t("import.undo_target", lang, file=target.file_name, when=target.when,
                  user=target.user))
+    if check_undo(me.grant, me.person, target.user, target.file_name):
+        return  # an editor, and someone else's import: no button (the callback refuses too)
     st.button(t("import.undo", lang), icon=":material/undo:", key="import_undo",
-              on_click=_undo_last, args=(lang,))
+              on_click=_undo_last, args=(ctx.ds, lang))
 
 
-def _undo_last(lang: str) -> None:
+def _undo_last(ds: Dataset, lang: str) -> None:
+    me = who(ds)
+    target = data_store().undo_target()
+    if target is None:
+        return
+    user = me.person or st.session_state.get("import_user") or "admin"
+    refused = check_undo(me.grant, user, target.user, target.file_name)
+    if refused:
+        st.session_state["_import_outcome"] = ("error", refused)
+        return
+
     def run() -> str:
-        entry = data_store().undo(st.session_state.get("import_user") or "admin")
+        entry = data_store().undo(user)
         st.session_state.pop("_import_plan", None)
-        return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
+        return _audited(ds, lang, "undo", entry, t("import.undone", lang, entry=entry.undoes,
+                                                     file=entry.file_name))
 
     _store_outcome(lang, run)
 
