@@ -52,7 +52,8 @@ def test_the_issues_example_reads_as_written(aliases: dict[str, str]) -> None:
 
 
 def test_prefectures_by_code_english_name_or_label(aliases: dict[str, str]) -> None:
-    text = GOOD.replace('["白山市"]', '["220600", "Yanbian Korean Autonomous Prefecture", "长春市 Changchun City"]')
+    text = GOOD.replace('["白山市"]', '["220600", "Yanbian Korean Autonomous Prefecture", '
+                                     '"长春市 Changchun City"]')
     p = policy.parse(text, "a.toml", aliases)
     assert not p.problems, [x.message("en") for x in p.problems]
     assert p.grant("wang.ke@jl.example").prefectures == {"220600", "222400", "220100"}
@@ -67,8 +68,10 @@ def test_none_and_require_login(aliases: dict[str, str]) -> None:
 
 
 BAD = [
-    ("toml", GOOD.replace('role = "admin"', 'role = admin'), 7, ("not valid TOML", "不是有效的 TOML")),
-    ("unknown_role", GOOD.replace('"admin"', '"boss"'), 7, ("unknown role 'boss'", "未知的角色“boss”")),
+    ("toml", GOOD.replace('role = "admin"', 'role = admin'), 7,
+     ("not valid TOML", "不是有效的 TOML")),
+    ("unknown_role", GOOD.replace('"admin"', '"boss"'), 7,
+     ("unknown role 'boss'", "未知的角色“boss”")),
     ("unknown_prefecture", GOOD.replace("白山市", "白山县"), 5,
      ("unknown prefecture '白山县'", "未知的市（州）“白山县”")),
     ("unknown_key", GOOD.replace('role = "editor"', 'role = "editor"\nzones = ["x"]'), 5,
