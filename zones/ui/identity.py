@@ -183,5 +183,5 @@ def data_page_note(ds: Dataset, lang: str) -> None:
         st.caption(t(f"id.mode.{me.via}", lang, access=access))
     if me.policy.broken:
         st.error(t("access.broken", lang) + "\n\n" + "\n".join(
-            f"- {safe.plain(p.message(lang), 400)}" for p in me.policy.problems),
+            f"- {safe.plain(p.message(lang), 1000)}" for p in me.policy.problems),
             icon=":material/gpp_bad:")

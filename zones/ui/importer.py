@@ -132,6 +132,7 @@ def import_section(ctx: Context) -> None:
     """Data page: choose table and mode → upload → mapping + problems or preview → apply."""
     lang = ctx.lang
     if not _may_import(ctx):
+        _show_outcome(lang)  # a refusal of a role revoked since the button was drawn
         return
     from zones.intake.parsed import TABLES
 
