@@ -24,7 +24,7 @@ mock = pytest.importorskip("oidc_provider_mock", reason="requirements-dev.txt")
 
 from playwright.sync_api import Browser, expect  # noqa: E402
 
-from tests.browser.test_browser import main, sidebar  # noqa: E402
+from tests.browser.test_browser import main, sidebar, wait_idle  # noqa: E402
 
 pytestmark = pytest.mark.browser
 EDITOR = "wang.ke@jl.example"
@@ -81,6 +81,7 @@ def test_sign_in_and_out(browser: Browser, oidc_app: str, screenshot_dir: Path) 
             + r" \(editor\).*Baishan"))).to_be_visible()
         expect(m.get_by_text("Update data", exact=True)).to_be_visible()  # an editor
         expect(m.get_by_text("Identity: single sign-on (OIDC)")).to_be_visible()
+        wait_idle(page)
         page.screenshot(path=str(screenshot_dir / "oidc-1-signed-in.png"), full_page=True)
 
         sidebar(page).get_by_role("button", name="Sign out").click()

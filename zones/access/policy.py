@@ -140,7 +140,7 @@ def parse(text: str, name: str, prefectures: Mapping[str, str]) -> Policy:
     problems: list[Problem] = []
     for key in doc:
         if key not in _TOP_KEYS:
-            problems.append(Problem(name, lines.key(None, key), "unknown_key", {"key": key}))
+            problems.append(Problem(name, lines.key(None, key), "unknown_key", {"name": key}))
     default = doc.get("default_role", "viewer")
     if default not in ROLES:
         problems.append(Problem(name, lines.key(None, "default_role"), "unknown_role",
@@ -148,7 +148,7 @@ def parse(text: str, name: str, prefectures: Mapping[str, str]) -> Policy:
     require = doc.get("require_login", False)
     if not isinstance(require, bool):
         problems.append(Problem(name, lines.key(None, "require_login"), "not_bool",
-                                {"key": "require_login"}))
+                                {"name": "require_login"}))
     users, user_problems = _users(doc.get("users", {}), name, lines, prefectures)
     problems += user_problems
     if problems:
@@ -159,18 +159,18 @@ def parse(text: str, name: str, prefectures: Mapping[str, str]) -> Policy:
 def _users(raw: object, name: str, lines: _Lines, prefectures: Mapping[str, str]
            ) -> tuple[dict[str, Grant], list[Problem]]:
     if not isinstance(raw, dict):
-        return {}, [Problem(name, lines.key(None, "users"), "not_table", {"key": "users"})]
+        return {}, [Problem(name, lines.key(None, "users"), "not_table", {"name": "users"})]
     users: dict[str, Grant] = {}
     problems: list[Problem] = []
     for person, entry in raw.items():
         at = lines.table(person)
         if not isinstance(entry, dict):
-            problems.append(Problem(name, at, "not_table", {"key": f"users.{person}"}))
+            problems.append(Problem(name, at, "not_table", {"name": f"users.{person}"}))
             continue
         for key in entry:
             if key not in _USER_KEYS:
                 problems.append(Problem(name, lines.key(person, key) or at, "unknown_key",
-                                        {"key": key}))
+                                        {"name": key}))
         role = entry.get("role")
         if role not in ROLES:
             problems.append(Problem(name, lines.key(person, "role") or at, "unknown_role",
