@@ -3,6 +3,7 @@ table that refuses every rewrite, Beijing time on screen, and the command line's
 
 from __future__ import annotations
 
+import getpass
 import itertools
 import json
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_files_append_only_newest_first_and_fsynced(tmp_path: Path, monkeypatch)
     log = FileAudit(tmp_path)
     synced: list[int] = []
     real = __import__("os").fsync
-    monkeypatch.setattr("zones.audit.files.os.fsync", lambda fd: (synced.append(fd), real(fd)))
+    monkeypatch.setattr("zones.intake.store.os.fsync", lambda fd: (synced.append(fd), real(fd)))
     log.append(event())
     first = log.path.read_bytes()
     log.append(event(person="li.chu@jl.example", action="undo"))
@@ -84,13 +85,16 @@ def test_command_line_records_the_os_user_and_says_so(data_copy: Path, tmp_path:
     events = FileAudit(data_copy).events()
     assert [(e.action, e.via, e.role) for e in events] == [("undo", "cli", "cli"),
                                                            ("import", "cli", "cli")]
-    assert events[1].person == "clerk" and events[1].added == 1
+    login = getpass.getuser()  # the accountable one on a shell; --user is kept beside it
+    assert events[1].person == login and events[1].detail == "--user clerk"
+    assert store.history(data_copy)[1].user == "clerk"  # the import history as before
+    assert events[1].added == 1
     assert events[1].file_name == "march.csv" and len(events[1].sha256) == 64
-    assert events[0].person  # the OS login when --user is not given
+    assert events[0].person == login and events[0].detail == ""
     capsys.readouterr()
-    assert main(["history", *args, "--person", "clerk"]) == 0
+    assert main(["history", *args, "--person", login]) == 0
     out = capsys.readouterr().out
-    assert "Audit trail" in out and "clerk" in out and "command line" in out
+    assert "Audit trail" in out and "--user clerk" in out and "command line" in out
 
 
 _names = (f"au{i}" for i in itertools.count())

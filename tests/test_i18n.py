@@ -13,6 +13,7 @@ from zones import growth, metrics, tables
 from zones.access.policy import ROLES
 from zones.audit.record import ACTIONS as AUDIT_ACTIONS
 from zones.audit.record import COLUMNS as AUDIT_COLUMNS
+from zones.audit.record import REFUSALS
 from zones.brief import deck as brief
 from zones.brief import export as brief_export
 from zones.i18n import (
@@ -175,6 +176,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "audit.via.": ("oidc", "proxy", "password", "cli"),
     "audit.action.": AUDIT_ACTIONS,
     "audit.col.": AUDIT_COLUMNS,
+    "audit.reason.": REFUSALS,
     "id.mode.": ("oidc", "proxy", "password"),
 }
 

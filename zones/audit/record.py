@@ -19,7 +19,12 @@ from zones.i18n import t
 BEIJING = timezone(timedelta(hours=8), "CST")
 
 
-ACTIONS: tuple[str, ...] = ("import", "undo", "runsheet_save", "runsheet_delete")
+ACTIONS: tuple[str, ...] = ("import", "undo", "runsheet_save", "runsheet_delete", "refused")
+
+
+# The checks' refusal codes (zones.access.guard), each with a short reason in the trail.
+REFUSALS: tuple[str, ...] = ("access_denied", "access_table_scope", "access_replace_scope",
+                             "access_out_of_scope", "access_undo_other")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class AuditEvent:
     sha256: str = ""
     entry_id: str = ""     # the import's or undo's id in the history
     client: str = ""       # the browser's address as the proxy saw it
+    reason: str = ""       # refused: attempt and code, "import:access_out_of_scope"
+    detail: str = ""       # refused: where (file line zone prefecture); CLI: --user given
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -79,7 +86,16 @@ def beijing(stamp: str) -> str:
 
 
 COLUMNS: tuple[str, ...] = ("when", "person", "role", "via", "action", "table", "added",
-                            "changed", "removed", "file_name", "sha256", "entry_id", "client")
+                            "changed", "removed", "file_name", "sha256", "entry_id", "client",
+                            "reason", "detail")
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """``import:access_out_of_scope`` → "Import — outside the editor's prefectures"."""
+    if not reason:
+        return ""
+    what, _, code = reason.partition(":")
+    return f"{t(f'access.what.{what}', lang)} — {t(f'audit.reason.{code}', lang)}"
 
 
 def audit_frame(events: list[AuditEvent], lang: str, person: str | None = None,
@@ -93,6 +109,7 @@ def audit_frame(events: list[AuditEvent], lang: str, person: str | None = None,
         row["when"] = beijing(e.when)
         row["via"] = t(f"audit.via.{e.via}", lang)
         row["action"] = t(f"audit.action.{e.action}", lang)
+        row["reason"] = reason_text(e.reason, lang)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     return frame.rename(columns={c: t(f"audit.col.{c}", lang) for c in COLUMNS})

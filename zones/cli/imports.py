@@ -12,17 +12,12 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from zones.audit.record import AuditEvent, audit_frame, utc_stamp
 from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
 from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
 from zones.intake.parsed import TABLES, Parsed, skipped_lines
-
-if TYPE_CHECKING:
-    from zones.backend import Backend
 
 
 def _problems(issues: list[Issue] | tuple[Issue, ...], lang: str) -> None:
@@ -92,25 +87,33 @@ def run_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(t("import.dry_run_ok", lang))
         return 0
-    entry = _write(lambda: target.apply(plan), target, lang)
+    entry = _write(lambda: target.apply(plan, audit=_audit("import", args.user)), target, lang)
     if entry is None:
         return 1
     print(t("import.applied", lang, entry=entry.entry_id))
-    _audit(chosen, entry, "import", lang)
     return 0
 
 
-def _audit(chosen: Backend, entry: store.HistoryEntry, action: str, lang: str) -> None:
-    """The audit trail says who (the OS user or --user) and that it came from a shell (#25)."""
-    event = AuditEvent(when=utc_stamp(), person=entry.user, role="cli", via="cli",
-                       action=action, table=entry.table, added=entry.added,
-                       changed=entry.changed, removed=entry.removed,
-                       file_name=entry.file_name, sha256=entry.sha256,
-                       entry_id=entry.entry_id)
-    try:
-        chosen.audit().append(event)
-    except Exception as exc:  # the change stands; say that its record is missing
-        print(t("audit.failed", lang, detail=type(exc).__name__), file=sys.stderr)
+def _audit(action: str, typed: str | None) -> store.AuditHook:
+    """The command line's event, written by the store with the change (#25).
+
+    The accountable person on a shell is the OS account that ran the command: whoever can
+    run it can write the data folder (or holds the database's password) anyway, so the web
+    app's access file is not applied here. ``--user`` (the name put in the import history)
+    is kept beside it, "on behalf of", never in its place.
+    """
+    login = getpass.getuser()
+
+    def event(entry: store.HistoryEntry) -> dict[str, object]:
+        return AuditEvent(when=utc_stamp(), person=login, role="cli", via="cli",
+                          action=action, table=entry.table, added=entry.added,
+                          changed=entry.changed, removed=entry.removed,
+                          file_name=entry.file_name, sha256=entry.sha256,
+                          entry_id=entry.entry_id,
+                          detail=f"--user {typed}" if typed and typed != login else ""
+                          ).as_dict()
+
+    return event
 
 
 def run_history(args: argparse.Namespace) -> int:
@@ -132,11 +135,15 @@ def run_undo(args: argparse.Namespace) -> int:
     lang = args.lang
     chosen = backend_of(args)
     target = chosen.store()
-    entry = _write(lambda: target.undo(args.user or getpass.getuser()), target, lang)
+    last = target.undo_target()
+    if last is None:
+        _problems([Issue(target.label, None, None, "nothing_to_undo")], lang)
+        return 1
+    entry = _write(lambda: target.undo_entry(last.entry_id, args.user or getpass.getuser(),
+                                             audit=_audit("undo", args.user)), target, lang)
     if entry is None:
         return 1
     print(t("import.undone", lang, entry=entry.undoes, file=entry.file_name))
-    _audit(chosen, entry, "undo", lang)
     return 0
 
 

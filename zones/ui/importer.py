@@ -26,7 +26,7 @@ from zones.access.guard import check_import, check_undo, places_of
 from zones.intake.store import HistoryEntry
 from zones.model import Dataset
 from zones.ui.admin import editing_configured, login
-from zones.ui.audit_view import record
+from zones.ui.audit_view import hook, record_refusal
 from zones.ui.data import data_store, load_data
 from zones.ui.identity import who
 from zones.ui.parts import csv_bytes
@@ -221,21 +221,19 @@ def _apply_plan(ds: Dataset, lang: str) -> None:
     refused = check_import(me.grant, me.person or plan.user, plan, places_of(ds))
     if refused:
         st.session_state["_import_outcome"] = ("error", refused)
+        record_refusal(ds, "import", plan.parsed.table, refused,
+                       file_name=plan.parsed.file_name, sha256=plan.parsed.sha256,
+                       typed_user=plan.user)
         return
 
     def run() -> str:
-        entry = data_store().apply(plan)
+        # The audit event is written by the store with the change (same lock/transaction).
+        entry = data_store().apply(plan, audit=hook(ds, "import"))
         st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
         st.session_state.pop("_import_plan", None)
-        return _audited(ds, lang, "import", entry, t("import.applied", lang,
-                                                     entry=entry.entry_id))
+        return t("import.applied", lang, entry=entry.entry_id)
 
     _store_outcome(lang, run)
-
-
-def _audited(ds: Dataset, lang: str, action: str, entry: HistoryEntry, done: str) -> str:
-    failed = record(ds, action, entry.table, entry=entry, typed_user=entry.user)
-    return done if failed is None else f"{done} {t('audit.failed', lang, detail=failed)}"
 
 
 def _show_outcome(lang: str) -> None:
@@ -267,25 +265,25 @@ def undo_section(ctx: Context) -> None:
     if check_undo(me.grant, me.person, target.user, target.file_name):
         return  # an editor, and someone else's import: no button (the callback refuses too)
     st.button(t("import.undo", lang), icon=":material/undo:", key="import_undo",
-              on_click=_undo_last, args=(ctx.ds, lang))
+              on_click=_undo_last, args=(ctx.ds, lang, target))
 
 
-def _undo_last(ds: Dataset, lang: str) -> None:
+def _undo_last(ds: Dataset, lang: str, target: HistoryEntry) -> None:
+    """Undo exactly the import the button was drawn for: the role is checked against its
+    owner here, and the store refuses (undo_moved) if another import has landed since."""
     me = who(ds)
-    target = data_store().undo_target()
-    if target is None:
-        return
     user = me.person or st.session_state.get("import_user") or "admin"
     refused = check_undo(me.grant, user, target.user, target.file_name)
     if refused:
         st.session_state["_import_outcome"] = ("error", refused)
+        record_refusal(ds, "undo", target.table, refused, file_name=target.file_name,
+                       sha256=target.sha256, typed_user=user)
         return
 
     def run() -> str:
-        entry = data_store().undo(user)
+        entry = data_store().undo_entry(target.entry_id, user, audit=hook(ds, "undo"))
         st.session_state.pop("_import_plan", None)
-        return _audited(ds, lang, "undo", entry, t("import.undone", lang, entry=entry.undoes,
-                                                     file=entry.file_name))
+        return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
 
     _store_outcome(lang, run)
 

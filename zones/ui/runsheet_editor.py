@@ -130,10 +130,13 @@ def _refused(ds: Dataset, file_name: str, lang: str) -> bool:
     from zones.access.guard import check_runsheet
     from zones.ui.identity import who
 
+    from zones.ui.audit_view import record_refusal
+
     me = who(ds)
     refused = check_runsheet(me.grant, me.person, file_name)
     if refused:
         st.session_state[_OUTCOME] = ("error", refused[0].message(lang))
+        record_refusal(ds, "runsheet", file_name, refused, file_name=file_name)
     return bool(refused)
 
 
