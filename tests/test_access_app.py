@@ -98,6 +98,19 @@ def test_editor_scope_revoked_role_and_audit(site) -> None:
     text = error_text(at)
     assert "dehui-poultry" in text and "Changchun" in text and "both.csv" in text
     assert files(root) == before  # refused by the callback: nothing written
+    refused = FileAudit(root).events()[0]  # the refusal is in the trail, with its reason
+    assert (refused.person, refused.role, refused.action, refused.table) == (
+        EDITOR, "editor", "refused", "export_volumes")
+    assert refused.reason == "import:access_out_of_scope"
+    assert "both.csv line 3 dehui-poultry" in refused.detail and refused.file_name == "both.csv"
+    at.run()
+    trail = next(d.value for d in at.dataframe  # shown on the Data page
+                 if "Refused because" in d.value.columns)
+    assert trail.iloc[0]["Action"] == "refused"
+    assert trail.iloc[0]["Refused because"] == (
+        "import data — zones outside the editor's prefectures")
+    # The sidebar shows the address as plain text: no Markdown, no invisible joiners.
+    assert f"Signed in: {EDITOR} (editor) · Scope: Baishan City" in [x.value for x in at.text]
 
     at = open_as(EDITOR)
     upload(at, "baishan.csv", INSIDE)
@@ -117,6 +130,7 @@ def test_editor_scope_revoked_role_and_audit(site) -> None:
     event = FileAudit(root).events()[0]
     assert (event.person, event.role, event.via, event.action, event.added) == (
         EDITOR, "editor", "proxy", "import", 1)
+    assert [e.action for e in FileAudit(root).events()] == ["import", "refused", "refused"]
     assert t("audit.title", "en") in [s.value for s in at.subheader]
 
 
@@ -135,6 +149,32 @@ def test_editor_cannot_undo_anothers_import_admin_can(site) -> None:
     assert files(root) != after_admin
     assert [(e.person, e.action) for e in FileAudit(root).events()] == [
         (ADMIN, "undo"), (ADMIN, "import")]
+
+
+def test_undo_offered_for_ones_own_import_never_undoes_a_later_one(site) -> None:
+    """The editor's page offers to undo his import; the admin's import lands before he
+    clicks: the store refuses (undo_moved) and the admin's import stays."""
+    root, _ = site
+    at = open_as(EDITOR)
+    upload(at, "mine.csv", INSIDE)
+    at.button(key="import_apply").click()
+    at.run()
+    mine = store.history(root)[0]
+    assert mine.user == EDITOR and at.button(key="import_undo")  # offered: his own import
+    from zones.dataset.loading import CsvSource, load
+    from zones.intake.pipeline import parse_upload
+
+    ds = load(CsvSource(root)).dataset
+    other = VOL + "2013-02,dehui-poultry,poultry_meat,JPN,1,2000,1\n"
+    plan = store.FileStore(root).plan_import(
+        parse_upload(other.encode(), "admin.csv", "export_volumes", ds), "upsert", ADMIN)
+    theirs = store.FileStore(root).apply(plan)
+    after_admin = files(root)
+    at.button(key="import_undo").click()
+    at.run()
+    assert files(root) == after_admin  # nothing undone
+    assert store.FileStore(root).undo_target() == theirs
+    assert "landed after this page was drawn" in error_text(at)
 
 
 def test_broken_access_file_stops_editing_and_says_where(site) -> None:

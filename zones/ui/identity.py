@@ -157,12 +157,14 @@ def sidebar_identity(ds: Dataset, lang: str) -> None:
     me = who(ds)
     with st.sidebar:
         role = t(f"access.role.{me.grant.role}", lang)
+        # st.text: no Markdown, so the address needs no escaping and copies as it is.
         if me.person:
-            st.caption(t("id.signed_in", lang, person=safe.plain(me.person, 200), role=role)
-                       + (" · " + _scope_text(me, ds, lang) if _scope_text(me, ds, lang)
-                          else ""))
+            scope = _scope_text(me, ds, lang)
+            st.text(t("id.signed_in", lang, person=" ".join(me.person.split())[:200],
+                      role=role)
+                    + (" · " + scope if scope else ""))
         else:
-            st.caption(t("id.anonymous", lang, role=role))
+            st.text(t("id.anonymous", lang, role=role))
         if how == "oidc":
             if me.person:
                 st.button(t("id.signout", lang), key="id_signout", icon=":material/logout:",
