@@ -12,6 +12,7 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
 from zones.audit.record import AuditEvent, audit_frame, utc_stamp
 from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
 from zones.dataset.validation import Issue

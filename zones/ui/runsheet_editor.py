@@ -128,9 +128,8 @@ def _present_saved(rid: str) -> None:
 def _refused(ds: Dataset, file_name: str, lang: str) -> bool:
     """The server-side check of a run-sheet write (#25): the role, asked afresh."""
     from zones.access.guard import check_runsheet
-    from zones.ui.identity import who
-
     from zones.ui.audit_view import record_refusal
+    from zones.ui.identity import who
 
     me = who(ds)
     refused = check_runsheet(me.grant, me.person, file_name)
