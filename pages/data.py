@@ -5,7 +5,9 @@ import streamlit as st
 from zones import datafiles, metrics
 from zones.i18n import t
 from zones.ui import (
+    audit_section,
     context,
+    data_page_note,
     file_downloads,
     header,
     history_section,
@@ -34,5 +36,7 @@ with screen_only("data-downloads"):  # buttons: nothing to read on paper
     st.caption(t("data.downloads.note", lang))
     file_downloads(ds)
 
+data_page_note(ds, lang)  # #25: how people are identified; a broken access file
 import_section(ctx)
 history_section(ctx)
+audit_section(ctx)

@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from zones import growth, metrics, tables
+from zones.access.policy import ROLES
+from zones.audit.record import ACTIONS as AUDIT_ACTIONS
+from zones.audit.record import COLUMNS as AUDIT_COLUMNS
+from zones.audit.record import REFUSALS
 from zones.brief import deck as brief
 from zones.brief import export as brief_export
 from zones.i18n import (
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the catalogue itself is left out: its keys would trivially "use" themselves
 SOURCE_FILES = sorted([*(p for p in (ROOT / "zones").rglob("*.py") if p.name != "i18n.py"),
                        *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
-FILE_SUFFIXES = ("csv", "py", "md", "geojson", "json", "png", "toml", "txt")
+FILE_SUFFIXES = ("csv", "py", "md", "geojson", "json", "jsonl", "png", "toml", "txt")
 
 
 def placeholders(text: str) -> set[str]:
@@ -172,6 +176,16 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "kp.dim1.": metrics.DIMS,
     "kp.growth.": ("up", "down", "flat"),
     "kp.": ("unit.money.yi", "unit.money.wan", "unit.money.million", "unit.money.thousand"),
+    # sign-in, roles and the audit trail (#25)
+    "access.err.": ("toml", "unreadable", "unknown_key", "unknown_role", "not_bool",
+                    "not_table", "bad_scope", "unknown_prefecture", "duplicate_user"),
+    "access.role.": (*ROLES, "password", "cli"),
+    "access.what.": ("import", "undo", "runsheet"),
+    "audit.via.": ("oidc", "proxy", "password", "cli"),
+    "audit.action.": AUDIT_ACTIONS,
+    "audit.col.": AUDIT_COLUMNS,
+    "audit.reason.": REFUSALS,
+    "id.mode.": ("oidc", "proxy", "password"),
 }
 
 

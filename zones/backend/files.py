@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from zones.audit.files import FileAudit
     from zones.dataset.loading import LoadResult
     from zones.intake.store import FileStore
     from zones.runsheets.store import FileRunSheets
@@ -38,6 +39,12 @@ class FileBackend:
         from zones.intake.store import FileStore
 
         return FileStore(self.root)
+
+    def audit(self) -> FileAudit:
+        """``<folder>/history/audit.jsonl``, appended under the writer lock."""
+        from zones.audit.files import FileAudit
+
+        return FileAudit(self.root)
 
     def runsheets(self) -> FileRunSheets:
         from zones.runsheets.store import FileRunSheets

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from zones.dataset.loading import LoadResult
+    from zones.sql.audit import SqlAudit
     from zones.sql.runsheets import SqlRunSheets
     from zones.sql.store import SqlStore
 
@@ -57,6 +58,12 @@ class PostgresBackend:
         from zones.sql.store import SqlStore
 
         return SqlStore(self.engine, self.root)
+
+    def audit(self) -> SqlAudit:
+        """``zones_audit``: the app only inserts; a trigger refuses rewrites."""
+        from zones.sql.audit import SqlAudit
+
+        return SqlAudit(self.engine)
 
     def runsheets(self) -> SqlRunSheets:
         from zones.sql.runsheets import SqlRunSheets

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from zones.audit.record import AuditLog
     from zones.dataset.loading import LoadResult
     from zones.intake.store import Store
     from zones.runsheets.store import RunSheetStore
@@ -45,6 +46,10 @@ class Backend(Protocol):
 
     def runsheets(self) -> RunSheetStore:
         """Where run-sheets are kept."""
+        ...
+
+    def audit(self) -> AuditLog:
+        """Who changed what (issue 25), append-only, kept beside the data it describes."""
         ...
 
 

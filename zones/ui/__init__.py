@@ -7,16 +7,19 @@ the chosen backend), ``page_context`` (the ``Context`` a page reads), ``context`
 page starts with; the sidebar assembled), ``session_keys`` (the session's own state),
 ``parts`` (shared page parts), ``presenting`` (one screen per view, phones), ``printing``
 (Ctrl+P gives a handout: the print stylesheet, screen-only parts), ``sharing`` (Copy link),
-``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``,
-``importer`` (import, history, undo), ``briefing`` (deck export), ``points`` (key
-points), ``warmup`` and
-``offline``. The modules import each other, never this facade; the facade holds only
-what pages, ``app.py`` and the serve command use (URL keys come from ``zones.view``).
+``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``, ``importer`` (import,
+history, undo), ``identity`` (who is signed in, through ``st.user``), ``audit_view``
+(recording and showing the audit trail), ``briefing`` (deck export), ``points`` (key
+points), ``warmup`` and ``offline``. The modules import each other, never this facade;
+the facade holds only what pages, ``app.py`` and the serve command use (URL keys come
+from ``zones.view``).
 """
 
 from zones.ui.admin import ADMIN_ENV
+from zones.ui.audit_view import audit_section
 from zones.ui.context import context, issue_table, shared_context, show_errors
 from zones.ui.data import load_data
+from zones.ui.identity import data_page_note
 from zones.ui.importer import history_section, import_section
 from zones.ui.offline import keep_streamlit_offline
 from zones.ui.options import zone_labels
@@ -47,9 +50,11 @@ keep_streamlit_offline()  # see zones.ui.offline: no own-address lookup, ever
 __all__ = [
     "ADMIN_ENV",
     "Context",
+    "audit_section",
     "context",
     "csv_bytes",
     "current_lang",
+    "data_page_note",
     "empty_state",
     "file_downloads",
     "first_export_list",

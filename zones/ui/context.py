@@ -20,6 +20,7 @@ from zones.model import Dataset
 from zones.ui import session_keys as sk
 from zones.ui.briefing import briefing_export
 from zones.ui.data import load_data, map_geometry
+from zones.ui.identity import gate, sidebar_identity
 from zones.ui.page_context import Context
 from zones.ui.runsheet_editor import editor
 from zones.ui.runsheet_player import before_sidebar
@@ -43,9 +44,12 @@ def leave_v1_multipage_mode() -> None:
 
 
 def _draw_context(ds: Dataset, page: StreamlitPage | None) -> Context:
-    """The whole sidebar, in its order: filters, Copy link's slot, briefing, run-sheets."""
+    """The whole sidebar, in its order: filters, who is signed in, Copy link's slot,
+    briefing, run-sheets."""
+    gate(ds, current_lang())  # #25: sign-in first when the access file requires it
     before_sidebar(ds)  # run-sheets (#16): a linked step's view, before the widgets exist
     view = sidebar(ds, page)
+    sidebar_identity(ds, view.lang)
     dropped = tuple(st.session_state.pop(sk.URL_DROPPED, None) or ())
     if dropped:  # keys no widget reads leave the address bar (the header says what went)
         forget_unknown_url_keys(ds, [k for k, _ in dropped])

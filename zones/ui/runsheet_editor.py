@@ -121,14 +121,36 @@ def _present_saved(rid: str) -> None:
     st.query_params[KEY_RUNSHEET_STEP] = "1"
 
 
-def _save(lang: str) -> None:
+def _refused(ds: Dataset, file_name: str, lang: str) -> bool:
+    """The server-side check of a run-sheet write (#25): the role, asked afresh."""
+    from zones.access.guard import check_runsheet
+    from zones.ui.audit_view import record_refusal
+    from zones.ui.identity import who
+
+    me = who(ds)
+    refused = check_runsheet(me.grant, me.person, file_name)
+    if refused:
+        st.session_state[sk.RS_OUTCOME] = ("error", refused[0].message(lang))
+        record_refusal(ds, "runsheet", file_name, refused, file_name=file_name)
+    return bool(refused)
+
+
+def _audit(ds: Dataset, action: str, file_name: str, lang: str) -> str:
+    from zones.ui.audit_view import record
+
+    failed = record(ds, action, file_name, file_name=file_name)
+    return "" if failed is None else " " + t("audit.failed", lang, detail=failed)
+
+
+def _save(ds: Dataset, lang: str) -> None:
     from zones.intake import records as import_store
+    from zones.ui.identity import who
 
     sheet = draft_sheet()
-    if sheet is None:
+    if sheet is None or _refused(ds, store().file_name(sheet.id), lang):
         return
     try:
-        store().save(sheet.id, rs.to_bytes(sheet), user="app")
+        store().save(sheet.id, rs.to_bytes(sheet), user=who(ds).person or "app")
     except RunSheetError as exc:
         st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
                                                       detail=exc.message[lang]))
@@ -139,19 +161,23 @@ def _save(lang: str) -> None:
         st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
                                                  detail=type(exc).__name__))
     else:
-        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.saved", lang,
-                                                   file=store().file_name(sheet.id)))
+        name = store().file_name(sheet.id)
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.saved", lang, file=name)
+                                      + _audit(ds, "runsheet_save", name, lang))
 
 
-def _delete_saved(rid: str, lang: str) -> None:
+def _delete_saved(ds: Dataset, rid: str, lang: str) -> None:
+    if _refused(ds, store().file_name(rid), lang):
+        return
     try:
         store().delete(rid)
     except Exception as exc:
         st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
                                                  detail=type(exc).__name__))
     else:
-        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.deleted", lang,
-                                                   file=store().file_name(rid)))
+        name = store().file_name(rid)
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.deleted", lang, file=name)
+                                      + _audit(ds, "runsheet_delete", name, lang))
 
 
 def _open_saved(ds: Dataset, rid: str, lang: str) -> None:
@@ -263,7 +289,8 @@ def editor(ctx: Context) -> None:
 
 
 def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
-    from zones.ui.admin import KEY_ADMIN, editing_configured, login
+    from zones.ui.admin import editing_configured, login
+    from zones.ui.identity import who
 
     ds, lang = ctx.ds, ctx.lang
     try:
@@ -280,18 +307,19 @@ def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
                      on_click=_present_saved, args=(chosen,), width="stretch")
             b.button(t("rs.open_button", lang), key="rs_saved_open", icon=":material/edit:",
                      on_click=_open_saved, args=(ds, chosen, lang), width="stretch")
-        allowed = editing_configured() and st.session_state.get(KEY_ADMIN)
-        if not allowed:
+        me = who(ds)
+        if not me.may("runsheet"):
             st.caption(t("rs.save_rights", lang))
-            if editing_configured() and page != "data":  # the data page has its own login
+            if (not me.policy.configured and editing_configured()
+                    and page != "data"):  # the data page has its own login
                 login(lang)
             return
         if sheet is not None and sheet.steps:
             st.button(t("rs.save", lang), key="rs_save", icon=":material/save:",
-                      on_click=_save, args=(lang,), width="stretch",
+                      on_click=_save, args=(ds, lang), width="stretch",
                       disabled=not rs.valid_id(sheet.id))
         if ids:
             st.button(t("rs.delete_saved", lang), key="rs_saved_delete",
                       icon=":material/delete_forever:", width="stretch",
-                      on_click=_delete_saved, args=(st.session_state.get("rs_saved_pick"),
+                      on_click=_delete_saved, args=(ds, st.session_state.get("rs_saved_pick"),
                                                     lang))
