@@ -615,6 +615,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "present.illustrative": ("含示意数据（非报告事实）", "Illustrative data (not facts)"),
     "present.facts_only": ("仅报告事实", "Report facts only"),
     "link.unknown_page": ("链接中的页面“{value}”不存在；已打开总览", "The page '{value}' in the link does not exist; the overview is shown"),
+    # keyboard, screen readers, one language at a time (#23)
+    "a11y.skip": ("跳到主要内容", "Skip to main content"),
+    "a11y.drop": ("将文件拖放到此处", "Drag and drop file here"),
+    "a11y.browse": ("选择文件", "Browse files"),
+    "desc.unit.tonnes": ("吨", "t"),
+    "desc.unit.value_usd": ("美元", "USD"),
+    "desc.unit.consignments": ("批", "consignments"),
+    "desc.empty": ("无数据", "no data"),
+    "desc.timeseries": ("图表：{title}（{source}），{start} 至 {end}，{n} 个{by}，合计 {total}。最多：{top}。", "Chart: {title} ({source}), {start} to {end}, {n} × {by}, total {total}. Largest: {top}."),
+    "desc.ranking": ("图表：{title}（{source}），{n} 个{by}。前三：{top}。", "Chart: {title} ({source}), {n} × {by}. Top three: {top}."),
+    "desc.yoy": ("图表：{title}（{source}），各年合计（同比）：{years}。", "Chart: {title} ({source}), yearly totals (growth): {years}."),
+    "desc.matrix": ("图表：{title}（{source}），{products} 种产品 × {dests} 个目的地，{n} 个组合。最多：{top}。", "Chart: {title} ({source}), {products} products × {dests} destinations, {n} pairs. Largest: {top}."),
+    "desc.zone_map": ("地图：吉林省的 {n} 个示范区（{source}）。出口量最多：{top}。", "Map: {n} demonstration zones in Jilin Province ({source}). Largest export volume: {top}."),
+    "desc.world_map": ("地图：出口目的地 {n} 个（{source}）。出口量最多：{top}。首次出口：{firsts}。", "Map: {n} export destinations ({source}). Largest export volume: {top}. First exports: {firsts}."),
+    "desc.china_inset": ("地图：吉林省在中国的位置。", "Map: where Jilin Province lies in China."),
 }
 
 

@@ -23,6 +23,7 @@ from zones.typed_export import csv_frame
 
 if TYPE_CHECKING:
     from zones.ui.context import Context
+from zones.ui.a11y import a11y_css
 from zones.ui.keys import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 from zones.ui.options import page_option_label
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
@@ -54,7 +55,7 @@ def header(ctx: Context, title_key: str) -> None:
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
-    st.html(PRINT_CSS + PHONE_CSS)
+    st.html(PRINT_CSS + PHONE_CSS + a11y_css(lang, ctx.present))
     page_tools(ctx, title_key.removeprefix("page."))  # run-sheets (#16): presenter bar, editor
     st.title(t(title_key, lang))
     if ctx.present:  # one line, the full text one click away (#16)

