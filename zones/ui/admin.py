@@ -62,10 +62,10 @@ def login(lang: str) -> bool:
     """Password field; constant-time compare; after 3 misses each try waits longer."""
     if st.session_state.get(KEY_ADMIN):
         return True
-    with st.container(border=True):
+    with st.form("import_login_form", border=True):  # a form: Enter signs in (#23)
         st.text_input(t("import.password", lang), type="password", key="_import_pw")
-        st.button(t("import.login", lang), icon=":material/lock_open:", key="import_login",
-                  on_click=_try_login)
+        st.form_submit_button(t("import.login", lang), icon=":material/lock_open:",
+                              key="import_login", on_click=_try_login)
     if st.session_state.get("_import_login_failed"):  # kept until the next try
         st.error(t("import.wrong_password", lang), icon=":material/lock:")
     return False

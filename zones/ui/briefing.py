@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from zones.ui.context import (
         Context,  # SQLAlchemy is imported only when a database is configured (#8)
     )
+from zones.links import page_option_aliases
 from zones.ui.keys import KEY_BY, KEY_MEASURE, KEY_STEP, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
-from zones.ui.options import page_option_label
 
 _BRIEF_RESULT = "_brief_result"
 
@@ -40,7 +40,7 @@ def _page_option_value(key: str) -> str:
     value = st.session_state.get(key)
     if value in PAGE_OPTIONS[key]:
         return str(value)
-    by_label = {page_option_label(key, v): v for v in PAGE_OPTIONS[key]}
+    by_label = {a: v for v in PAGE_OPTIONS[key] for a in page_option_aliases(key, v)}
     return by_label.get(st.query_params.get(key, ""), PAGE_OPTION_DEFAULTS[key])
 
 

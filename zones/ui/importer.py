@@ -106,7 +106,9 @@ def _show_preview(plan: planning.Plan, lang: str) -> None:
             if frame.empty:
                 st.caption(t("import.none", lang))
             else:
-                st.dataframe(frame, hide_index=True, width="stretch", key=f"import_{key}")
+                # A missing count reads "not given" in the page's language, not "None" (#23).
+                shown = frame.astype(object).where(frame.notna(), t("vol.not_given", lang))
+                st.dataframe(shown, hide_index=True, width="stretch", key=f"import_{key}")
 
 
 def import_section(ctx: Context) -> None:

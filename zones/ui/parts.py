@@ -176,7 +176,7 @@ def page_option(container: DeltaGenerator, key: str, label_key: str, lang: str) 
     default = PAGE_OPTION_DEFAULTS[key]
     value = container.segmented_control(
         t(label_key, lang), list(PAGE_OPTIONS[key]), key=key, default=default,
-        format_func=lambda v: page_option_label(key, v), bind="query-params")
+        format_func=lambda v: page_option_label(key, v, lang), bind="query-params")
     return str(value or default)
 
 

@@ -12,7 +12,7 @@ from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS
-from zones.links import address_query, canonical_query
+from zones.links import address_query, canonical_query, page_option_aliases
 from zones.model import Dataset
 from zones.ui.keys import (
     FILTER_KEYS,
@@ -25,7 +25,7 @@ from zones.ui.keys import (
     LIST_KEYS,
     PAGE_OPTIONS,
 )
-from zones.ui.options import filter_options, page_option_label
+from zones.ui.options import filter_options
 
 
 def current_lang() -> str:
@@ -44,7 +44,7 @@ def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
     valid[KEY_FACTS] = valid[KEY_PRESENT] = {"true", "false"}
     valid[KEY_PROFILE] = set(valid[KEY_ZONE])
     for key, values in PAGE_OPTIONS.items():
-        valid[key] = {page_option_label(key, v) for v in values}
+        valid[key] = {a for v in values for a in page_option_aliases(key, v)}
     return valid
 
 
