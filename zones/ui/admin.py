@@ -45,6 +45,8 @@ def editing_configured() -> bool:
 def _try_login() -> None:
     """Button callback (runs before the rerun, so no rerun can swallow the click)."""
     given = str(st.session_state.get("_import_pw") or "")
+    if not given or st.session_state.get(KEY_ADMIN):  # Enter, then the button: one try
+        return
     st.session_state["_import_pw"] = ""
     misses = _FAILED_LOGINS["n"]
     if misses >= 3:  # a few wrong tries slow every next one, for every session
@@ -62,10 +64,11 @@ def login(lang: str) -> bool:
     """Password field; constant-time compare; after 3 misses each try waits longer."""
     if st.session_state.get(KEY_ADMIN):
         return True
-    with st.form("import_login_form", border=True):  # a form: Enter signs in (#23)
-        st.text_input(t("import.password", lang), type="password", key="_import_pw")
-        st.form_submit_button(t("import.login", lang), icon=":material/lock_open:",
-                              key="import_login", on_click=_try_login)
+    with st.container(border=True):  # Enter in the field signs in too (on_change, #23)
+        st.text_input(t("import.password", lang), type="password", key="_import_pw",
+                      on_change=_try_login)
+        st.button(t("import.login", lang), icon=":material/lock_open:", key="import_login",
+                  on_click=_try_login)
     if st.session_state.get("_import_login_failed"):  # kept until the next try
         st.error(t("import.wrong_password", lang), icon=":material/lock:")
     return False
