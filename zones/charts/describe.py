@@ -140,8 +140,5 @@ def speak(spec: dict[str, Any], description: str, repeats: tuple[str, ...] = ()
           ) -> dict[str, Any]:
     """``spec`` with its ``description`` and its decorative layers out of the a11y tree."""
     spec["description"] = description
-    # No generated descriptions of axes, legends and points: Vega writes them in English
-    # from field names ("X-axis titled …", "lon: 125.9"), whatever the page's language.
-    spec.setdefault("config", {})["aria"] = False
     _quiet(spec, repeats)
     return spec

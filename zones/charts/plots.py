@@ -191,7 +191,7 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
         ],
     ).properties(title=_title(units.chart_title("vol.matrix", measure, lang), lang, data),
                  height=max(180, 40 * data["product"].nunique()),
-                 description=describe.matrix(data, measure, lang)).configure(aria=False)
+                 description=describe.matrix(data, measure, lang))
     return _sized(chart, present)
 
 
