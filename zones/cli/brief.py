@@ -148,32 +148,28 @@ def write_out(args: argparse.Namespace, out) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
     from zones.brief.formats import FORMATS
 
-    p = sub.add_parser("brief", help="build a briefing (PPTX, PDF, images or data) of a filter")
-    p.add_argument("--format", choices=FORMATS, default="pptx",
-                   help="pptx, pdf, images (PNG+SVG zip) or data (XLSX+CSV zip)")
-    p.add_argument("--out", type=Path, required=True,
-                   help="output file, or a folder to write the standard file name into")
-    add_lang(p)
-    for flag, what in (("--product", "product"), ("--dest", "destination"),
+    p = sub.add_parser("brief", help=t("cli.help.brief", lang))
+    p.add_argument("--format", choices=FORMATS, default="pptx", help=t("cli.help.format", lang))
+    p.add_argument("--out", type=Path, required=True, help=t("cli.help.out", lang))
+    add_lang(p, lang)
+    for flag, what in (("--product", "product"), ("--dest", "dest"),
                        ("--prefecture", "prefecture"), ("--zone", "zone")):
-        p.add_argument(flag, action="append", metavar="X",
-                       help=f"{what}: id or Chinese/English name (repeatable)")
-    p.add_argument("--period", metavar="YYYY-MM:YYYY-MM", help="e.g. 2009-01:2011-12")
-    p.add_argument("--report-only", action="store_true", help="report facts only")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the deck (default today)")
-    p.add_argument("--by", choices=DIMS, default=DIMS[0], help="volume charts: stack by")
+        p.add_argument(flag, action="append", metavar="X", help=t(
+            "cli.help.filter", lang, what=t(f"brief.what.{what}", lang)))
+    p.add_argument("--period", metavar="YYYY-MM:YYYY-MM", help=t("cli.help.period", lang))
+    p.add_argument("--report-only", action="store_true", help=t("cli.help.report_only", lang))
+    p.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.help.date", lang))
+    p.add_argument("--by", choices=DIMS, default=DIMS[0], help=t("cli.help.by", lang))
     p.add_argument("--measure", choices=MEASURES, default=MEASURES[0],
-                   help="volume charts: measure")
+                   help=t("cli.help.measure", lang))
     p.add_argument("--step", choices=("yearly", "monthly"), default="yearly",
-                   help="volume charts: time step")
-    p.add_argument("--runsheet", metavar="ID|FILE.toml",
-                   help="the deck follows a run-sheet: an id in <data>/runsheets/ (or the "
-                        "database), or a .toml file; its views replace the filter options")
-    add_data_dir(p)
-    add_url(p)
+                   help=t("cli.help.step", lang))
+    p.add_argument("--runsheet", metavar="ID|FILE.toml", help=t("cli.help.runsheet", lang))
+    add_data_dir(p, lang)
+    add_url(p, lang)
     p.set_defaults(func=run)
 
 
