@@ -165,6 +165,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
     "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)
     "desc.unit.": metrics.MEASURES,  # chart descriptions (#23)
+    "dl.measure.": metrics.MEASURES,  # download names (#23)
 }
 
 

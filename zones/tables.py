@@ -15,6 +15,23 @@ from zones.dataset.volumes import (
 )
 from zones.i18n import fmt_percent, t
 
+
+def download_name(key: str, lang: str, ext: str = "csv", **ids: str) -> str:
+    """A download's file name in the page's language (#23), from the catalogue's ``key``.
+
+    The Chinese name says what the file holds in Chinese ("时间序列-产品-出口量.csv"); the
+    English one keeps the ids it always had ("timeseries-product-tonnes.csv"). Ids other
+    than ``by`` and ``measure`` (a zone, a table) are codes and stay as they are.
+    """
+    words = dict(ids)
+    if lang == "zh":
+        if "by" in ids:
+            words["by"] = t(f"vol.by.{ids['by']}", lang)
+        if "measure" in ids:
+            words["measure"] = t(f"dl.measure.{ids['measure']}", lang)
+    return f"{t(key, lang, **words)}.{ext}"
+
+
 # Frame columns → catalogue keys for the tables shown under charts and exported as CSV.
 COLUMN_KEYS = {
     "rank": "col.rank", "period": "col.period", "year": "col.year", "product": "col.product",

@@ -16,6 +16,7 @@ from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
 from zones.intake.parsed import Parsed, skipped_lines
+from zones.tables import download_name
 
 if TYPE_CHECKING:
 
@@ -139,11 +140,13 @@ def import_section(ctx: Context) -> None:
     d1, d2 = st.columns(2)
     d1.download_button(t("import.template", lang),
                        _template_bytes(table, lang, False, target.label, fp),
-                       file_name=f"template-{table}-{lang}.xlsx", mime=_XLSX,
+                       file_name=download_name("dl.template", lang, "xlsx", table=table),
+                       mime=_XLSX,
                        icon=":material/download:", key="import_tpl_empty")
     d2.download_button(t("import.template_data", lang),
                        _template_bytes(table, lang, True, target.label, fp),
-                       file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
+                       file_name=download_name("dl.template_data", lang, "xlsx", table=table),
+                       mime=_XLSX,
                        icon=":material/download:", key="import_tpl_data")
     zone = _file_zone_picker(ctx, table)
     nonce = st.session_state.get("_import_nonce", 0)
@@ -165,7 +168,7 @@ def import_section(ctx: Context) -> None:
         problems = _issues_frame(plan.issues, lang)
         st.dataframe(problems, hide_index=True, width="stretch", key="import_problems")
         st.download_button(t("import.problems_download", lang), csv_bytes(problems),
-                           file_name="import-problems.csv", mime="text/csv",
+                           file_name=download_name("dl.import_problems", lang), mime="text/csv",
                            icon=":material/download:", key="import_problems_dl")
         return
     assert plan.diff is not None

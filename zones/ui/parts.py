@@ -91,7 +91,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return safe.csv_bytes(df)
 
 
-def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
+def table_with_download(df: pd.DataFrame, file_name: str, lang: str, key: str,
                         on_select: Callable[[], None] | None = None,
                         typed: pd.DataFrame | None = None) -> None:
     """A table and, right under it, the same rows as a CSV download.
@@ -108,7 +108,7 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config,
                      on_select=on_select, selection_mode="single-row")
     rows = df if typed is None else csv_frame(typed)
-    csv_download(t("vol.download", lang), lambda: rows, f"{file_stem}.csv", f"dl-{key}")
+    csv_download(t("vol.download", lang), lambda: rows, file_name, f"dl-{key}")
 
 
 def csv_download(label: str, frame: Callable[[], pd.DataFrame], file_name: str, key: str,
