@@ -19,6 +19,7 @@ from zones.datafiles import download_tables
 from zones.dataset.filters import summary
 from zones.i18n import t
 from zones.model import Dataset
+from zones.tables import number_format
 from zones.typed_export import csv_frame
 
 if TYPE_CHECKING:
@@ -99,8 +100,9 @@ def table_with_download(df: pd.DataFrame, file_name: str, lang: str, key: str,
     ``typed`` (``tables.export_table``): the rows the CSV holds instead, with numbers
     as numbers (growth −7.71, not the text '−7.7%'), so a spreadsheet can add them up.
     """
-    # Thousands separators on screen (the browser's locale); the CSV keeps plain numbers.
-    config = {c: st.column_config.NumberColumn(format="localized")
+    # Thousands separators on screen in the app's number format, not the browser's locale
+    # (#23); the CSV keeps plain numbers.
+    config = {c: st.column_config.NumberColumn(format=number_format(df[c]))
               for c in df.columns if pd.api.types.is_float_dtype(df[c])}
     if on_select is None:
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config)
