@@ -18,7 +18,7 @@ from zones.ui import (
 ctx = context()
 if ctx is None:
     st.stop()
-ds, lang, view = ctx.ds, ctx.lang, ctx.view
+ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.destinations")
 illustrative_banner(ctx, view.shows_illustrative)
 

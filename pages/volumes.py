@@ -6,9 +6,6 @@ from zones import consignments, metrics, tables
 from zones.charts import plots as charts
 from zones.i18n import t
 from zones.ui import (
-    KEY_BY,
-    KEY_INTERVAL,
-    KEY_MEASURE,
     context,
     empty_state,
     header,
@@ -16,11 +13,12 @@ from zones.ui import (
     page_option,
     table_with_download,
 )
+from zones.view import KEY_BY, KEY_INTERVAL, KEY_MEASURE
 
 ctx = context()
 if ctx is None:
     st.stop()
-ds, lang, view = ctx.ds, ctx.lang, ctx.view
+ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.volumes")
 illustrative_banner(ctx, view.shows_illustrative)
 

@@ -8,7 +8,6 @@ from zones.charts import plots as charts
 from zones.i18n import t
 from zones.safe import plain
 from zones.ui import (
-    KEY_PROFILE,
     context,
     empty_state,
     header,
@@ -18,11 +17,12 @@ from zones.ui import (
     table_with_download,
     zone_labels,
 )
+from zones.view import KEY_PROFILE
 
 ctx = context()
 if ctx is None:
     st.stop()
-ds, lang, view = ctx.ds, ctx.lang, ctx.view
+ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.zones")
 illustrative_banner(ctx, view.shows_illustrative)
 

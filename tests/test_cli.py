@@ -46,7 +46,7 @@ CODE = (r"(?:SQLAlchemy|PostgreSQL|postgresql\S*|streamlit run|streamlit_args|ap
         r"pdf|images|data|csv|xlsx|png|svg|zip|toml|upsert|replace|export_volumes|cnmaps|"
         r"validate|import|history|undo|brief|serve|sql-load|zh|en|product|destination|zone|"
         r"products|destinations|tonnes|value_usd|consignments|yearly|monthly|runsheets|"
-        r"database|file|command)")
+        r"database|file|command|overview|volumes)")
 
 
 def _help(argv: list[str], capsys: pytest.CaptureFixture[str], env: dict[str, str],

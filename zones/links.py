@@ -21,37 +21,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, t
-from zones.metrics import DIMS, MEASURES
 from zones.model import CATEGORIES, Dataset
+from zones.view import (  # the keys and choices are the view's (re-exported for callers)
+    DEFAULT_PAGE,
+    FILTER_KEYS,  # noqa: F401 (re-exported)
+    KEY_BY,
+    KEY_DEST,
+    KEY_FACTS,
+    KEY_INTERVAL,
+    KEY_LANG,
+    KEY_MEASURE,
+    KEY_PERIOD,
+    KEY_PREF,
+    KEY_PRESENT,
+    KEY_PRODUCT,
+    KEY_PROFILE,
+    KEY_RUNSHEET,
+    KEY_RUNSHEET_STEP,
+    KEY_ZONE,
+    LIST_KEYS,
+    PAGE_OPTION_DEFAULTS,
+    PAGE_OPTIONS,
+    PAGES,
+    QUERY_ORDER,
+    Params,
+    View,
+    from_params,
+    link_for,  # noqa: F401 (re-exported)
+)
 
-# URL keys of every bound widget: the filter, the language, and page-level view options.
-KEY_LANG, KEY_PRESENT = "lang", "present"
-KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE = "product", "dest", "pref", "zone"
-KEY_PERIOD, KEY_FACTS = "period", "facts"
-KEY_PROFILE, KEY_BY, KEY_MEASURE = "profile", "by", "measure"
-# The volumes page's monthly/yearly choice. Its URL key was ``step`` until run-sheets
-# (issue 16) needed ``step`` for the step number; ``step=monthly`` is still read.
-KEY_INTERVAL = "interval"
-KEY_RUNSHEET, KEY_RUNSHEET_STEP = "runsheet", "step"
-FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
-LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
-# Page-level view options (volumes page): their choices, defaults, and catalogue keys.
-PAGE_OPTIONS = {KEY_INTERVAL: ("monthly", "yearly"), KEY_BY: DIMS, KEY_MEASURE: MEASURES}
-PAGE_OPTION_DEFAULTS = {KEY_INTERVAL: "yearly", KEY_BY: DIMS[0], KEY_MEASURE: MEASURES[0]}
 PAGE_OPTION_LABEL_KEYS = {KEY_INTERVAL: "vol.{}", KEY_BY: "vol.by.{}", KEY_MEASURE: "opt.{}"}
-# The order of keys in ``canonical_query``'s result (links are written sorted: ``link_for``).
-QUERY_ORDER = (KEY_RUNSHEET, KEY_RUNSHEET_STEP, KEY_LANG, KEY_PRESENT, *FILTER_KEYS,
-               KEY_PROFILE, KEY_INTERVAL, KEY_BY, KEY_MEASURE)
-PAGES = ("overview", "zones", "destinations", "volumes", "data")
-DEFAULT_PAGE = "overview"
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
-
-Params = dict[str, str | list[str]]
 
 
 @dataclass(frozen=True)
@@ -309,12 +314,14 @@ def address_query(ds: Dataset, params: Mapping[str, str | list[str]],
     return out
 
 
-def link_for(page: str, params: Mapping[str, str | list[str]]) -> str:
-    """Page + query → path and query: ``/volumes?lang=en&product=ginseng``.
+def view_from_query(ds: Dataset, page: str, raw: Mapping[str, str | list[str]]
+                    ) -> tuple[View, tuple[LinkProblem, ...]]:
+    """Any form of query for ``page`` → the view it asks for, and its problems."""
+    params, problems = canonical_query(ds, raw)
+    return from_params(page, params), problems
 
-    Keys in alphabetical order, as Streamlit's frontend writes the address bar after a
-    click, so one view has one link whoever wrote it; the overview is ``/``.
-    """
-    path = "/" if page in ("", DEFAULT_PAGE) else f"/{page}"
-    pairs = [(k, v) for k in sorted(params) for v in _values(params[k])]
-    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+def view_from_link(ds: Dataset, link: str) -> tuple[View, tuple[LinkProblem, ...]]:
+    """Any link (a whole address, a run-sheet step's ``view``) → the view and its problems."""
+    parsed = parse_link(ds, link)
+    return from_params(parsed.page, parsed.params), parsed.problems

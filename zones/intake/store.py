@@ -28,13 +28,10 @@ loader); every file handed back to a user (downloads, templates) is neutralised 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-import tempfile
-from collections.abc import Hashable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +56,7 @@ from zones.intake.records import (
     sha256,
     utc_now,
 )
+from zones.safe_files import replace_files, write_atomic, writer_lock
 
 HISTORY_DIR = "history"
 
@@ -69,9 +67,6 @@ LOG_FILE = "log.csv"
 LOG_COLUMNS: tuple[str, ...] = (
     "entry_id", "when", "user", "action", "table", "mode", "file_name", "sha256",
     "added", "changed", "removed", "undoes")
-
-
-LOCK_FILE = ".zones-writer.lock"
 
 
 MANIFEST = "manifest.json"
@@ -104,69 +99,6 @@ class HistoryEntry:
     removed: int
     undoes: str = ""
     undone: bool = False
-
-
-@contextmanager
-def writer_lock(root: Path) -> Iterator[None]:
-    """One writer per data folder (``flock``, non-blocking): a second one gets ``Busy``."""
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise Busy(str(root)) from exc
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """One file replaced whole or not at all."""
-    _swap(path.parent, {path.name: data})
-
-
-def _swap(folder: Path, writes: Mapping[str, bytes | None], *, hooks: bool = False) -> None:
-    """Write every temporary file first (same folder, fsync), then rename them over the old
-    ones in order; ``None`` removes a file. On a failure before the renames, every old file
-    is left in place and the temporaries are removed."""
-    temps: dict[str, str] = {}
-    try:
-        for name, data in writes.items():
-            if data is None:
-                continue
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                       dir=target.parent)
-            temps[name] = tmp
-            # mkstemp makes 0600 files; keep the old file's mode (or the usual 0644).
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-            os.fchmod(fd, mode)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        if hooks:
-            _crash_point("before_replace")
-        for i, name in enumerate(writes):
-            if writes[name] is None:
-                (folder / name).unlink(missing_ok=True)
-            else:
-                os.replace(temps.pop(name), folder / name)
-            if hooks and i == 0:
-                _crash_point("between_replaces")
-        _fsync_dir(folder)
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
 
 
 def _history(root: Path) -> Path:
@@ -222,7 +154,7 @@ def _record(root: Path, entry_id: str, writes: Mapping[str, bytes | None],
         shutil.rmtree(hist, ignore_errors=True)  # nothing was swapped: leave no trace
         raise
     write_atomic(_history(root) / PENDING, entry_id.encode())
-    _swap(root, writes, hooks=True)
+    replace_files(root, writes, on_step=_crash_point)
     log = _read_log(root)
     row = pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in log_row.items()}],
                        dtype="string")
@@ -256,7 +188,7 @@ def recover(root: Path) -> list[str]:
             for name, info in manifest.get("files", {}).items():
                 restore[name] = None if info.get("before") is None else (entry / name
                                                                          ).read_bytes()
-            _swap(root, restore)
+            replace_files(root, restore)
             manifest["rolled_back"] = True
             rolled.append(entry.name)
         manifest["pending"] = False
@@ -346,11 +278,6 @@ def undo(root: Path, user: str, now: datetime | None = None) -> HistoryEntry:
         order = sorted(restore, key=lambda n: n == IMPORTS_FILE)
         _record(root, entry_id, {n: restore[n] for n in order}, log_row)
     return HistoryEntry(**log_row)  # type: ignore[arg-type]
-
-
-def history_frame(root: Path, lang: str) -> pd.DataFrame:
-    """The history as a table in ``lang`` (the Data page and ``python -m zones history``)."""
-    return entries_frame(history(root), lang)
 
 
 def entries_frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:

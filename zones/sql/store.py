@@ -278,10 +278,6 @@ def _write_imports(conn: Connection, imports: pd.DataFrame) -> None:
     copy_text(conn, IMPORTS, cols, frame_csv(numbered, cols))
 
 
-def _key_text(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
-    return frame[list(keys)].astype("string").fillna("\x00").agg("\x1f".join, axis=1)
-
-
 def _current_rows(conn: Connection, file: str, rows: pd.DataFrame, whole: bool
                   ) -> pd.DataFrame:
     """The table's rows now: whole, or (volumes) those with the keys of ``rows``."""

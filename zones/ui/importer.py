@@ -7,7 +7,6 @@ module only draws them and keeps the plan in the session between reruns.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -17,14 +16,11 @@ from zones.i18n import t
 from zones.intake import limits, planning, records, store
 from zones.intake.parsed import Parsed, skipped_lines
 from zones.tables import download_name
-
-if TYPE_CHECKING:
-
-    from zones.ui.context import (
-        Context,  # SQLAlchemy is imported only when a database is configured (#8)
-    )
+from zones.typed_export import XLSX_MIME
+from zones.ui import session_keys as sk
 from zones.ui.admin import KEY_ADMIN, editing_configured, login
 from zones.ui.data import data_store, load_data
+from zones.ui.page_context import Context
 from zones.ui.parts import csv_bytes
 
 
@@ -50,7 +46,7 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
 
     target = data_store()
     key = (records.sha256(data), name, table, mode, user, target.label, target.version(), zone)
-    cached = st.session_state.get("_import_plan")
+    cached = st.session_state.get(sk.IMPORT_PLAN)
     if cached and cached[0] == key:
         return cached[1]
     lang = ctx.lang
@@ -61,8 +57,8 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
     plan = target.plan_import(parsed, mode, user)
     bar.progress(1.0, text=t("import.progress.done", lang))
     bar.empty()
-    st.session_state["_import_plan"] = (key, plan)
-    st.session_state.pop("_import_outcome", None)
+    st.session_state[sk.IMPORT_PLAN] = (key, plan)
+    st.session_state.pop(sk.IMPORT_OUTCOME, None)
     return plan
 
 
@@ -133,7 +129,7 @@ def import_section(ctx: Context) -> None:
                         format_func=lambda v: t(f"import.table.{v}", lang))
     mode = b.radio(t("import.mode", lang), list(records.MODES), key="import_mode",
                    format_func=lambda v: t(f"import.mode.{v}", lang))
-    st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
+    st.session_state[sk.IMPORT_TABLE], st.session_state[sk.IMPORT_MODE] = table, mode
     user = c.text_input(t("import.user", lang), value="admin", key="import_user",
                         max_chars=60).strip() or "admin"
     fp = target.version()
@@ -141,15 +137,15 @@ def import_section(ctx: Context) -> None:
     d1.download_button(t("import.template", lang),
                        _template_bytes(table, lang, False, target.label, fp),
                        file_name=download_name("dl.template", lang, "xlsx", table=table),
-                       mime=_XLSX,
+                       mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_empty")
     d2.download_button(t("import.template_data", lang),
                        _template_bytes(table, lang, True, target.label, fp),
                        file_name=download_name("dl.template_data", lang, "xlsx", table=table),
-                       mime=_XLSX,
+                       mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_data")
     zone = _file_zone_picker(ctx, table)
-    nonce = st.session_state.get("_import_nonce", 0)
+    nonce = st.session_state.get(sk.IMPORT_NONCE, 0)
     upload = st.file_uploader(
         t("import.upload", lang, mb=limits.MAX_BYTES // 2**20, rows=limits.MAX_ROWS),
         type=["csv", "txt", "xlsx"], key=f"import_upload_{nonce}",
@@ -183,32 +179,32 @@ def import_section(ctx: Context) -> None:
 def _store_outcome(lang: str, action: Callable[[], str]) -> None:
     """Run an apply/undo inside a button callback and keep its outcome for the page."""
     try:
-        st.session_state["_import_outcome"] = ("success", action())
+        st.session_state[sk.IMPORT_OUTCOME] = ("success", action())
     except records.Busy:
-        st.session_state["_import_outcome"] = ("busy", t("err.busy", lang))
+        st.session_state[sk.IMPORT_OUTCOME] = ("busy", t("err.busy", lang))
     except records.StoreError as exc:
-        st.session_state["_import_outcome"] = ("error", exc.issues)
+        st.session_state[sk.IMPORT_OUTCOME] = ("error", exc.issues)
     except OSError as exc:  # read-only folder, disk full…: said plainly, nothing half-written
-        st.session_state["_import_outcome"] = ("error", [Issue(
+        st.session_state[sk.IMPORT_OUTCOME] = ("error", [Issue(
             data_store().label, None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
 
 
 def _apply_plan(lang: str) -> None:
-    cached = st.session_state.get("_import_plan")
+    cached = st.session_state.get(sk.IMPORT_PLAN)
     if not cached:
         return
 
     def run() -> str:
         entry = data_store().apply(cached[1])
-        st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
-        st.session_state.pop("_import_plan", None)
+        st.session_state[sk.IMPORT_NONCE] = st.session_state.get(sk.IMPORT_NONCE, 0) + 1
+        st.session_state.pop(sk.IMPORT_PLAN, None)
         return t("import.applied", lang, entry=entry.entry_id)
 
     _store_outcome(lang, run)
 
 
 def _show_outcome(lang: str) -> None:
-    outcome = st.session_state.get("_import_outcome")
+    outcome = st.session_state.get(sk.IMPORT_OUTCOME)
     if not outcome:
         return
     kind, payload = outcome
@@ -239,7 +235,7 @@ def undo_section(ctx: Context) -> None:
 def _undo_last(lang: str) -> None:
     def run() -> str:
         entry = data_store().undo(st.session_state.get("import_user") or "admin")
-        st.session_state.pop("_import_plan", None)
+        st.session_state.pop(sk.IMPORT_PLAN, None)
         return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
 
     _store_outcome(lang, run)
@@ -257,7 +253,6 @@ def history_section(ctx: Context) -> None:
     undo_section(ctx)
 
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file_zone_picker(ctx: Context, table: str) -> str | None:

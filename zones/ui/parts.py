@@ -7,7 +7,6 @@ into HTML.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -21,15 +20,12 @@ from zones.i18n import t
 from zones.model import Dataset
 from zones.tables import number_format
 from zones.typed_export import csv_frame
-
-if TYPE_CHECKING:
-    from zones.ui.context import Context
 from zones.ui.a11y import a11y_css
-from zones.ui.keys import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 from zones.ui.options import page_option_label
+from zones.ui.page_context import Context
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
-from zones.ui.runsheet_editor import page_tools
-from zones.ui.state import forget_unknown_url_keys
+from zones.ui.runsheet_player import page_tools
+from zones.view import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 
 PRESENT_CSS = """
 <style>
@@ -52,12 +48,13 @@ PRINT_CSS = """
 
 
 def header(ctx: Context, title_key: str) -> None:
-    """Page title, the one-line filter summary, notices, and the illustrative banner."""
+    """The page's head: presentation styles, a run-sheet's presenter bar, the title, the
+    one-line filter summary and the notice of a link's values that meant nothing."""
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
     st.html(PRINT_CSS + PHONE_CSS + a11y_css(lang, ctx.present))
-    page_tools(ctx, title_key.removeprefix("page."))  # run-sheets (#16): presenter bar, editor
+    page_tools(ctx)  # run-sheets (#16): the presenter bar
     st.title(t(title_key, lang))
     if ctx.present:  # one line, the full text one click away (#16)
         present_line(ctx)
@@ -66,12 +63,10 @@ def header(ctx: Context, title_key: str) -> None:
         st.info(t("filter.summary", lang,
                   summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
                 icon=":material/filter_alt:")
-    dropped = st.session_state.pop("_url_dropped", None)
-    if dropped:
-        items = safe.plain("; ".join(f"{k}={v}" for k, v in dropped))  # from the link: text
+    if ctx.dropped:
+        items = safe.plain("; ".join(f"{k}={v}" for k, v in ctx.dropped))  # from the link
         st.toast(t("url.dropped", lang, items=items), icon=":material/link_off:")
         st.warning(t("url.dropped", lang, items=items))
-        forget_unknown_url_keys(ctx.ds, [k for k, _ in dropped])
 
 
 def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:

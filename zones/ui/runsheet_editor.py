@@ -21,21 +21,17 @@ from zones.links import (
 from zones.model import Dataset
 from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetError
+from zones.ui import session_keys as sk
+from zones.ui.page_context import Context
 from zones.ui.runsheet_player import (
     KEY_CURRENT,
     KEY_DRAFT,
     KEY_PRESENT_DRAFT,
-    active_step,
-    current_view_link,
     draft_sheet,
     load_sheet,
-    presenter_bar,
-    problem_list,
-    show_problems,
     store,
 )
-
-_OUTCOME = "_rs_outcome"
+from zones.ui.state import shown_view
 
 
 def _new_draft(lang: str) -> dict:
@@ -54,7 +50,7 @@ def _add_view(link: str, title: str, lang: str) -> None:
     draft["seq"] += 1
     draft["steps"].append({"uid": draft["seq"], "title": title[:rs.MAX_TITLE], "view": link,
                            "notes": ""})
-    st.session_state[_OUTCOME] = ("success", t("rs.added", lang, n=len(draft["steps"]),
+    st.session_state[sk.RS_OUTCOME] = ("success", t("rs.added", lang, n=len(draft["steps"]),
                                                title=title))
     st.session_state["rs_edit_on"] = True  # show what was added, ready to rename and note
 
@@ -134,15 +130,16 @@ def _save(lang: str) -> None:
     try:
         store().save(sheet.id, rs.to_bytes(sheet), user="app")
     except RunSheetError as exc:
-        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang, detail=exc.message[lang]))
+        st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
+                                                      detail=exc.message[lang]))
     except import_store.Busy:
-        st.session_state[_OUTCOME] = ("error", t("err.busy", lang))
+        st.session_state[sk.RS_OUTCOME] = ("error", t("err.busy", lang))
     except Exception as exc:  # disk full, read-only folder, database down: said plainly
         logging.getLogger("zones").warning("run-sheet save failed: %s", exc)
-        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+        st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
                                                  detail=type(exc).__name__))
     else:
-        st.session_state[_OUTCOME] = ("success", t("rs.saved", lang,
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.saved", lang,
                                                    file=store().file_name(sheet.id)))
 
 
@@ -150,10 +147,10 @@ def _delete_saved(rid: str, lang: str) -> None:
     try:
         store().delete(rid)
     except Exception as exc:
-        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+        st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
                                                  detail=type(exc).__name__))
     else:
-        st.session_state[_OUTCOME] = ("success", t("rs.deleted", lang,
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.deleted", lang,
                                                    file=store().file_name(rid)))
 
 
@@ -164,7 +161,7 @@ def _open_saved(ds: Dataset, rid: str, lang: str) -> None:
 
 
 def _upload(ds: Dataset, lang: str) -> None:
-    nonce = st.session_state.get("_rs_upload_nonce", 0)
+    nonce = st.session_state.get(sk.RS_UPLOAD_NONCE, 0)
     upload = st.file_uploader(t("rs.upload", lang), type=["toml"], key=f"rs_upload_{nonce}",
                               max_upload_size=1)
     if upload is None:
@@ -174,32 +171,33 @@ def _upload(ds: Dataset, lang: str) -> None:
     stem = name[: -len(rs.SUFFIX)] if name.lower().endswith(rs.SUFFIX) else name
     rid = stem if rs.valid_id(stem) else rs.slug(stem)
     checked = rs.read(ds, data, safe.plain(name, 200), rid)
-    st.session_state["_rs_upload_nonce"] = nonce + 1
+    st.session_state[sk.RS_UPLOAD_NONCE] = nonce + 1
     if checked.sheet is not None:
         # The editor's fields exist already in this run: the next run loads it, before them.
-        st.session_state["_rs_loaded"] = checked.sheet
-        st.session_state[_OUTCOME] = ("success", t("rs.uploaded", lang, title=safe.plain(
+        st.session_state[sk.RS_LOADED] = checked.sheet
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.uploaded", lang, title=safe.plain(
             checked.sheet.title, 200), n=len(checked.sheet.steps)))
     if checked.problems:
-        st.session_state["_rs_upload_problems"] = checked
+        st.session_state[sk.RS_UPLOAD_PROBLEMS] = checked
     st.rerun()
 
 
 def _show_outcome() -> None:
-    outcome = st.session_state.pop(_OUTCOME, None)
+    outcome = st.session_state.pop(sk.RS_OUTCOME, None)
     if outcome:
         kind, text = outcome
         (st.success if kind == "success" else st.error)(safe.plain(text, 600))
 
 
-def editor(ctx, page: str) -> None:
+def editor(ctx: Context) -> None:
     """Sidebar: "Add this view" on every page, the draft's steps, files and the server."""
 
-    ds, lang = ctx.ds, ctx.lang
+    ds, lang, page = ctx.ds, ctx.lang, ctx.view.page
     with st.sidebar:
         st.divider()
         st.subheader(t("rs.sidebar", lang))
-        link = current_view_link(ds, ctx.state, lang, page)
+        # A step is shown as a presentation anyway: its link says what, not how.
+        link = shown_view(ctx.view).replace(present=False).link()
         title = t(f"page.{page}", lang)
         if not ctx.state.is_empty:
             title = f"{title} · {summary(ds, ctx.state, lang)}"
@@ -207,12 +205,12 @@ def editor(ctx, page: str) -> None:
                   help=t("rs.add.help", lang), width="stretch", on_click=_add_view,
                   args=(link, title, lang))
         _show_outcome()
-        upload_problems = st.session_state.pop("_rs_upload_problems", None)
+        upload_problems = st.session_state.pop(sk.RS_UPLOAD_PROBLEMS, None)
         if upload_problems is not None:
             st.error(t("rs.err.upload", lang, n=len(upload_problems.problems)))
             for p in upload_problems.problems[:20]:
                 st.caption(safe.plain(p.text(lang), 600))
-        loaded = st.session_state.pop("_rs_loaded", None)
+        loaded = st.session_state.pop(sk.RS_LOADED, None)
         if loaded is not None:
             _load_into_draft(loaded)
         draft = _draft(lang)
@@ -297,16 +295,3 @@ def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
                       icon=":material/delete_forever:", width="stretch",
                       on_click=_delete_saved, args=(st.session_state.get("rs_saved_pick"),
                                                     lang))
-
-
-def page_tools(ctx, page: str) -> None:
-    """The shared header's run-sheet part: the presenter bar when a run-sheet is on, the
-    problems of a linked run-sheet, and the editor in the sidebar."""
-    lang = ctx.lang
-    show_problems(lang)
-    active = active_step(ctx.ds)
-    if active is not None:
-        presenter_bar(ctx.ds, lang, active)
-        if active.checked.problems:
-            problem_list(active.checked, lang)
-    editor(ctx, page)

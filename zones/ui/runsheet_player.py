@@ -22,50 +22,35 @@ import streamlit as st
 
 from zones import safe
 from zones.i18n import DEFAULT_LANG, t
-from zones.links import (
-    KEY_BY,
+from zones.links import address_query, canonical_query
+from zones.model import Dataset
+from zones.runsheets import sheet as rs
+from zones.runsheets.store import RunSheetStore
+from zones.ui import session_keys as sk
+from zones.ui.data import current_backend
+from zones.ui.options import filter_options
+from zones.ui.page_context import Context
+from zones.ui.state import current_lang, current_page
+from zones.view import (
     KEY_FACTS,
-    KEY_INTERVAL,
     KEY_LANG,
-    KEY_MEASURE,
     KEY_PERIOD,
     KEY_PRESENT,
     KEY_PROFILE,
     KEY_RUNSHEET,
     KEY_RUNSHEET_STEP,
     LIST_KEYS,
-    PAGE_OPTION_DEFAULTS,
+    PAGE_OPTIONS,
     PAGES,
-    QUERY_ORDER,
-    address_query,
-    canonical_query,
-    link_for,
+    from_params,
 )
-from zones.model import Dataset
-from zones.runsheets import sheet as rs
-from zones.runsheets.store import RunSheetStore
-from zones.ui.data import current_backend
-from zones.ui.options import filter_options
 
 PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
 
 
-KEY_CURRENT = "_rs_current"  # (id, step) whose view was last put into the widgets
-
-
-_GOTO = "_rs_goto"  # a step asked for by a presenter button (set in its callback)
-
-
-_ERROR = "_rs_error"  # what to say on this page about the run-sheet in the link
-
-
-KEY_DRAFT = "_rs_draft"  # the run-sheet being built in this session
-
-
-KEY_PRESENT_DRAFT = "_rs_present_draft"  # present the session's draft, not the saved file
-
-
-_PAGE = "_rs_page"  # url_path of the page this run draws (set by app.py)
+KEY_CURRENT = sk.RS_CURRENT
+KEY_DRAFT = sk.RS_DRAFT
+KEY_PRESENT_DRAFT = sk.RS_PRESENT_DRAFT
 
 
 _HIDDEN_KEYS = ("rs_next_right", "rs_next_space", "rs_prev_left")
@@ -79,15 +64,6 @@ _HIDDEN_CSS = "<style>" + ", ".join(f".st-key-{k}" for k in _HIDDEN_KEYS) + (
 def store() -> RunSheetStore:
     """The run-sheets' store, chosen as the import store is (database when configured)."""
     return current_backend().runsheets()
-
-
-def set_page(url_path: str) -> None:
-    """The router tells which page this run draws (a step may live on another page)."""
-    st.session_state[_PAGE] = url_path or "overview"
-
-
-def current_page() -> str:
-    return str(st.session_state.get(_PAGE) or "overview")
 
 
 _CHECKED: dict[tuple, rs.Checked] = {}
@@ -159,31 +135,31 @@ def before_sidebar(ds: Dataset) -> None:
     rid = st.query_params.get(KEY_RUNSHEET, "").strip()
     if not rid:
         ss.pop(KEY_CURRENT, None)
-        ss.pop(_GOTO, None)
+        ss.pop(sk.RS_GOTO, None)
         return
-    opened = "_url_checked" not in ss  # the link was just opened (a new session)
-    if "_url_checked" not in ss and st.query_params.get(KEY_LANG):
+    opened = sk.URL_CHECKED not in ss  # the link was just opened (a new session)
+    if sk.URL_CHECKED not in ss and st.query_params.get(KEY_LANG):
         # ?runsheet=…&lang=en: the presenter's language, in any form a link may give it
         params, problems = canonical_query(ds, {KEY_LANG: [st.query_params[KEY_LANG]]})
         if not problems:
             ss[KEY_LANG] = str(params.get(KEY_LANG, DEFAULT_LANG))
-    ss["_url_checked"] = True  # the link is the run-sheet's: zones.ui.parts need not check it
+    ss[sk.URL_CHECKED] = True  # the link is the run-sheet's: zones.ui.parts need not check it
     checked = load_sheet(ds, rid)
     lang = _lang()
     if checked is None or checked.sheet is None or not checked.steps:
-        ss[_ERROR] = (rid, checked)
+        ss[sk.RS_ERROR] = (rid, checked)
         ss.pop(KEY_CURRENT, None)
         _leave_url()
         return
     total = len(checked.steps)
-    goto = ss.pop(_GOTO, None)
+    goto = ss.pop(sk.RS_GOTO, None)
     if goto is not None:
         n, fine = max(1, min(int(goto), total)), True
     else:
         raw = st.query_params.get(KEY_RUNSHEET_STEP)
         n, fine = _step_number(raw, total)
         if not fine:
-            ss[_ERROR] = ("step", t("rs.err.step_range", lang, value=safe.plain(str(raw), 40),
+            ss[sk.RS_ERROR] = ("step", t("rs.err.step_range", lang, value=safe.plain(str(raw), 40),
                                     n=total, shown=n))
     step = checked.steps[n - 1]
     target_page = step.page or "overview"
@@ -214,28 +190,25 @@ def _address(ds: Dataset, step: rs.CheckedStep, rid: str, n: int) -> dict[str, l
 
 
 def _apply(ds: Dataset, step: rs.CheckedStep) -> None:
-    """The step's canonical view → the bound widgets' state (and so the address bar)."""
+    """The step's view → the bound widgets' state (and so the address bar)."""
     ss = st.session_state
-    p = step.params
+    view = from_params(step.page or "overview", step.params)
+    p, f = view.params(), view.filter
     for key in LIST_KEYS:
         ss[key] = list(p.get(key, []))
-    period = p.get(KEY_PERIOD)
-    ss[KEY_PERIOD] = (tuple(period) if isinstance(period, list) and len(period) == 2
-                      else (ds.periods[0], ds.periods[-1]))
-    ss[KEY_FACTS] = p.get(KEY_FACTS) == "true"
+    ss[KEY_PERIOD] = f.period or (ds.periods[0], ds.periods[-1])
+    ss[KEY_FACTS] = f.report_only
     ss[KEY_PRESENT] = True  # a run-sheet is shown as a presentation
-    if KEY_LANG in p:  # a step may fix the language; else the presenter's stays
-        ss[KEY_LANG] = str(p[KEY_LANG])
-    ss[KEY_PROFILE] = p.get(KEY_PROFILE) or None
-    for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
-        ss[key] = str(p.get(key) or PAGE_OPTION_DEFAULTS[key])
-    ss.pop("_shared", None)  # zones.ui.parts must not carry the previous step's filter over
+    if KEY_LANG in step.params:  # a step may fix the language; else the presenter's stays
+        ss[KEY_LANG] = view.lang
+    ss[KEY_PROFILE] = view.option(KEY_PROFILE)
+    for key in PAGE_OPTIONS:
+        ss[key] = view.option(key)
+    ss.pop(sk.SHARED, None)  # zones.ui.state must not carry the previous step's filter over
     ss["rs_notes_on"] = False  # notes start hidden on every step
 
 
 def _lang() -> str:
-    from zones.ui.state import current_lang
-
     return current_lang()
 
 
@@ -246,7 +219,7 @@ def _leave_url() -> None:
 
 
 def _go(n: int) -> None:
-    st.session_state[_GOTO] = n
+    st.session_state[sk.RS_GOTO] = n
 
 
 def _leave() -> None:
@@ -268,7 +241,7 @@ def active_step(ds: Dataset) -> _Active | None:
 
 
 def show_problems(lang: str) -> None:
-    err = st.session_state.pop(_ERROR, None)
+    err = st.session_state.pop(sk.RS_ERROR, None)
     if not err:
         return
     if err[0] == "step":
@@ -339,30 +312,13 @@ def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
             st.query_params[key] = value
 
 
-def current_view_link(ds: Dataset, ctx_state, lang: str, page: str) -> str:
-    """The link of what this page shows now, in the canonical form (ids, no defaults).
-
-    Built from the ids the widgets hold, which are canonical already: no alias lookup
-    (``links.canonical_query`` costs ~10 ms), so drawing the button costs nothing.
-    """
-    ss = st.session_state
-    params: dict[str, str | list[str]] = {}
-    if lang != DEFAULT_LANG:
-        params[KEY_LANG] = lang
-    values = {"product": ctx_state.products, "dest": ctx_state.destinations,
-              "pref": ctx_state.prefectures, "zone": ctx_state.zones}
-    for key in LIST_KEYS:
-        if values[key]:
-            params[key] = list(values[key])
-    if ctx_state.period:
-        params[KEY_PERIOD] = list(ctx_state.period)
-    if ctx_state.report_only:
-        params[KEY_FACTS] = "true"
-    if page == "zones" and ss.get(KEY_PROFILE):
-        params[KEY_PROFILE] = str(ss[KEY_PROFILE])
-    if page == "volumes":
-        for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
-            value = ss.get(key)
-            if value and value != PAGE_OPTION_DEFAULTS[key]:
-                params[key] = str(value)
-    return link_for(page, {k: params[k] for k in QUERY_ORDER if k in params})
+def page_tools(ctx: Context) -> None:
+    """The page head's run-sheet part: the presenter bar when a run-sheet is on and the
+    problems of a linked run-sheet (the editor is part of the sidebar)."""
+    lang = ctx.lang
+    show_problems(lang)
+    active = active_step(ctx.ds)
+    if active is not None:
+        presenter_bar(ctx.ds, lang, active)
+        if active.checked.problems:
+            problem_list(active.checked, lang)
