@@ -84,6 +84,22 @@ def language_css(lang: str) -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
+# The narrowest a headline tile gets before its row wraps (3 + 2, 2 + 2 + 1): Chinese
+# breaks between any two characters, English only between words ("memoranda" must fit).
+TILE_MIN = {"zh": "8rem", "en": "10rem"}
+
+
+def tiles_css(lang: str) -> str:
+    """Headline tiles wrap into more rows where five no longer fit side by side (a tablet
+    with the sidebar open), instead of squeezing each value into a column of glyphs."""
+    row = ('[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] '
+           '[data-testid="stMetric"])')
+    return (f"<style>\n{row} {{ flex-wrap: wrap; }}\n"
+            f"{row} > [data-testid=\"stColumn\"] {{ min-width: {TILE_MIN.get(lang, '10rem')}; }}"
+            "\n</style>")
+
+
 def a11y_css(lang: str, present: bool) -> str:
-    """All of the above for one page: keyboard fixes, presentation mode, language."""
-    return KEYBOARD_CSS + (PRESENT_KEYBOARD_CSS if present else "") + language_css(lang)
+    """All of the above for one page: keyboard fixes, presentation mode, language, tiles."""
+    return (KEYBOARD_CSS + (PRESENT_KEYBOARD_CSS if present else "") + language_css(lang)
+            + tiles_css(lang))
