@@ -13,6 +13,12 @@ from zones.model import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The CLI speaks the locale's language when no --lang is given (#23): the tests that expect
+# the default (Chinese) must not depend on the developer's $LANG.
+for _name in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:

@@ -242,6 +242,26 @@ def test_world_codes() -> None:
     assert not {"TWN", "HKG", "MAC"} & set(codes)
 
 
+def test_a_destination_has_one_name_per_language_on_the_map_and_in_the_filter() -> None:
+    """#23: the map said "South Korea", the filter "Republic of Korea"."""
+    import csv
+
+    world = by_code("world.geojson", "iso3")
+    with (ROOT / "data" / "destinations.csv").open(encoding="utf-8", newline="") as fh:
+        dests = list(csv.DictReader(fh))
+    with (ROOT / "data" / "reference" / "countries.csv").open(encoding="utf-8",
+                                                            newline="") as fh:
+        table = {r["iso3"]: r for r in csv.DictReader(fh)}
+    assert dests
+    for row in dests:
+        names = (row["name_zh"], row["name_en"])
+        props = world[row["iso3"]]["properties"]
+        assert (props["name_zh"], props["name_en"]) == names, row["iso3"]
+        ref = table[row["iso3"]]
+        assert (ref["name_zh"], ref["name_en"]) == names, row["iso3"]
+    assert "South Korea" in table["KOR"]["aliases"].split(";")  # imports still read it
+
+
 def test_world_china_comes_from_amap_outline() -> None:
     world = by_code("world.geojson", "iso3")
     chn = world["CHN"]

@@ -186,6 +186,8 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "audit.col.": AUDIT_COLUMNS,
     "audit.reason.": REFUSALS,
     "id.mode.": ("oidc", "proxy", "password"),
+    "desc.unit.": metrics.MEASURES,  # chart descriptions (#23)
+    "dl.measure.": metrics.MEASURES,  # download names (#23)
 }
 
 

@@ -98,6 +98,8 @@ def test_page_renders_in_language(page: str, lang: str) -> None:
         han = re.compile(r"[\u4e00-\u9fff]")
         assert not han.search(at.title[0].value)
         assert not han.search(infos(at)[0])
+    # No English "Select all" in the filters (#23): an empty filter already means all.
+    assert at.multiselect and all(m.proto.select_all == 0 for m in at.multiselect)
 
 
 @pytest.mark.parametrize(("start", "switch_to"), [("zh", "en"), ("en", "zh")])

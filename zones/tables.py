@@ -15,6 +15,38 @@ from zones.dataset.volumes import (
 )
 from zones.i18n import fmt_percent, t
 
+MAX_DECIMALS = 6  # beyond this a float's digits are noise, not a figure
+
+
+def number_format(values: pd.Series) -> str:
+    """The printf format a table column shows its numbers in (#23): the app's own
+    "1,234.5" in both languages, not the browser's locale (the "localized" format gave
+    "1.234,5" in a German browser); as many decimals as the most precise value has, so a
+    figure is never rounded on screen."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    decimals = 0
+    for value in numbers:
+        text = f"{abs(float(value)):.{MAX_DECIMALS}f}".rstrip("0")
+        decimals = max(decimals, len(text.split(".", 1)[1]) if "." in text else 0)
+    return f"%,.{decimals}f"
+
+
+def download_name(key: str, lang: str, ext: str = "csv", **ids: str) -> str:
+    """A download's file name in the page's language (#23), from the catalogue's ``key``.
+
+    The Chinese name says what the file holds in Chinese ("时间序列-产品-出口量.csv"); the
+    English one keeps the ids it always had ("timeseries-product-tonnes.csv"). Ids other
+    than ``by`` and ``measure`` (a zone, a table) are codes and stay as they are.
+    """
+    words = dict(ids)
+    if lang == "zh":
+        if "by" in ids:
+            words["by"] = t(f"vol.by.{ids['by']}", lang)
+        if "measure" in ids:
+            words["measure"] = t(f"dl.measure.{ids['measure']}", lang)
+    return f"{t(key, lang, **words)}.{ext}"
+
+
 # Frame columns → catalogue keys for the tables shown under charts and exported as CSV.
 COLUMN_KEYS = {
     "rank": "col.rank", "period": "col.period", "year": "col.year", "product": "col.product",

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 from shapely.geometry import shape
 
+from zones.charts import describe
 from zones.charts import labels as lb
 from zones.charts.geoassets import Geometry, layer_url
 from zones.charts.specs import fill, template
@@ -451,7 +452,8 @@ def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang
               "pref_labels": prefs, "zone_labels": zl}
     text = template(key, lambda: _jilin_map(geo, frames["zones"], frames["highlight"], lang,
                                             height, geometry, (prefs, zl)), frames, geo)
-    return fill(text, frames)
+    return describe.speak(fill(text, frames), describe.zone_map(zones, lang),
+                          repeats=("highlight",))
 
 
 def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
@@ -467,11 +469,14 @@ def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
     text = template(key, lambda: world_map(geo, arcs, dests, firsts, lang, height, geometry,
                                            (countries, first_labels), frames["chosen"]),
                     frames, geo)
-    return fill(text, frames)
+    return describe.speak(fill(text, frames), describe.world_map(dests, firsts, lang),
+                          repeats=("chosen",))
 
 
 def china_inset_spec(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "url"
                      ) -> dict:
     """``china_inset`` as a Vega-Lite dict; it has no per-rerun data at all."""
     key = ("inset", _geo_key(geo, geometry), lang, size, geometry)
-    return fill(template(key, lambda: china_inset(geo, lang, size, geometry), {}, geo), {})
+    return describe.speak(
+        fill(template(key, lambda: china_inset(geo, lang, size, geometry), {}, geo), {}),
+        describe.china_inset(lang))

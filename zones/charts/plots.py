@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from zones import units
+from zones.charts import describe
 from zones.charts.specs import fill, template, token_scale
 from zones.consignments import given
 from zones.dataset.columnar import memo, plain
@@ -185,7 +186,8 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
     ).properties(title=_title(units.chart_title("vol.matrix", measure, lang), lang, data),
-                 height=max(180, 40 * data["product"].nunique()))
+                 height=max(180, 40 * data["product"].nunique()),
+                 description=describe.matrix(data, measure, lang))
     return _sized(chart, present)
 
 
@@ -220,7 +222,8 @@ def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lan
            "year_label" in data)
     text = template(key, lambda: timeseries_chart(data, by, measure, yearly, lang,
                                                   token_scale(_SCALE), present), {"data": data})
-    return fill(text, {"data": data}, {_SCALE: scale})
+    return describe.speak(fill(text, {"data": data}, {_SCALE: scale}),
+                           describe.timeseries(data, by, measure, yearly, lang))
 
 
 def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
@@ -231,7 +234,8 @@ def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: al
     key = ("ranking", by, measure, lang, present, len(data), _sources(data), shown.unit)
     text = template(key, lambda: ranking_chart(data, by, measure, lang, token_scale(_SCALE),
                                                present), {"data": data})
-    return fill(text, {"data": data}, {_SCALE: scale})
+    return describe.speak(fill(text, {"data": data}, {_SCALE: scale}),
+                           describe.ranking(data, by, measure, lang))
 
 
 def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
@@ -241,5 +245,6 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
     text = template(("yoy", measure, lang, present, _sources(data), shown.unit,
                      tuple(c for c in ("year_label", "growth_basis") if c in data)),
                     lambda: yoy_chart(data, measure, lang, present), {"data": data})
-    return fill(text, {"data": data})
+    return describe.speak(fill(text, {"data": data}),
+                           describe.yoy(data, measure, lang))
 

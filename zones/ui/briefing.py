@@ -16,8 +16,8 @@ from zones import safe
 from zones.brief.deck import BriefOptions
 from zones.brief.formats import FORMATS
 from zones.i18n import t
+from zones.links import page_option_aliases
 from zones.ui import session_keys as sk
-from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
 from zones.view import (
     KEY_BY,
@@ -36,7 +36,7 @@ def _page_option_value(key: str) -> str:
     value = st.session_state.get(key)
     if value in PAGE_OPTIONS[key]:
         return str(value)
-    by_label = {page_option_label(key, v): v for v in PAGE_OPTIONS[key]}
+    by_label = {a: v for v in PAGE_OPTIONS[key] for a in page_option_aliases(key, v)}
     return by_label.get(st.query_params.get(key, ""), PAGE_OPTION_DEFAULTS[key])
 
 

@@ -18,7 +18,9 @@ from zones.datafiles import download_tables
 from zones.dataset.filters import summary
 from zones.i18n import t
 from zones.model import Dataset
+from zones.tables import number_format
 from zones.typed_export import csv_frame
+from zones.ui.a11y import a11y_css
 from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
@@ -42,7 +44,7 @@ def header(ctx: Context, title_key: str) -> None:
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
-    st.html(PRINT_CSS + PHONE_CSS)
+    st.html(PRINT_CSS + PHONE_CSS + a11y_css(lang, ctx.present))
     page_tools(ctx)  # run-sheets (#16): the presenter bar
     st.title(t(title_key, lang))
     if ctx.present:  # one line, the full text one click away (#16)
@@ -78,7 +80,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return safe.csv_bytes(df)
 
 
-def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
+def table_with_download(df: pd.DataFrame, file_name: str, lang: str, key: str,
                         on_select: Callable[[], None] | None = None,
                         typed: pd.DataFrame | None = None) -> None:
     """A table and, right under it, the same rows as a CSV download.
@@ -86,8 +88,9 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
     ``typed`` (``tables.export_table``): the rows the CSV holds instead, with numbers
     as numbers (growth −7.71, not the text '−7.7%'), so a spreadsheet can add them up.
     """
-    # Thousands separators on screen (the browser's locale); the CSV keeps plain numbers.
-    config = {c: st.column_config.NumberColumn(format="localized")
+    # Thousands separators on screen in the app's number format, not the browser's locale
+    # (#23); the CSV keeps plain numbers.
+    config = {c: st.column_config.NumberColumn(format=number_format(df[c]))
               for c in df.columns if pd.api.types.is_float_dtype(df[c])}
     if on_select is None:
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config)
@@ -95,7 +98,7 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config,
                      on_select=on_select, selection_mode="single-row")
     rows = df if typed is None else csv_frame(typed)
-    csv_download(t("vol.download", lang), lambda: rows, f"{file_stem}.csv", f"dl-{key}")
+    csv_download(t("vol.download", lang), lambda: rows, file_name, f"dl-{key}")
 
 
 def csv_download(label: str, frame: Callable[[], pd.DataFrame], file_name: str, key: str,
@@ -163,7 +166,7 @@ def page_option(container: DeltaGenerator, key: str, label_key: str, lang: str) 
     default = PAGE_OPTION_DEFAULTS[key]
     value = container.segmented_control(
         t(label_key, lang), list(PAGE_OPTIONS[key]), key=key, default=default,
-        format_func=lambda v: page_option_label(key, v), bind="query-params")
+        format_func=lambda v: page_option_label(key, v, lang), bind="query-params")
     return str(value or default)
 
 
