@@ -539,3 +539,74 @@ def missing_months_note(labeled: Labeled, lang: str) -> str:
         return ""
     shown = gaps if len(gaps) <= 12 else [*gaps[:12], "…"]
     return t("vol.missing_months", lang, months=("、" if lang == "zh" else ", ").join(shown))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The filter's own headline: what a leader reads first when a filter is set (#22)."""
+
+    year_label: str            # the latest full year ('2010'), or the latest part-year named
+    value_usd: float
+    value_growth: float | None
+    tonnes: float
+    tonnes_growth: float | None
+    basis: str                 # which months were compared, or why there is no growth
+    zones: int
+    destinations: int
+    source_label: str
+
+
+def filter_headline(ds: Dataset, view: View, lang: str) -> Headline | None:
+    """Value and tonnes of the latest full year with like-for-like growth, zones, destinations.
+
+    None when the filter leaves no volume (e.g. report facts only). A part-year is used
+    only when the filter has no full year, and its label names its months.
+    """
+    labeled = label_volumes(ds, view.volumes, lang)
+    if labeled.empty:
+        return None
+    value, tonnes = yoy(labeled, "value_usd", lang), yoy(labeled, "tonnes", lang)
+    full = value[value["year_label"] == value["year"]]
+    row = (full if not full.empty else value).index[-1]
+    v, w = value.loc[row], tonnes.loc[row]
+    dests = grouped(view.volumes, ("destination_iso3", "tonnes"))
+    n_dest = dests.loc[dests["tonnes"].fillna(0) > 0, "destination_iso3"].nunique()
+
+    def growth(x: float) -> float | None:
+        return None if pd.isna(x) else float(x)
+
+    return Headline(year_label=str(v["year_label"]), value_usd=float(v["value_usd"]),
+                    value_growth=growth(v["growth"]), tonnes=float(w["tonnes"]),
+                    tonnes_growth=growth(w["growth"]), basis=str(v["growth_basis"]),
+                    zones=len(view.zones), destinations=int(n_dest),
+                    source_label=str(v["source_label"]))
+
+
+def headline_tiles(ds: Dataset, view: View, lang: str) -> list[tuple[str, str, str, str]]:
+    """The filter's headline as tiles (label, value, hover, growth), marked by source."""
+    from zones.i18n import fmt_number, fmt_percent
+    from zones.units import money_unit
+
+    h = filter_headline(ds, view, lang)
+    if h is None:
+        return []
+    divisor, unit_key, _ = money_unit(h.value_usd, lang)
+    sp = "" if lang == "zh" else " "
+    tag = (sp + t("source.illustrative_tag", lang)
+           if t("source.illustrative", lang) in h.source_label else "")
+    note = t("headline.note", lang, basis=h.basis, source=h.source_label)
+
+    def grow(g: float | None) -> str:
+        return t("headline.growth", lang, pct=fmt_percent(g, lang)) if g is not None else ""
+
+    return [
+        (t("headline.value", lang, year=h.year_label) + tag,
+         f"{h.value_usd / divisor:,.2f}{sp}{t(unit_key, lang)}", note, grow(h.value_growth)),
+        (t("headline.tonnes", lang, year=h.year_label) + tag,
+         t("unit.tonnes", lang, n=fmt_number(h.tonnes, lang, exact=False)), note,
+         grow(h.tonnes_growth)),
+        (t("headline.zones", lang), t("unit.zones", lang, n=h.zones),
+         t("headline.zones.help", lang), ""),
+        (t("headline.destinations", lang), t("unit.countries", lang, n=h.destinations),
+         t("headline.destinations.help", lang), ""),
+    ]
