@@ -154,8 +154,62 @@ def test_world_map_spec_is_one_template_for_every_destination_filter(dataset: Da
     a, b = spec(("JPN",)), spec(("KOR", "USA"))
     assert list(a["datasets"]["chosen"]["iso3"]) == ["JPN"]
     assert list(b["datasets"]["chosen"]["iso3"]) == ["KOR", "USA"]
-    assert {k: v for k, v in a.items() if k != "datasets"} == {
-        k: v for k, v in b.items() if k != "datasets"}
+    # Only the tables and the frame (where the map looks, #22) change with the filter.
+    assert {k: v for k, v in a.items() if k not in ("datasets", "projection")} == {
+        k: v for k, v in b.items() if k not in ("datasets", "projection")}
+
+
+def _mercator_box(fit: dict) -> tuple[float, float, float, float]:
+    xs = [c[0] for c in fit["geometry"]["coordinates"]]
+    ys = [c[1] for c in fit["geometry"]["coordinates"]]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@pytest.mark.parametrize("dests", [("JPN", "KOR"), ("KOR",), ("MNG", "RUS")])
+def test_the_destinations_map_fits_the_chosen_countries_with_jilin(
+        dataset: Dataset, dests: tuple[str, ...]) -> None:
+    """#22: "Japan and Korea" is a Northeast-Asia map, not an 80-px cluster on a world map.
+
+    The projection fits a box holding each chosen country's main bounds and Jilin, and not
+    much more (the box is padded and widened to the desk aspect, never a hemisphere).
+    """
+    from zones.charts import framing
+
+    view = apply_filters(dataset, FilterState(products=("ginseng",), destinations=dests))
+    arcs, d, firsts = metrics.routes(dataset, view.zones, view.volumes, view.first_exports,
+                                     "zh")
+    spec = maps.world_map_spec(dataset.geo, arcs, d, firsts, "zh", chosen=dests)
+    projection = spec["projection"]
+    if dests == ("MNG", "RUS"):  # Russia spans the globe: the world map stays
+        assert projection["type"] == "equalEarth"
+        return
+    assert projection["type"] == "mercator"
+    lon0, lat0, lon1, lat1 = _mercator_box(projection["fit"])
+    features = {f["properties"]["iso3"]: f for f in dataset.geo.world["features"]}
+    for iso3 in dests:
+        b = framing.feature_bounds(features[iso3])
+        assert lon0 <= b[0] and b[2] <= lon1 and lat0 <= b[1] and b[3] <= lat1, iso3
+    jx, jy = dataset.geo.jilin_point
+    assert lon0 < jx < lon1 and lat0 < jy < lat1
+    assert lon1 - lon0 < 60 and lat1 - lat0 < 40  # a region, not the world
+
+
+def test_the_zones_map_fits_the_chosen_prefecture(dataset: Dataset) -> None:
+    from shapely.geometry import shape
+
+    yanbian = next(f for f in dataset.geo.prefectures["features"]
+                   if f["properties"]["adcode"].startswith("2224"))
+    code = yanbian["properties"]["adcode"]
+    view = apply_filters(dataset, FilterState(prefectures=(code,)))
+    zt = metrics.zone_totals(dataset, view.zones, view.volumes, "zh")
+    frame = maps.jilin_frame(dataset.geo, zt, (code,), (), 500)
+    spec = maps.jilin_map_spec(dataset.geo, zt, [], "zh", height=500, frame=frame)
+    lon0, lat0, lon1, lat1 = _mercator_box(spec["projection"]["fit"])
+    x0, y0, x1, y1 = shape(yanbian["geometry"]).bounds
+    assert lon0 <= x0 and x1 <= lon1 and lat0 <= y0 and y1 <= lat1
+    assert lon0 > 121 or lat0 > 41  # not the whole province (121.6–131.3 E, 40.9–46.3 N)
+    unfiltered = maps.jilin_map_spec(dataset.geo, zt, [], "zh", height=500)
+    assert "fit" not in unfiltered["projection"]
 
 
 @pytest.mark.parametrize(("state", "lang"), [

@@ -104,7 +104,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.volume": ("出口量走势（示意）", "Export volume trend (illustrative)"),
     "overview.cite": ("出处：报告 {fact_id} · {section}：{text}", "Source: report {fact_id} · {section}: {text}"),
     # the filter's own headline, and the province-wide figures that do not follow it (#22)
-    "headline.title": ("当前筛选：{summary}", "This filter: {summary}"),
+    "headline.title": ("{summary}：出口概况", "{summary}: exports at a glance"),
     "headline.value": ("出口额 · {year}", "Export value · {year}"),
     "headline.tonnes": ("出口量 · {year}", "Export volume · {year}"),
     "headline.growth": ("{pct}（同比）", "{pct} on the year before"),
