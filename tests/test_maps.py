@@ -67,7 +67,8 @@ def test_jilin_map(dataset: Dataset, lang: str) -> None:
     assert enc["color"]["scale"]["range"] == {"field": "category_color"}
     assert enc["shape"]["field"] == "source_label"
     assert enc["shape"]["scale"]["range"] == {"field": "source_shape"}
-    assert {"source_label", "fact_id", "name"} <= set(tooltip_fields(points))
+    assert {"source_label", "cited", "name"} <= set(tooltip_fields(points))
+    assert "fact_id" not in tooltip_fields(points)  # words, not the report's codes (#22)
     assert t("source.illustrative", lang) in enc["size"]["title"]
     sel = params(spec)
     assert maps.ZONE_SELECTION == "zone"

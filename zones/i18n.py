@@ -24,7 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.data": ("数据", "Data"),
     "lang.label": ("语言 / Language", "Language / 语言"),
     "present.label": ("演示模式（投影）", "Presentation mode (projector)"),
-    "present.help": ("收起侧栏、放大字号，适合投影汇报。链接中为 present=true。", "Collapses the sidebar and enlarges type for projectors. In the link: present=true."),
+    "present.help": ("收起侧栏、放大字号，适合投影汇报；复制的链接也以演示模式打开。", "Collapses the sidebar and enlarges type for projectors; a copied link opens in this mode too."),
     # filters
     "filter.header": ("筛选", "Filters"),
     "filter.product": ("产品", "Product"),
@@ -102,7 +102,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.first_exports": ("吉林省“五个首次出口”", "Jilin Province's five first-time exports"),
     "overview.map": ("示范区分布", "Where the zones are"),
     "overview.volume": ("出口量走势（示意）", "Export volume trend (illustrative)"),
-    "overview.cite": ("出处：报告 {fact_id} · {section}：{text}", "Source: report {fact_id} · {section}: {text}"),
+    "overview.cite": ("出处：报告“{section}”部分：{text}", "Source: the report, section '{section}': {text}"),
     # the filter's own headline, and the province-wide figures that do not follow it (#22)
     "headline.title": ("{summary}：出口概况", "{summary}: exports at a glance"),
     "headline.value": ("出口额 · {year}", "Export value · {year}"),

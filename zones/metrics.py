@@ -255,6 +255,9 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: VolumeRows, lang: str
         "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
         "source": zones["source"],
         "fact_id": zones["fact_id"].fillna(""),
+        # the tooltip's source in words (#22): the report's section and wording, no code
+        "cited": [citation(ds, str(f), lang) if isinstance(f, str) and f else ""
+                  for f in zones["fact_id"]],
         "tonnes_source": sources_label(_sources(volumes), lang),
     })
     return out.reset_index(drop=True)

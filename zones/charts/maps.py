@@ -132,7 +132,7 @@ def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
             alt.Tooltip("county:N", title=t("col.county", lang)),
             alt.Tooltip("tonnes:Q", title=t("col.tonnes", lang), format=",.1f"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
-            alt.Tooltip("fact_id:N", title=t("col.fact_id", lang)),
+            alt.Tooltip("cited:N", title=t("col.fact_id", lang)),
         ],
     ).add_params(sel)
     label_layers = _jilin_label_layers(*labels) if labels is not None else []
