@@ -85,15 +85,18 @@ def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
                    alt.Tooltip(f"{pref_name}:N", title=t("col.prefecture", lang))]
     county_shapes = _features(geo.counties, "counties", geometry)
     counties = alt.Chart(county_shapes).mark_geoshape(
+        clip=True,
         fill=LAND, stroke=BORDER, strokeWidth=0.5).encode(tooltip=county_tips)
     # Zone counties drawn over them: rows of ``lit`` joined to their shapes in the browser.
     highlighted = alt.Chart(lit).mark_geoshape(
+        clip=True,
         fill=HIGHLIGHT, stroke=BORDER, strokeWidth=0.5,
     ).transform_lookup(
         lookup="adcode", from_=alt.LookupData(data=county_shapes, key="properties.adcode",
                                               fields=["type", "geometry", "properties"]),
     ).encode(tooltip=county_tips)
     prefectures = alt.Chart(_features(geo.prefectures, "prefectures", geometry)).mark_geoshape(
+        clip=True,
         fill=None, stroke="#8A857B", strokeWidth=1.1)
     sel = alt.selection_point(name=ZONE_SELECTION, fields=["zone_id"], on="click")
     # Colours and shapes ride in the rows (model.py's palette), so the legends list only
@@ -176,6 +179,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
     name = "properties.name_zh" if lang == "zh" else "properties.name_en"
     world_shapes = _features(geo.world, "world", geometry)
     land = alt.Chart(world_shapes).mark_geoshape(
+        clip=True,
         stroke="#FFFFFF", strokeWidth=0.4,
     ).encode(
         color=alt.condition("datum.properties.iso3 == 'CHN'", alt.value("#E6DFD0"),
@@ -185,6 +189,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
     # The filter's countries, joined to their shapes in the browser (like the Jilin map's
     # zone counties): a filter change sends a new table, never a new spec.
     picked = alt.Chart(chosen if chosen is not None else chosen_table(())).mark_geoshape(
+        clip=True,
         fill=CHOSEN_FILL, stroke=CHOSEN_STROKE, strokeWidth=1.2,
     ).transform_lookup(
         lookup="iso3", from_=alt.LookupData(data=world_shapes, key="properties.iso3",
@@ -192,10 +197,11 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
     ).encode(tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))]
              ).properties(name=CHOSEN_LAYER)  # bench/browser.py: may be drawn empty
     sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
+        clip=True,
         filled=False, stroke="#6E6A62", strokeWidth=0.6)
     layers: list[alt.Chart] = [land, picked, sea]
     if not arcs.empty:
-        layers.append(alt.Chart(arcs).mark_rule(opacity=0.45, color="#4477AA").encode(
+        layers.append(alt.Chart(arcs).mark_rule(clip=True, opacity=0.45, color="#4477AA").encode(
             longitude="lon:Q", latitude="lat:Q", longitude2="dest_lon:Q", latitude2="dest_lat:Q",
             strokeWidth=alt.StrokeWidth("tonnes:Q", scale=alt.Scale(range=[0.6, 7]),
                                         title=f"{t('col.tonnes', lang)} · "
@@ -206,7 +212,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
                      alt.Tooltip("source_label:N", title=t("col.source", lang))],
         ))
     if not firsts.empty:
-        layers.append(alt.Chart(firsts).mark_rule(color=FIRST_COLOR, strokeWidth=3,
+        layers.append(alt.Chart(firsts).mark_rule(clip=True, color=FIRST_COLOR, strokeWidth=3,
                                                   strokeDash=[6, 3]).encode(
             longitude="lon:Q", latitude="lat:Q", longitude2="dest_lon:Q",
             latitude2="dest_lat:Q",
@@ -216,7 +222,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
 
     # Always present (even empty) so that the page can listen for its selection.
     sel = alt.selection_point(name=DEST_SELECTION, fields=["iso3"], on="click")
-    layers.append(alt.Chart(dests).mark_circle(color="#4477AA", opacity=0.85,
+    layers.append(alt.Chart(dests).mark_circle(clip=True, color="#4477AA", opacity=0.85,
                                                stroke="#1B3A5C").encode(
         longitude="dest_lon:Q", latitude="dest_lat:Q",
         size=alt.Size("tonnes:Q", scale=alt.Scale(range=[40, 600]), legend=None),

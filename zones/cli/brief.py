@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = BriefOptions(by=args.by, measure=args.measure, yearly=args.step == "yearly")
     try:
-        out = export(ds, state, lang, date, args.format, options)
+        out = export(ds, state, lang, date, args.format, options, title=args.title)
     except FontMissing as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -164,6 +164,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--period", metavar="YYYY-MM:YYYY-MM", help="e.g. 2009-01:2011-12")
     p.add_argument("--report-only", action="store_true", help="report facts only")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the deck (default today)")
+    p.add_argument("--title", metavar="TEXT",
+                   help="the cover's title (default: the app's title; a run-sheet's own title)")
     p.add_argument("--by", choices=DIMS, default=DIMS[0], help="volume charts: stack by")
     p.add_argument("--measure", choices=MEASURES, default=MEASURES[0],
                    help="volume charts: measure")
@@ -236,7 +238,7 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
         return 1
     try:
         date = _date(args.date, lang)
-        out = export_runsheet(ds, checked, lang, date, args.format)
+        out = export_runsheet(ds, checked, lang, date, args.format, title=args.title)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
