@@ -17,7 +17,9 @@ from zones.ui import (
     first_export_list,
     header,
     illustrative_banner,
+    key_points_block,
     metric_rows,
+    page_view,
     present_height,
 )
 
@@ -40,6 +42,7 @@ if filtered:  # the report's tiles do not follow the filter: say so above them
 headline = metrics.headline_kpis(ds, view.figures, lang)
 metric_rows(headline, len(headline) if ctx.present  # one compact row on a projector (#16)
             else max(per_row, len(headline)) if lang == "zh" else per_row)
+key_points_block(ds, page_view(ctx.state, lang, ctx.present, "overview"))
 
 built = overview_charts(ds, view, lang, ctx.geometry, ctx.state.report_only, ctx.present,
                         map_height=present_height(ctx, MAP_HEIGHT))

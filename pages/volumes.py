@@ -13,7 +13,9 @@ from zones.ui import (
     empty_state,
     header,
     illustrative_banner,
+    key_points_block,
     page_option,
+    page_view,
     table_with_download,
 )
 
@@ -28,6 +30,8 @@ a, b, c = st.columns([2, 3, 3])  # the two wide option sets are never cut (#16)
 step = page_option(a, KEY_INTERVAL, "vol.granularity", lang)
 by = page_option(b, KEY_BY, "vol.stack", lang)
 measure = page_option(c, KEY_MEASURE, "vol.measure", lang)
+key_points_block(ds, page_view(ctx.state, lang, ctx.present, "volumes",
+                               {KEY_INTERVAL: step, KEY_BY: by, KEY_MEASURE: measure}))
 
 labeled = metrics.label_volumes(ds, view.volumes, lang)
 if labeled.empty:

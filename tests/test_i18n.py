@@ -57,7 +57,8 @@ def test_no_placeholder_shadows_the_parameters_of_t() -> None:
 def test_english_side_has_no_chinese_and_chinese_side_has_chinese() -> None:
     han = re.compile(r"[\u4e00-\u9fff]")
     allowed_in_en = {"lang.label", "app.title",  # "Language / 语言"
-                     "err.import_zone_blank"}  # quotes what to type: "-" or "无"
+                     "err.import_zone_blank",  # quotes what to type: "-" or "无"
+                     "wb.fonts"}  # the official faces' own names, beside their English
     for key, (_zh, en) in STRINGS.items():
         if key not in allowed_in_en and "'三" not in en:
             assert not han.search(en), key
@@ -164,6 +165,13 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     # growth like for like (issue 17)
     "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
     "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)
+    # key points (#21)
+    "kp.total.": metrics.MEASURES,
+    "kp.measure.": metrics.MEASURES,
+    "kp.dim.": metrics.DIMS,
+    "kp.dim1.": metrics.DIMS,
+    "kp.growth.": ("up", "down", "flat"),
+    "kp.": ("unit.money.yi", "unit.money.wan", "unit.money.million", "unit.money.thousand"),
 }
 
 

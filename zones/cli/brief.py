@@ -142,7 +142,8 @@ def write_out(args: argparse.Namespace, out) -> int:
     except OSError as exc:
         print(t("brief.err.out", lang, path=path, detail=exc.strerror or exc), file=sys.stderr)
         return 2
-    print(t("brief.cli.done", lang, path=path, slides=out.slides,
+    done = "wb.cli.done" if args.format in ("docx", "brief-pdf") else "brief.cli.done"
+    print(t(done, lang, path=path, slides=out.slides,
             seconds=f"{out.seconds:.1f}"), file=sys.stderr)
     print(path)
     return 0
@@ -151,9 +152,11 @@ def write_out(args: argparse.Namespace, out) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     from zones.brief.formats import FORMATS
 
-    p = sub.add_parser("brief", help="build a briefing (PPTX, PDF, images or data) of a filter")
+    p = sub.add_parser("brief", help="build a briefing (slides, written brief, images or data) "
+                                     "of a filter")
     p.add_argument("--format", choices=FORMATS, default="pptx",
-                   help="pptx, pdf, images (PNG+SVG zip) or data (XLSX+CSV zip)")
+                   help="pptx, pdf (slides), docx or brief-pdf (the written brief, A4), "
+                        "images (PNG+SVG zip) or data (XLSX+CSV zip)")
     p.add_argument("--out", type=Path, required=True,
                    help="output file, or a folder to write the standard file name into")
     add_lang(p)
@@ -220,7 +223,8 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
     from zones.brief.runsheet import export_runsheet
 
     lang = args.lang
-    if any(getattr(args, f, None) for f in _FILTER_FLAGS) or args.format not in ("pptx", "pdf"):
+    if any(getattr(args, f, None) for f in _FILTER_FLAGS) or args.format not in (
+            "pptx", "pdf", "docx", "brief-pdf"):
         print(t("rs.err.cli_usage", lang), file=sys.stderr)
         return 2
     try:
@@ -238,7 +242,9 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
         return 1
     try:
         date = _date(args.date, lang)
-        out = export_runsheet(ds, checked, lang, date, args.format, title=args.title)
+        out = (export_runsheet(ds, checked, lang, date, args.format, title=args.title)
+               if args.format in ("pptx", "pdf") else _written_runsheet(ds, checked, lang, date,
+                                                                         args.format))
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -246,3 +252,16 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     return write_out(args, out)
+
+
+def _written_runsheet(ds: Dataset, checked, lang: str, date: dt.date, fmt: str):
+    """A run-sheet as the written brief (#21): each step a section under its title."""
+    import time
+
+    from zones.brief.export import Export
+    from zones.brief.formats import MIME
+    from zones.brief.paper import runsheet_file
+
+    t0 = time.perf_counter()
+    name, data, sections = runsheet_file(ds, checked, lang, date, fmt)
+    return Export(name, data, MIME[fmt], sections, time.perf_counter() - t0)

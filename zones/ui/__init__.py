@@ -5,7 +5,8 @@ Pages import what they draw with from here; the modules behind it have one conce
 ``data`` (the cached load from the chosen backend), ``context`` (what a page starts with),
 ``parts`` (shared page parts), ``presenting`` (one screen per view, phones), ``sharing``
 (Copy link), ``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``,
-``importer`` (import, history, undo), ``briefing`` (deck export), ``warmup`` and ``offline``.
+``importer`` (import, history, undo), ``briefing`` (deck export), ``points`` (key points),
+``warmup`` and ``offline``.
 The modules import each other, never
 this facade.
 """
@@ -52,6 +53,7 @@ from zones.ui.parts import (
     select_profile_from_event,
     table_with_download,
 )
+from zones.ui.points import key_points_block, page_view
 from zones.ui.presenting import PRESENT_MAP_HEIGHT, present_height
 from zones.ui.runsheet_player import set_page
 from zones.ui.sharing import share_control, view_link, view_params
@@ -102,11 +104,13 @@ __all__ = [
     "import_section",
     "issue_table",
     "keep_streamlit_offline",
+    "key_points_block",
     "load_data",
     "map_geometry",
     "metric_rows",
     "page_option",
     "page_option_label",
+    "page_view",
     "present_height",
     "select_destination_from_event",
     "select_profile_from_event",

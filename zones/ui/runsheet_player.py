@@ -46,6 +46,7 @@ from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetStore
 from zones.ui.data import current_backend
 from zones.ui.options import filter_options
+from zones.ui.points import step_points
 
 PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
 
@@ -330,6 +331,7 @@ def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
     if notes_on:
         st.info(safe.plain(step.step.notes, rs.MAX_NOTES) if step.step.notes
                 else t("rs.no_notes", lang), icon=":material/speaker_notes:")
+        step_points(ds, step.page, step.params, lang)  # the step's key points (#21)
     if step.problems:
         st.warning(t("rs.err.step_broken", lang, n=n, detail=safe.plain(
             "; ".join(p.message[lang] for p in step.problems), 1500)), icon=":material/warning:")
