@@ -7,7 +7,7 @@ the figures derived from them, kept apart.
 
 import streamlit as st
 
-from zones import derived, metrics, safe
+from zones import derived, headline, metrics, safe
 from zones.charts.overview import MAP_HEIGHT, overview_charts
 from zones.dataset.filters import summary
 from zones.i18n import t
@@ -32,7 +32,7 @@ illustrative_banner(ctx, view.shows_illustrative)
 
 per_row = metrics.kpis_per_row(lang, ctx.present)
 filtered = not ctx.state.is_empty
-if filtered and (own := metrics.headline_tiles(ds, view, lang)):
+if filtered and (own := headline.headline_tiles(ds, view, lang)):
     # The filter's own figures first (#22): a leader reads the first tiles as the answer.
     what = safe.plain(summary(ds, ctx.state, lang), limit=500)
     st.subheader(t("headline.title", lang, summary=what))

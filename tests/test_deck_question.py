@@ -17,7 +17,7 @@ import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from zones import metrics
+from zones import headline, metrics
 from zones.brief import export as brief_export
 from zones.brief.deck import build_deck
 from zones.dataset.filters import FilterState, apply_filters, summary
@@ -77,10 +77,10 @@ def test_every_slide_names_the_filter_and_no_report_code(pptx: bytes,
 
 def test_the_headline_slide_is_the_filters_figures(pptx: bytes, dataset: Dataset) -> None:
     prs = Presentation(io.BytesIO(pptx))
-    texts = _slide_texts(prs.slides[1])
+    texts = _slide_texts(prs.slides[2])  # after the cover and the key points
     assert t("brief.headline", "zh") in texts
     view = apply_filters(dataset, GINSENG_JK)
-    for label, value, _note, _growth in metrics.headline_tiles(dataset, view, "zh"):
+    for label, value, _note, _growth in headline.headline_tiles(dataset, view, "zh"):
         assert label in texts and value in texts
     head = metrics.filter_headline(dataset, view, "zh")
     assert head is not None and f"{head.tonnes:,.1f}".rstrip("0").rstrip(".") in "".join(texts)
@@ -129,5 +129,33 @@ def test_runsheet_step_notes_once(dataset: Dataset) -> None:
     assert checked.ok, [p.text("en") for p in checked.problems]
     deck = build_runsheet_deck(dataset, checked, "zh", DATE, title="给副省长")
     assert deck.slides[0].title == "给副省长"
-    notes = [s.notes for s in deck.slides if s.notes]
-    assert notes == ["先讲总量", "再讲走势"]  # each step's notes once
+    for note in ("先讲总量", "再讲走势"):  # each step's notes once, on its first slide
+        assert sum(note in s.notes for s in deck.slides) == 1, note
+
+
+def test_key_points_follow_the_title_with_the_metrics_figures(pptx: bytes,
+                                                              dataset: Dataset) -> None:
+    """要点 (#22): the engine's sentences on slide 2, their figures the charts' own; the
+    volume key points are the chart slides' speaker notes."""
+    from zones import keypoints
+    from zones.view import View
+
+    prs = Presentation(io.BytesIO(pptx))
+    texts = "\n".join(_slide_texts(prs.slides[1]))
+    assert t("kp.title", "zh") in texts
+    points = keypoints.key_points(dataset, View.of("overview", GINSENG_JK, "zh"))
+    assert points and all(p.text in texts for p in points)
+    view = apply_filters(dataset, GINSENG_JK)
+    head = metrics.filter_headline(dataset, view, "zh")
+    total = next(p for p in points if p.kind == "total")
+    assert head is not None and total.figures[0] == head.value_usd
+    assert round(total.figures[1], 4) == round(head.value_growth or 0, 4)
+    labeled = metrics.label_volumes(dataset, view.volumes, "zh")
+    shares = tuple(metrics.ranking(labeled, "destination", "value_usd")["share"])
+    leaders = next(p for p in points if p.kind == "leaders" and len(p.figures) >= 2)
+    assert leaders.figures == shares[:len(leaders.figures)]
+    volume = keypoints.key_points(dataset, View.of("volumes", GINSENG_JK, "zh"))
+    charts = [s for s in prs.slides if any(sh.has_chart for sh in s.shapes)]
+    for slide in charts:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert all(p.text in notes for p in volume)

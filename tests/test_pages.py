@@ -362,7 +362,7 @@ def test_an_unknown_id_next_to_a_known_one_is_still_reported() -> None:
 def test_a_filtered_overview_gives_the_filters_own_figures_first(lang: str) -> None:
     """#22: under 人参 · 日本、韩国 the first tiles are the filter's, equal to the metrics;
     the report's province-wide tiles come after a heading that says they do not follow it."""
-    from zones import metrics, safe
+    from zones import headline, metrics, safe
     from zones.dataset.filters import apply_filters, summary
     from zones.dataset.loading import CsvSource, load
     from zones.view import Filter
@@ -372,7 +372,7 @@ def test_a_filtered_overview_gives_the_filters_own_figures_first(lang: str) -> N
     ds = load(CsvSource()).dataset
     assert ds is not None
     view = apply_filters(ds, Filter(products=("ginseng",), destinations=("JPN", "KOR")))
-    own = metrics.headline_tiles(ds, view, lang)
+    own = headline.headline_tiles(ds, view, lang)
     headline = metrics.filter_headline(ds, view, lang)
     assert headline is not None and headline.zones == 3 and headline.destinations == 2
     tiles = [(m.label, m.value) for m in at.metric]

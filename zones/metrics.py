@@ -583,33 +583,3 @@ def filter_headline(ds: Dataset, view: View, lang: str) -> Headline | None:
                     tonnes_growth=growth(w["growth"]), basis=str(v["growth_basis"]),
                     zones=len(view.zones), destinations=int(n_dest),
                     source_label=str(v["source_label"]))
-
-
-def headline_tiles(ds: Dataset, view: View, lang: str) -> list[tuple[str, str, str, str]]:
-    """The filter's headline as tiles (label, value, hover, growth), marked by source."""
-    from zones.i18n import fmt_number, fmt_percent
-    from zones.units import money_unit
-
-    h = filter_headline(ds, view, lang)
-    if h is None:
-        return []
-    divisor, unit_key, _ = money_unit(h.value_usd, lang)
-    sp = "" if lang == "zh" else " "
-    tag = (sp + t("source.illustrative_tag", lang)
-           if t("source.illustrative", lang) in h.source_label else "")
-    note = t("headline.note", lang, basis=h.basis, source=h.source_label)
-
-    def grow(g: float | None) -> str:
-        return t("headline.growth", lang, pct=fmt_percent(g, lang)) if g is not None else ""
-
-    return [
-        (t("headline.value", lang, year=h.year_label) + tag,
-         f"{h.value_usd / divisor:,.2f}{sp}{t(unit_key, lang)}", note, grow(h.value_growth)),
-        (t("headline.tonnes", lang, year=h.year_label) + tag,
-         t("unit.tonnes", lang, n=fmt_number(h.tonnes, lang, exact=False)), note,
-         grow(h.tonnes_growth)),
-        (t("headline.zones", lang), t("unit.zones", lang, n=h.zones),
-         t("headline.zones.help", lang), ""),
-        (t("headline.destinations", lang), t("unit.countries", lang, n=h.destinations),
-         t("headline.destinations.help", lang), ""),
-    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import altair as alt
 import pandas as pd
 
-from zones import consignments, metrics
+from zones import consignments, headline, keypoints, metrics
 from zones import tables as table_builders
 from zones.brief import native
 from zones.brief.native import NativeChart
@@ -27,6 +27,7 @@ from zones.dataset.filters import FilterState, View, apply_filters, summary
 from zones.i18n import name_col, t
 from zones.model import Dataset, GeoData
 from zones.units import chart_title
+from zones.view import View as PageView
 
 # Geometry of a 16:9 slide in inches (PowerPoint's default widescreen); the PDF uses the same.
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -235,6 +236,18 @@ def _title_slide(view: View, lang: str, date: dt.date, text: str, illustrative: 
                  footer=t("app.source_line", lang), illustrative=illustrative)
 
 
+def _points_slide(ds: Dataset, state: FilterState, lang: str) -> Slide:
+    """要点 (#22): the key points of the view, from the engine the pages and the written
+    brief use (zones.keypoints), so the slide and the charts cannot disagree."""
+    points = keypoints.key_points(ds, PageView.of("overview", state, lang))
+    cited = [s for p in points for s in p.sources if s not in ("illustrative", "imported")]
+    illustrative = any(p.illustrative for p in points)
+    return Slide(kind="points", title=t("kp.title", lang),
+                 lines=tuple(f"{i}. {p.text}" for i, p in enumerate(points, start=1)),
+                 footer=_footer(ds, lang, cited, illustrative), illustrative=illustrative,
+                 notes=keypoints.as_text(points, lang).strip())
+
+
 def _kpi(ds: Dataset, fig: dict, label: str, value: str, lang: str) -> Kpi:
     """A report figure's tile: its period, and for a derived figure its arithmetic."""
     note = str(fig["period_note_zh" if lang == "zh" else "period_note_en"])
@@ -259,7 +272,7 @@ def _headline_slide(ds: Dataset, view: View, lang: str) -> Slide | None:
                      kpis=tuple(_report_kpis(ds, heads, lang)[:KPIS_PER_SLIDE]),
                      footer=_footer(ds, lang, heads["fact_id"].tolist(), False,
                                     t("banner.year", lang)))
-    tiles = metrics.headline_tiles(ds, view, lang)
+    tiles = headline.headline_tiles(ds, view, lang)
     if not tiles:
         return None
     return Slide(kind="figures", title=t("brief.headline", lang),
@@ -494,13 +507,21 @@ def build_deck(ds: Dataset, state: FilterState, lang: str, date: dt.date,
     view = apply_filters(ds, state)
     text = summary(ds, state, lang)
     title = (title or "").strip() or t("app.title", lang)
+    points = _points_slide(ds, state, lang)
     headline = _headline_slide(ds, view, lang)
     zone_slide, zt = _zone_map_slide(ds, view, lang)
     first_slide, cards, dests = _first_map_slide(ds, view, lang)
     vol_slides, vol_tables = _volume_slides(ds, view, lang, opt)
     report = _report_slides(ds, view, lang)
     appendix = [s for s in report if s.kind == "appendix"]
-    body = [*([headline] if headline else []), *(s for s in report if s.kind != "appendix"),
+    # The key points of the volume charts are their speaker notes (#22).
+    notes = keypoints.as_text(keypoints.key_points(ds, PageView.of(
+        "volumes", state, lang, options={"measure": opt.measure, "by": opt.by,
+                                         "interval": "yearly" if opt.yearly else "monthly"})),
+        lang).strip()
+    vol_slides = [replace(s, notes=notes) if s.kind == "chart" else s for s in vol_slides]
+    body = [points, *([headline] if headline else []),
+            *(s for s in report if s.kind != "appendix"),
             zone_slide, first_slide, *vol_slides, *appendix]
     illustrative = any(s.illustrative for s in body)
     facts = [*view.figures["fact_id"].tolist(), *zt["fact_id"].tolist(), "Z1"]

@@ -39,7 +39,8 @@ from zones.runsheets.sheet import Checked, CheckedStep
 _FIRST_MAP, _ZONE_MAP = "first-export-map", "jilin-map"
 # Which of a full deck's slides show what each page shows.
 _PAGE_SLIDES: dict[str, Callable[[Slide], bool]] = {
-    "overview": lambda s: s.kind == "figures" or _name(s) in (_ZONE_MAP, _FIRST_MAP)
+    "overview": lambda s: s.kind in ("points", "figures") or _name(s) in (_ZONE_MAP,
+                                                                          _FIRST_MAP)
     or _name(s).startswith("timeseries-") or (s.kind == "text"),
     # the province-wide appendix goes with the data page's sources, once per step there
     "zones": lambda s: _name(s) == _ZONE_MAP,
@@ -89,7 +90,9 @@ def _step_slides(ds: Dataset, step: CheckedStep, lang: str, date: dt.date
         slides.append(replace(
             # the step's notes once, on its first slide (#22): not repeated on each
             slide, title=step.step.title, subtitle=what,
-            notes=step.step.notes if not slides else "",
+            notes="\n\n".join(x for x in (step.step.notes if not slides else "",
+                                            slide.notes if slide.kind != "points" else "")
+                                if x),
             # one deck, many steps: figure names must stay unique (they name the images)
             figure=replace(slide.figure, name=prefix + slide.figure.name)
             if slide.figure is not None else None,
