@@ -122,7 +122,7 @@ def _footer(ds: Dataset, lang: str, facts: list[str], illustrative: bool, extra:
     """The slide's source line: the report's sections in words (never "C4"), the marking."""
     parts: list[str] = []
     if cited := cited_sections(ds, facts, lang):
-        parts.append(t("brief.footer.report", lang, sections=cited))
+        parts.append(t("brief.footer.sections", lang, sections=cited))
     if illustrative:
         parts.append(t("brief.footer.illustrative", lang))
     if extra:
@@ -411,13 +411,13 @@ def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
     if measure == "consignments" and (missing := consignments.note(view.volumes, lang)):
         sub = f"{sub} · {missing}"  # rows without a count are "not given", not 0 (#17)
     specs = [
-        ("timeseries", chart_title("vol.timeseries", measure, lang)
-         + t("brief.by", lang, by=t(f"vol.by.{stack}", lang)),
+        ("timeseries", t("brief.titled_by", lang, title=chart_title(
+            "vol.timeseries", measure, lang), by=t(f"vol.by.{stack}", lang)),
          charts.timeseries_chart(series, stack, measure, opt.yearly, lang, scale,
                                  present=True), CHART_H, t("vol.prelaunch", lang), series,
          native.over_time(series, stack, measure, opt.yearly, lang)),
-        ("ranking", chart_title("vol.ranking", measure, lang)
-         + t("brief.by", lang, by=t(f"vol.by.{by}", lang)),
+        ("ranking", t("brief.titled_by", lang, title=chart_title(
+            "vol.ranking", measure, lang), by=t(f"vol.by.{by}", lang)),
          charts.ranking_chart(ranked, by, measure, lang, charts.color_scale(
              by, labeled, metrics.product_palette(ds)), present=True),
          None, "", ranked, native.ranked(ranked, by, measure, lang)),
@@ -457,7 +457,7 @@ def sources_slide(ds: Dataset, lang: str, date: dt.date, text: str, facts: list[
         t("banner.year", lang),
         t("banner.illustrative", lang) if illustrative else
         t("banner.facts_only", lang) if report_only else "",
-        t("brief.facts_cited", lang, sections=cited_sections(ds, facts, lang)),
+        t("brief.sections_cited", lang, sections=cited_sections(ds, facts, lang)),
         t("brief.sources.maps", lang),
         t("brief.sources.charts", lang),
         t("brief.generated", lang, date=date.isoformat(), summary=text),
