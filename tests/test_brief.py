@@ -422,10 +422,12 @@ def test_export_control_builds_on_click_then_offers_the_download() -> None:
     assert not at.exception
     assert "_brief_result" not in at.session_state  # nothing is built on a rerun
     at.sidebar.radio(key="brief_format").set_value("pdf")
+    at.sidebar.text_input(key="brief_title").input("人参对日韩（供参阅）")  # the cover (#22)
     at.sidebar.button(key="brief_build").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     result = at.session_state["_brief_result"]
+    assert result["request"][-1] == "人参对日韩（供参阅）"
     assert result["filename"] == f"吉林示范区简报_人参_{dt.date.today().isoformat()}.pdf"
     assert result["data"].startswith(b"%PDF")
     assert not at.sidebar.error
