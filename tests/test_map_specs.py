@@ -20,7 +20,8 @@ from zones.dataset.loading import GEO_FILES
 from zones.model import Dataset
 
 # Bytes of one map's spec per rerun; the bundled data needs about 11 / 23 / 1 KB.
-BUDGET = {"jilin": 16_000, "world": 32_000, "inset": 2_000}
+# The Jilin map carries a second, sparser set of labels placed at phone width (#22).
+BUDGET = {"jilin": 24_000, "world": 32_000, "inset": 2_000}
 STATES = {
     "none": FilterState(),
     "ginseng": FilterState(products=("ginseng",)),
@@ -66,7 +67,9 @@ def test_the_spec_does_not_change_with_the_filter(dataset: Dataset) -> None:
     a = specs(dataset, STATES["none"], "zh")
     for other, name in (("ginseng", "jilin"), ("japan-2010", "jilin"), ("japan-2010", "world")):
         b = specs(dataset, STATES[other], "zh")
-        assert {**a[name], "datasets": None} == {**b[name], "datasets": None}, (other, name)
+        # the frame (where the map looks, #22) follows the filter too; the rest does not
+        assert {**a[name], "datasets": None, "projection": None} == {
+            **b[name], "datasets": None, "projection": None}, (other, name)
     b = specs(dataset, STATES["ginseng"], "zh")
     assert not a["jilin"]["datasets"]["highlight"].equals(b["jilin"]["datasets"]["highlight"])
 

@@ -41,14 +41,23 @@ class Frame:
         return self.box is not None
 
     def projection(self) -> dict:
-        """The Vega-Lite projection: Mercator fitted to the box, or the world."""
+        """The Vega-Lite projection: Mercator fitted to the box, or the world.
+
+        What Vega's ``fit`` would do, written out: the box's centre in the middle of the
+        view, scaled so that the box fills the tighter dimension. Expressions of the
+        view's ``width`` and ``height``, so a stretched map fits at any width; and no
+        GeoJSON in the spec (the specs sent per rerun carry no geometry).
+        """
         if self.box is None:
             return {"type": "equalEarth", "rotate": [-CENTRE_LON, 0, 0]}
         lon0, lat0, lon1, lat1 = self.box
-        corners = [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1]]
-        return {"type": "mercator", "fit": {
-            "type": "Feature", "properties": {},
-            "geometry": {"type": "MultiPoint", "coordinates": corners}}}
+        w = math.radians(lon1 - lon0)
+        y0, y1 = _merc_y(lat0), _merc_y(lat1)
+        centre_lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2)) - math.pi / 2)
+        return {"type": "mercator",
+                "center": [round((lon0 + lon1) / 2, 6), round(centre_lat, 6)],
+                "scale": {"expr": f"min(width / {w:.6f}, height / {y1 - y0:.6f})"},
+                "translate": {"expr": "[width / 2, height / 2]"}}
 
     def scale(self, width: float, height: float) -> float:
         """Pixels per projected unit at a plot of ``width`` × ``height`` (as Vega fits)."""
@@ -66,6 +75,11 @@ class Frame:
             return lambda lon, lat: lb.equal_earth(lon, lat, k)
         centre = (self.box[0] + self.box[2]) / 2
         return lambda lon, lat: lb.mercator(_unwrap(lon, centre), lat, k)
+
+
+def _merc_y(lat: float) -> float:
+    """Mercator's y of a latitude, in radians (d3's unit-scale projection, y up)."""
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
 def _unwrap(lon: float, around: float) -> float:

@@ -294,7 +294,7 @@ def _text_layer(table: pd.DataFrame, **mark: object) -> alt.Chart:
     if "tier" in table:
         chart = chart.transform_filter(
             f"(datum.tier == 'desk') == (width >= {fr.DESK_W})")
-    return chart.mark_text(align="center", baseline="middle", **mark).encode(
+    return chart.mark_text(align="center", baseline="middle", clip=True, **mark).encode(
         longitude="centre_lon:Q", latitude="centre_lat:Q", text="text:N")
 
 
