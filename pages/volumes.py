@@ -45,7 +45,8 @@ st.vega_lite_chart(charts.timeseries_spec(series, by, measure, yearly, lang, sca
 if view.shows_illustrative:
     st.caption(t("vol.prelaunch", lang))
 with st.expander(t("vol.data", lang)):
-    table_with_download(tables.display_table(series, lang),
+    table_with_download(tables.display_table(series, lang, stack_by="year" if yearly
+                                             else "period"),
                         tables.download_name("dl.timeseries", lang, by=by, measure=measure),
                         lang, "series", typed=tables.export_table(series, lang))
     if gaps := metrics.missing_months_note(labeled, lang):

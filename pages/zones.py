@@ -38,7 +38,9 @@ with map_col:
         empty_state(lang, metrics.why_no_zone(view))
     st.vega_lite_chart(
         maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                            height=present_height(ctx, 540), geometry=ctx.geometry),
+                            height=present_height(ctx, 540), geometry=ctx.geometry,
+                            frame=maps.jilin_frame(ds.geo, zt, ctx.state.prefectures,
+                                                   ctx.state.zones, present_height(ctx, 540))),
         width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
         selection_mode=maps.ZONE_SELECTION,
     )

@@ -166,6 +166,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "brief.format.": brief_export.FORMATS,
     "brief.sheet.": brief.TABLES,
     "brief.what.": ("product", "dest", "prefecture", "zone"),
+    "brief.measure.": metrics.MEASURES,  # the deck's composition titles (#22)
     # growth like for like (issue 17)
     "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
     "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)

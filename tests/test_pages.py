@@ -203,7 +203,7 @@ def test_zone_profile() -> None:
     at.selectbox(key="profile").set_value("dehui-poultry").run()
     assert_ok(at)
     success = " ".join(e.value for e in at.success)
-    assert "Z2" in success
+    assert "Dehui" in success and "Z2" not in success  # cited in words, not codes (#22)
     assert t("level.national_first_batch", "en") in success
 
 
@@ -358,3 +358,35 @@ def test_an_unknown_id_next_to_a_known_one_is_still_reported() -> None:
     at = open_page("pages/overview.py", "en", query={"product": ["ginseng", "truffle"]})
     assert at.multiselect(key="product").value == ["ginseng"]
     assert "truffle" in " ".join(w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_filtered_overview_gives_the_filters_own_figures_first(lang: str) -> None:
+    """#22: under 人参 · 日本、韩国 the first tiles are the filter's, equal to the metrics;
+    the report's province-wide tiles come after a heading that says they do not follow it."""
+    from zones import headline, metrics, safe
+    from zones.dataset.filters import apply_filters, summary
+    from zones.dataset.loading import CsvSource, load
+    from zones.view import Filter
+
+    at = open_page("pages/overview.py", lang,
+                   {"product": ["ginseng"], "dest": ["JPN", "KOR"]})  # type: ignore[dict-item]
+    ds = load(CsvSource()).dataset
+    assert ds is not None
+    view = apply_filters(ds, Filter(products=("ginseng",), destinations=("JPN", "KOR")))
+    own = headline.headline_tiles(ds, view, lang)
+    headline = metrics.filter_headline(ds, view, lang)
+    assert headline is not None and headline.zones == 3 and headline.destinations == 2
+    tiles = [(m.label, m.value) for m in at.metric]
+    assert tiles[:len(own)] == [(safe.plain(label), value) for label, value, *_ in own]
+    province = [m.label for m in at.metric][len(own)]
+    assert province == safe.plain(metrics.headline_kpis(ds, view.figures, lang)[0][0])
+    heads = [str(h.value) for h in at.subheader]
+    assert heads.index(t("province.title", lang)) == 1  # straight after the filter's own
+    assert heads[0] == t("headline.title", lang, summary=safe.plain(
+        summary(ds, view.state, lang)))
+
+
+def test_an_unfiltered_overview_has_no_filter_headline() -> None:
+    at = open_page("pages/overview.py")
+    assert t("province.title", "zh") not in [str(h.value) for h in at.subheader]

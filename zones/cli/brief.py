@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     try:
-        out = export(ds, view.filter, view.lang, date, args.format, BriefOptions.of_view(view))
+        out = export(ds, view.filter, view.lang, date, args.format, BriefOptions.of_view(view),
+                     title=args.title)
     except FontMissing as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -94,6 +95,7 @@ def register(sub: argparse._SubParsersAction, lang: str) -> None:
     p.add_argument("--out", type=Path, required=True, help=t("cli.help.out", lang))
     add_view(p, lang)  # the deck's filter and volume charts: the view's flags, as links take them
     p.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.help.date", lang))
+    p.add_argument("--title", metavar="TEXT", help=t("cli.help.title", lang))
     p.add_argument("--runsheet", metavar="ID|FILE.toml", help=t("cli.help.runsheet", lang))
     add_data_dir(p, lang)
     add_url(p, lang)
@@ -157,7 +159,7 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
         return 1
     try:
         date = _date(args.date, lang)
-        out = (export_runsheet(ds, checked, lang, date, args.format)
+        out = (export_runsheet(ds, checked, lang, date, args.format, title=args.title)
                if args.format in ("pptx", "pdf") else _written_runsheet(ds, checked, lang, date,
                                                                          args.format))
     except UsageError as exc:

@@ -6,7 +6,7 @@ into HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -170,13 +170,17 @@ def page_option(container: DeltaGenerator, key: str, label_key: str, lang: str) 
     return str(value or default)
 
 
-def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
-    """KPI tiles, ``per_row`` to a row so that long values are never cut off."""
+def metric_rows(kpis: Sequence[tuple[str, ...]], per_row: int) -> None:
+    """KPI tiles, ``per_row`` to a row so that long values are never cut off.
+
+    A tile is (label, value, hover) or, with a change such as growth, (…, delta).
+    """
     for start in range(0, len(kpis), per_row):
         cols = st.columns(per_row)
-        for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
-                                                   strict=False):
-            col.metric(safe.plain(label), value, border=True,
+        for col, (label, value, help_text, *delta) in zip(cols, kpis[start:start + per_row],
+                                                           strict=False):
+            col.metric(safe.plain(label), value, delta=(delta[0] or None) if delta else None,
+                       border=True,
                        help=safe.plain(help_text, limit=2000) if help_text else None)
 
 
