@@ -161,17 +161,14 @@ def test_secrets_toml_connection_is_used(pg_server, monkeypatch: pytest.MonkeyPa
     assert "sql-load" in problems  # the (empty) database named by the secrets was read
 
 
-def test_a_write_shows_on_the_next_rerun(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_shows_on_the_next_rerun(loaded_db, monkeypatch: pytest.MonkeyPatch) -> None:
     """The data version is the cache key: a commit anywhere is seen by the next click."""
     from sql_writes import write_tables
 
-    from zones.dataset.loading import DATA_DIR
     from zones.sql.schema import engine_from_url
-    from zones.sql.write import sql_load
 
-    url = pg_server.createdb("live_change")
+    url = loaded_db("live_change")
     engine = engine_from_url(url)
-    assert sql_load(engine, DATA_DIR).ok
     monkeypatch.setenv(URL_ENV, url)
     at = open_page("pages/destinations.py", "en")
     before = table_with(at, "Destination", "Tonnes")
@@ -188,20 +185,17 @@ def test_a_write_shows_on_the_next_rerun(pg_server, monkeypatch: pytest.MonkeyPa
         jpn + 1000, abs=0.05)
 
 
-def test_admin_import_apply_undo_on_the_database(pg_server, monkeypatch: pytest.MonkeyPatch
+def test_admin_import_apply_undo_on_the_database(loaded_db, monkeypatch: pytest.MonkeyPatch
                                                   ) -> None:
     """The Data page's import writes to the database (one transaction) and undoes there."""
     from test_import_page import GOOD, PASSWORD, frame_with, login, open_data
 
     from zones import ui
-    from zones.dataset.loading import DATA_DIR
     from zones.sql.schema import data_version, engine_from_url
-    from zones.sql.write import sql_load
     from zones.ui import admin as ui_admin
 
-    url = pg_server.createdb("page_import")
+    url = loaded_db("page_import")
     engine = engine_from_url(url)
-    assert sql_load(engine, DATA_DIR).ok
     v0 = data_version(engine)
     monkeypatch.setenv(URL_ENV, url)
     monkeypatch.setenv(ui.ADMIN_ENV, PASSWORD)
