@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import zones.dataset.loading
 from zones.i18n import LANG_LABELS, LANGS, STRINGS, t
 from zones.model import FILES
+from zones.paths import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -310,10 +310,7 @@ def test_show_errors_with_a_duplicate_key(data_copy: Path) -> None:
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/volumes.py"])
 def test_app_on_a_broken_data_folder_shows_the_error_page(broken_data: Path, page: str,
                                                           monkeypatch) -> None:
-    env = getattr(zones.dataset.loading, "DATA_DIR_ENV", None)
-    if env is None:
-        pytest.skip("zones.dataset.loading has no data-folder override")
-    monkeypatch.setenv(env, str(broken_data))
+    monkeypatch.setenv(DATA_DIR_ENV, str(broken_data))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "English"
     at.run()
