@@ -42,19 +42,20 @@ def assert_ok(at: AppTest) -> None:
 
 
 def open_page(page: str, lang: str = "zh", query: dict[str, str] | None = None) -> AppTest:
-    """Open ``page`` the way a shared link does: the language comes from the URL."""
+    """Open ``page`` the way a shared link does: that page's address (one run, not the
+    overview first), the language and filter from the URL."""
     at = AppTest.from_file(APP, default_timeout=60)
     params = dict(query or {})
     if lang != "zh":
         params.setdefault("lang", LANG_LABELS[lang])
     for key, value in params.items():
         at.query_params[key] = value
+    if page != "pages/overview.py":
+        at.switch_page(page)  # before the first run: the page named by the link's path
     at.run()
     assert_ok(at)
-    if page != "pages/overview.py":
-        at.switch_page(page)
-        at.run()
-        assert_ok(at)
+    titles = {t(PAGES[page], lg) for lg in LANGS}
+    assert at.title and at.title[0].value in titles, f"not the page linked to: {page}"
     return at
 
 
