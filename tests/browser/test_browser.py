@@ -56,8 +56,10 @@ def sidebar(page: Page) -> Locator:
 
 def wait_idle(page: Page) -> None:
     """Wait until the script run is over: a title, script not running, nothing stale, and
-    the page still for a moment (a rerun triggered just now has come and gone)."""
-    expect(main(page).locator("h1").first).to_be_visible()
+    the page still for a moment (a rerun triggered just now has come and gone). The first
+    page of a cold server (each xdist worker starts one) may take a minute on a loaded
+    machine: the title gets a generous timeout, and the wait ends as soon as it shows."""
+    expect(main(page).locator("h1").first).to_be_visible(timeout=90_000)
     wait_quiet(page)
     app = page.locator('[data-testid="stApp"]')
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
