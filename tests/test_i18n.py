@@ -291,6 +291,7 @@ def test_page_option_labels_exist() -> None:
     from zones.links import PAGE_OPTION_LABEL_KEYS as patterns
     from zones.view import PAGE_OPTIONS as options
 
+    assert options, "no page options to check"
     assert set(patterns) == set(options)
     for key, values in options.items():
         for value in values:

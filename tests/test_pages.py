@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import zones.dataset.loading
 from zones.i18n import LANG_LABELS, LANGS, STRINGS, t
 from zones.model import FILES
+from zones.paths import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -42,19 +42,20 @@ def assert_ok(at: AppTest) -> None:
 
 
 def open_page(page: str, lang: str = "zh", query: dict[str, str] | None = None) -> AppTest:
-    """Open ``page`` the way a shared link does: the language comes from the URL."""
+    """Open ``page`` the way a shared link does: that page's address (one run, not the
+    overview first), the language and filter from the URL."""
     at = AppTest.from_file(APP, default_timeout=60)
     params = dict(query or {})
     if lang != "zh":
         params.setdefault("lang", LANG_LABELS[lang])
     for key, value in params.items():
         at.query_params[key] = value
+    if page != "pages/overview.py":
+        at.switch_page(page)  # before the first run: the page named by the link's path
     at.run()
     assert_ok(at)
-    if page != "pages/overview.py":
-        at.switch_page(page)
-        at.run()
-        assert_ok(at)
+    titles = {t(PAGES[page], lg) for lg in LANGS}
+    assert at.title and at.title[0].value in titles, f"not the page linked to: {page}"
     return at
 
 
@@ -312,10 +313,7 @@ def test_show_errors_with_a_duplicate_key(data_copy: Path) -> None:
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/volumes.py"])
 def test_app_on_a_broken_data_folder_shows_the_error_page(broken_data: Path, page: str,
                                                           monkeypatch) -> None:
-    env = getattr(zones.dataset.loading, "DATA_DIR_ENV", None)
-    if env is None:
-        pytest.skip("zones.dataset.loading has no data-folder override")
-    monkeypatch.setenv(env, str(broken_data))
+    monkeypatch.setenv(DATA_DIR_ENV, str(broken_data))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "English"
     at.run()
