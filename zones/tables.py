@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from zones.consignments import not_given
+from zones.dataset.columnar import memo
 from zones.dataset.volumes import (
     MEASURES,
 )
@@ -34,8 +35,15 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
     """Keep the shown columns, translate their headers; the source column always stays.
 
     ``illustrative_measures`` marks the volume headers, for tables (like the zones table)
-    where a report-fact row sits next to an illustrative volume.
+    where a report-fact row sits next to an illustrative volume. Built once per kept
+    table (a memoised sum, ``columnar.memo``): the result is shared, never changed.
     """
+    return memo(df, ("display_table", lang, drop, illustrative_measures),
+                lambda: _display_table(df, lang, drop, illustrative_measures))
+
+
+def _display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...],
+                   illustrative_measures: bool) -> pd.DataFrame:
     keep = [c for c in df.columns if c in COLUMN_KEYS and c not in drop]
     if "year_label" in keep:  # a part-year shows its months in place of the bare year
         keep.remove("year")
@@ -74,7 +82,14 @@ def export_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
     Growth and shares stay fractions (Excel shows them with ``0.0%``), years are
     integers, a part-year's months go in their own text column; ``attrs["formats"]``
     maps each header to its Excel number format, and the headers carry the units.
+    Built once per kept table, like ``display_table``.
     """
+    return memo(df, ("export_table", lang, drop, illustrative_measures),
+                lambda: _export_table(df, lang, drop, illustrative_measures))
+
+
+def _export_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...],
+                  illustrative_measures: bool) -> pd.DataFrame:
     keep = [c for c in df.columns if c in _EXPORT_KEYS and c not in drop]
     out = df[keep].copy()
     if "year" in out.columns:

@@ -243,3 +243,13 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
                     lambda: yoy_chart(data, measure, lang, present), {"data": data})
     return fill(text, {"data": data})
 
+
+
+def matrix_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
+    """``matrix_chart`` as a Vega-Lite dict: validated once per key, not per rerun."""
+    shown_data, shown = units.shown(given(data, measure), measure, lang)
+    key = ("matrix", measure, lang, present, _sources(shown_data), shown.unit,
+           shown_data["product"].nunique())  # its height follows the products
+    text = template(key, lambda: matrix_chart(shown_data, measure, lang, present),
+                    {"data": shown_data})
+    return fill(text, {"data": shown_data})

@@ -33,6 +33,7 @@ from zones.ui.parts import (
     table_with_download,
 )
 from zones.ui.presenting import present_height
+from zones.ui.rendered import arrow, per_view, vega_chart
 from zones.ui.sharing import share_control
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang, set_page
@@ -43,6 +44,7 @@ keep_streamlit_offline()  # see zones.ui.offline: no own-address lookup, ever
 __all__ = [
     "ADMIN_ENV",
     "Context",
+    "arrow",
     "context",
     "csv_bytes",
     "current_lang",
@@ -57,6 +59,7 @@ __all__ = [
     "load_data",
     "metric_rows",
     "page_option",
+    "per_view",
     "present_height",
     "select_destination_from_event",
     "select_profile_from_event",
@@ -66,6 +69,7 @@ __all__ = [
     "show_errors",
     "sidebar",
     "table_with_download",
+    "vega_chart",
     "warm_up",
     "zone_labels",
 ]
