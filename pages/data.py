@@ -5,12 +5,14 @@ import streamlit as st
 from zones import datafiles, metrics
 from zones.i18n import t
 from zones.ui import (
+    arrow_table,
     context,
     file_downloads,
     header,
     history_section,
     illustrative_banner,
     import_section,
+    per_data,
 )
 
 ctx = context()
@@ -18,15 +20,18 @@ if ctx is None:
     st.stop()
 ds, lang = ctx.ds, ctx.lang
 header(ctx, "page.data")
-illustrative_banner(ctx, metrics.dataset_has_illustrative(ds))
+illustrative_banner(ctx, per_data(ctx, "illustrative",
+                                  lambda: metrics.dataset_has_illustrative(ds)))
 
 st.subheader(t("data.sources", lang))
-st.dataframe(datafiles.file_inventory(ds, lang), hide_index=True, width="stretch")
+st.dataframe(arrow_table(per_data(ctx, "inventory", lambda: datafiles.file_inventory(ds, lang),
+                                  lang)), hide_index=True, width="stretch")
 with st.expander("data/SOURCES.md", expanded=False):
     st.markdown(datafiles.sources_markdown())
 
 st.subheader(t("data.dictionary", lang))
-st.dataframe(datafiles.data_dictionary(lang), hide_index=True, width="stretch")
+st.dataframe(arrow_table(per_data(ctx, "dictionary", lambda: datafiles.data_dictionary(lang),
+                                  lang)), hide_index=True, width="stretch")
 
 st.subheader(t("data.downloads", lang))
 st.caption(t("data.downloads.note", lang))

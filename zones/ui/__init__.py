@@ -33,7 +33,7 @@ from zones.ui.parts import (
     table_with_download,
 )
 from zones.ui.presenting import present_height
-from zones.ui.rendered import arrow, per_view, vega_chart
+from zones.ui.rendered import arrow, arrow_table, per_data, per_view, vega_chart
 from zones.ui.sharing import share_control
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang, set_page
@@ -45,6 +45,7 @@ __all__ = [
     "ADMIN_ENV",
     "Context",
     "arrow",
+    "arrow_table",
     "context",
     "csv_bytes",
     "current_lang",
@@ -59,6 +60,7 @@ __all__ = [
     "load_data",
     "metric_rows",
     "page_option",
+    "per_data",
     "per_view",
     "present_height",
     "select_destination_from_event",

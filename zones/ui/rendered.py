@@ -36,15 +36,24 @@ def per_view(ctx: Context, name: str, build: Callable[[], T], *extra: Hashable) 
     ``build`` must depend on nothing else (every page option is in the view); what it
     returns is shared by the reruns that ask again, so nobody may change it.
     """
-    key = (id(ctx.ds), ctx.view, ctx.geometry, name, *extra)
+    return _built((id(ctx.ds), ctx.view, ctx.geometry, name, *extra), ctx.ds, build)
+
+
+def per_data(ctx: Context, name: str, build: Callable[[], T], *extra: Hashable) -> T:
+    """``build()`` once per data version, ``name`` and ``extra``: for what no filter or
+    page option changes (the data page's inventory, say; pass the language in ``extra``)."""
+    return _built((id(ctx.ds), name, *extra), ctx.ds, build)
+
+
+def _built(key: tuple, ds: object, build: Callable[[], T]) -> T:
     with _LOCK:
         hit = _VIEWS.get(key)
-        if hit is not None and hit[0] is ctx.ds:  # held: the id is not reused meanwhile
+        if hit is not None and hit[0] is ds:  # held: the id is not reused meanwhile
             _VIEWS.move_to_end(key)
             return hit[1]  # type: ignore[return-value]
     out = build()
     with _LOCK:
-        _VIEWS[key] = (ctx.ds, out)
+        _VIEWS[key] = (ds, out)
         while len(_VIEWS) > VIEWS_LIMIT:
             _VIEWS.popitem(last=False)
     return out
