@@ -4,7 +4,8 @@ Usage: ``python bench/reruns.py APP_DIR REPEAT [PAGE …]`` → JSON on stdout:
 ``{page: {kind: [[wall_ms, cpu_ms], …]}}``. Runs in its own process so that the same
 measurement can be taken of another checkout (``bench/run.py --baseline DIR``). Each
 change alternates between two values, so every timed run is a real filter change; the
-script thread's CPU time is recorded next to wall time (the machine is shared).
+script thread's CPU time is recorded next to wall time (the machine is shared). Scripts
+are compiled once per process, as a server does (AppTest alone recompiles them per run).
 Data folder: $ZONES_DATA_DIR as the app reads it; $BENCH_KINDS (comma-separated) limits
 the kinds of change. A page under ``bench/`` (the bare chart page with the dashboard's
 sidebar, ``bench/sidebar_app.py``) is run on its own, as the reference of a rerun.
@@ -50,8 +51,14 @@ def measure(app_dir: str, repeat: int, pages: list[str]) -> dict[str, dict[str, 
     sys.path.insert(0, app_dir)
     os.chdir(app_dir)
     warnings.simplefilter("ignore")
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
-    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1 import AppTest, local_script_runner
+
+    # A server compiles each script once (one ScriptCache per runtime); AppTest makes a new
+    # cache per run, which would charge every rerun the compile of app.py and its page.
+    shared_cache = ScriptCache()
+    local_script_runner.ScriptCache = lambda: shared_cache  # type: ignore[attr-defined]
 
     runs: list[tuple[float, float]] = []
     original = ScriptRunner._run_script

@@ -9,7 +9,9 @@ One command, from the repo root (needs requirements-dev.txt and Debian's chromiu
 ``--baseline DIR`` also times the reruns of another checkout (e.g. ``git worktree add
 /tmp/base <commit>``) in the same run, for before/after ratios; ``--baseline-rev REV``
 (e.g. ``main~1``, the previous landed commit) makes that worktree itself, measures it and
-removes it, so a slowdown shows in the note of the change that caused it. The machine is shared, so
+removes it, so a slowdown shows in the note of the change that caused it; with ``--only
+scale`` the baseline's server is started and its pages rendered the same way (bench/scale.py).
+The machine is shared, so
 every ratio compares figures measured side by side in this run; reported figures are
 medians (and p95) over repeats. Server time is the script thread's CPU time (other
 processes on the machine do not inflate it); wall time is reported next to it.
@@ -38,13 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import browser  # noqa: E402
+import scale  # noqa: E402
 
 PAGES = ["overview", "zones", "destinations", "volumes", "data"]
 MAP_PAGES = ["overview", "zones", "destinations"]
-TARGET_RERUN_MS, TARGET_RERUN_1M_MS = 100, 300
+TARGET_RERUN_MS = 100
 TARGET_BYTES = 60_000
 TARGET_WARM, TARGET_COLD = 1.5, 1.3
-TARGET_LOAD_S, TARGET_RSS_MB = 10, 500
 
 
 def p95(xs: list[float]) -> float:
@@ -205,27 +207,6 @@ def section_render(res: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def section_scale(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Export rows: 10 k / 100 k / 1 M", "",
-             "`scripts/generate_large.py` data (same schema, valid ids). Load = read + "
-             "validate in a fresh process (the merged vectorised loader of issue 10). Rerun = "
-             "median CPU ms of product / destination changes on "
-             "each page. Server start = `python -m zones serve` started to healthy (its "
-             "warm-up loads the data before it listens). Render = /volumes fully rendered, "
-             "first visit to that fresh server and a warm visit.", "",
-             f"| rows | load s, wall / CPU (≤ {TARGET_LOAD_S}) | peak RSS MB (≤ {TARGET_RSS_MB}) | "
-             "rerun median CPU ms (p95) | rerun target | server start s | first render s | "
-             "warm render s |", "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        target = TARGET_RERUN_1M_MS if r["rows"] >= 1_000_000 else TARGET_RERUN_MS
-        lines.append(f"| {r['rows']:,} | {r['load_s']:.1f} / {r['load_cpu']:.1f} | "
-                     f"{r['rss_mb']:.0f} | "
-                     f"{r['rerun_ms']:.0f} ({r['rerun_p95']:.0f}) | ≤ {target}: "
-                     f"{ok(r['rerun_ms'], target)} | {r.get('start_s', float('nan')):.1f} | "
-                     f"{r['first_s']:.1f} | {r['warm_s']:.1f} |")
-    return [*lines, ""]
-
-
 def section_load(res: dict[str, Any]) -> list[str]:
     runs = res["server_runs"]
     cpu, wall = [r["cpu_ms"] for r in runs], [r["wall_ms"] for r in runs]
@@ -326,6 +307,25 @@ def section_against_bare(mine: dict[str, dict[str, list]], ref: dict[str, list]
     return [*lines, ""]
 
 
+def scale_part(n: int, data: str, args: argparse.Namespace) -> list[str]:
+    """``n`` rows: this checkout (and ``--baseline``, same run) load, change, serve, render."""
+    rows = []
+    for label, where in [("this checkout", ROOT), ("baseline", args.baseline)]:
+        if where is None:
+            continue
+        res = reruns(where, 3, data, ["overview", "zones", "destinations", "volumes"],
+                     "product,destination")
+        cpu = [r[1] for kinds in res.values() for k, runs in kinds.items()
+               if k in ("product", "destination") for r in runs]
+        row = {"label": f"{label} ({_commit(where)})", "change_ms": med(cpu),
+               "change_p95": p95(cpu), **scale.renders(where, data)}
+        if where == ROOT:
+            load_s, load_cpu, rss_mb = load_in_child(data)
+            row["load"] = f"{load_s:.1f} / {load_cpu:.1f} (peak RSS {rss_mb:.0f} MB)"
+        rows.append(row)
+    return [f"Rows: {n:,}.", "", *scale.section(rows)]
+
+
 def _commit(where: Path) -> str:
     out = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True, check=False)
@@ -412,29 +412,9 @@ def _main(args: argparse.Namespace) -> int:
         log("render")
         out += section_render(browser.render(PAGES, 3 if q else 7, 2 if q else 3))
     if "scale" not in skip:
-        rows = []
         for n in sizes:
             log(f"scale {n}")
-            data = ensure_data(n)
-            load_s, load_cpu, rss_mb = load_in_child(data)
-            res = reruns(ROOT, 3, data, ["overview", "zones", "destinations", "volumes"],
-                         "product,destination")
-            cpu = [r[1] for kinds in res.values() for k, runs in kinds.items()
-                   if k in ("product", "destination") for r in runs]
-            with browser.Server(env={"ZONES_DATA_DIR": data}) as server:
-                from playwright.sync_api import sync_playwright
-
-                with sync_playwright() as p:
-                    b = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.ARGS)
-                    ctx = b.new_context(viewport=browser.VIEWPORT)
-                    first = browser._timed_visit(ctx, f"{server.url}/volumes", 4)[1]
-                    warm = browser._timed_visit(ctx, f"{server.url}/volumes", 4)[1]
-                    b.close()
-            rows.append({"rows": n, "load_s": load_s, "load_cpu": load_cpu, "rss_mb": rss_mb,
-                         "rerun_ms": med(cpu),
-                         "rerun_p95": p95(cpu), "first_s": first, "warm_s": warm,
-                         "start_s": server.startup_s})
-        out += section_scale(rows)
+            out += scale_part(n, ensure_data(n), args)
     if "step" not in skip:
         log("run-sheet step")
         out += section_step(browser.step_change(2 if q else 4))

@@ -48,7 +48,8 @@ def main() -> None:
         import argparse
         from pathlib import Path
 
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        # The checkout the server runs from (browser.Server's cwd: this one or a baseline).
+        sys.path.insert(0, str(Path.cwd()))
         from zones.cli import serve as cli_serve
 
         raise SystemExit(cli_serve.run(argparse.Namespace(streamlit_args=options)))

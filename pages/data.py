@@ -5,6 +5,7 @@ import streamlit as st
 from zones import datafiles, metrics
 from zones.i18n import t
 from zones.ui import (
+    arrow_table,
     audit_section,
     context,
     data_page_note,
@@ -13,6 +14,7 @@ from zones.ui import (
     history_section,
     illustrative_banner,
     import_section,
+    per_data,
     screen_only,
 )
 
@@ -21,15 +23,18 @@ if ctx is None:
     st.stop()
 ds, lang = ctx.ds, ctx.lang
 header(ctx, "page.data")
-illustrative_banner(ctx, metrics.dataset_has_illustrative(ds))
+illustrative_banner(ctx, per_data(ctx, "illustrative",
+                                  lambda: metrics.dataset_has_illustrative(ds)))
 
 st.subheader(t("data.sources", lang))
-st.dataframe(datafiles.file_inventory(ds, lang), hide_index=True, width="stretch")
+st.dataframe(arrow_table(per_data(ctx, "inventory", lambda: datafiles.file_inventory(ds, lang),
+                                  lang)), hide_index=True, width="stretch")
 with st.expander(t("data.sources_doc", lang), expanded=False):
     st.markdown(datafiles.sources_text(lang))
 
 st.subheader(t("data.dictionary", lang))
-st.dataframe(datafiles.data_dictionary(lang), hide_index=True, width="stretch")
+st.dataframe(arrow_table(per_data(ctx, "dictionary", lambda: datafiles.data_dictionary(lang),
+                                  lang)), hide_index=True, width="stretch")
 
 with screen_only("data-downloads"):  # buttons: nothing to read on paper
     st.subheader(t("data.downloads", lang))

@@ -13,6 +13,7 @@ from zones.ui import (
     key_points_block,
     page_option,
     table_with_download,
+    vega_chart,
 )
 from zones.view import KEY_BY, KEY_INTERVAL, KEY_MEASURE
 
@@ -40,8 +41,9 @@ if measure == "consignments" and (missing := consignments.note(view.volumes, lan
 yearly = step == "yearly"
 scale = charts.color_scale(by, labeled, metrics.product_palette(ds))
 series = metrics.timeseries(labeled, by, measure, yearly, lang)
-st.vega_lite_chart(charts.timeseries_spec(series, by, measure, yearly, lang, scale,
-                                          ctx.present), width="stretch")
+vega_chart(ctx, "timeseries", lambda: charts.timeseries_spec(series, by, measure, yearly,
+                                                             lang, scale, ctx.present),
+           width="stretch")
 if view.shows_illustrative:
     st.caption(t("vol.prelaunch", lang))
 with st.expander(t("vol.data", lang)):
@@ -55,15 +57,16 @@ with st.expander(t("vol.data", lang)):
 left, right = st.columns(2)
 with left:
     ranked = metrics.ranking(labeled, by, measure)
-    st.vega_lite_chart(charts.ranking_spec(ranked, by, measure, lang, scale, ctx.present),
-                       width="stretch")
+    vega_chart(ctx, "ranking", lambda: charts.ranking_spec(ranked, by, measure, lang, scale,
+                                                           ctx.present), width="stretch")
     with st.expander(t("vol.data", lang)):
         table_with_download(tables.display_table(ranked, lang),
                             tables.download_name("dl.ranking", lang, by=by, measure=measure),
                             lang, "ranking", typed=tables.export_table(ranked, lang))
 with right:
     growth = metrics.yoy(labeled, measure, lang)
-    st.vega_lite_chart(charts.yoy_spec(growth, measure, lang, ctx.present), width="stretch")
+    vega_chart(ctx, "growth", lambda: charts.yoy_spec(growth, measure, lang, ctx.present),
+               width="stretch")
     st.caption(metrics.growth_caption(growth, lang))
     with st.expander(t("vol.data", lang)):
         table_with_download(tables.display_table(growth, lang),
@@ -71,7 +74,8 @@ with right:
                             "growth", typed=tables.export_table(growth, lang))
 
 grid = metrics.matrix(labeled, measure)
-st.altair_chart(charts.matrix_chart(grid, measure, lang, ctx.present), width="stretch")
+vega_chart(ctx, "matrix", lambda: charts.matrix_spec(grid, measure, lang, ctx.present),
+           width="stretch")
 st.caption(t("vol.matrix.note", lang))
 with st.expander(t("vol.data", lang)):
     table_with_download(tables.display_table(grid, lang),

@@ -12,10 +12,12 @@ from zones.ui import (
     empty_state,
     header,
     illustrative_banner,
+    per_view,
     present_height,
     screen_only,
     select_profile_from_event,
     table_with_download,
+    vega_chart,
     zone_labels,
 )
 from zones.view import KEY_PROFILE
@@ -27,8 +29,8 @@ ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.zones")
 illustrative_banner(ctx, view.shows_illustrative)
 
-zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
-                        volumes_shown=not ctx.state.report_only)
+zt = per_view(ctx, "zone_totals", lambda: metrics.zone_totals(
+    ds, view.zones, view.volumes, lang, volumes_shown=not ctx.state.report_only))
 map_col, side_col = st.columns([3, 1])
 with map_col:
     st.subheader(t("zones.map", lang))
@@ -36,24 +38,25 @@ with map_col:
     st.caption(t("zones.assumption", lang))
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
-    st.vega_lite_chart(
-        maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                            height=present_height(ctx, 540), geometry=ctx.geometry,
-                            frame=maps.jilin_frame(ds.geo, zt, ctx.state.prefectures,
-                                                   ctx.state.zones, present_height(ctx, 540))),
+    vega_chart(
+        ctx, "jilin_map", lambda: maps.jilin_map_spec(
+            ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
+            height=present_height(ctx, 540), geometry=ctx.geometry,
+            frame=maps.jilin_frame(ds.geo, zt, ctx.state.prefectures, ctx.state.zones,
+                                   present_height(ctx, 540))),
         width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
         selection_mode=maps.ZONE_SELECTION,
     )
 with side_col:
-    st.vega_lite_chart(maps.china_inset_spec(ds.geo, lang, geometry=ctx.geometry),
-                       width="content")
+    vega_chart(ctx, "inset", lambda: maps.china_inset_spec(ds.geo, lang, geometry=ctx.geometry),
+               width="content")
     st.metric(t("zones.shown", lang), len(zt))
 
 st.subheader(t("zones.table", lang))
 hidden = ("lon", "lat", "category") + (("tonnes",) if ctx.state.report_only else ())
-table_with_download(tables.display_table(zt, lang, drop=hidden,
-                                          illustrative_measures=metrics.any_illustrative(
-                                              view.volumes)),
+table_with_download(per_view(ctx, "zones_table", lambda: tables.display_table(
+                        zt, lang, drop=hidden,
+                        illustrative_measures=metrics.any_illustrative(view.volumes))),
                     tables.download_name("dl.zones", lang), lang, "zones_table",
                     on_select=select_profile_from_event("zones_table", zt["zone_id"].tolist()))
 

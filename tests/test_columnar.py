@@ -70,7 +70,6 @@ def test_whole_table_aggregates_are_memoised_and_equal(dataset: Dataset,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import zones.dataset.columnar as columnar
 
-    monkeypatch.setattr(columnar, "BIG", 0)  # treat the bundled table as a big one
     fast = compact(dataset)
     assert columnar.is_full(fast.volumes)
     view = apply_filters(fast, FilterState())
@@ -94,7 +93,6 @@ def test_a_filter_is_applied_and_aggregated_once_per_dataset(
     import zones.dataset.columnar as columnar
     import zones.dataset.filters as filters
 
-    monkeypatch.setattr(columnar, "BIG", 0)
     fast = compact(dataset)
     rice = FilterState(products=("rice",))
     first = filters.slices(fast, rice)

@@ -42,6 +42,20 @@ def test_chart_specs_match_their_builders(dataset: Dataset, by: str) -> None:
         assert isinstance(fast["datasets"]["data"], pd.DataFrame)
 
 
+@pytest.mark.parametrize("measure", ["tonnes", "value_usd"])
+def test_the_matrix_spec_matches_its_builder(dataset: Dataset, measure: str) -> None:
+    """The grid is a template too (issue 20): the same chart as ``matrix_chart``."""
+    labeled = metrics.label_volumes(dataset, dataset.volumes, "zh")
+    grid = metrics.matrix(labeled, measure)
+    fast = charts.matrix_spec(grid, measure, "zh")
+    full = charts.matrix_chart(grid, measure, "zh").to_dict()
+    assert strip(fast) == {k: v for k, v in strip(full).items() if k != "config"} | {
+        "config": fast["config"]}
+    assert fast["config"]["axis"] == full["config"]["axis"]
+    drawn = fast["datasets"]["data"]
+    assert isinstance(drawn, pd.DataFrame) and len(drawn) == len(grid)
+
+
 def test_a_template_is_reused_and_tokens_are_replaced() -> None:
     calls = []
     df = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]})

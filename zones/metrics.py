@@ -576,7 +576,7 @@ def filter_headline(ds: Dataset, view: Slices, lang: str) -> Headline | None:
     full = value[value["year_label"] == value["year"]]
     row = (full if not full.empty else value).index[-1]
     v, w = value.loc[row], tonnes.loc[row]
-    dests = grouped(view.volumes, ("destination_iso3", "tonnes"))
+    dests = grouped(view.volumes, ("destination_iso3",))  # sums every measure per group
     n_dest = dests.loc[dests["tonnes"].fillna(0) > 0, "destination_iso3"].nunique()
 
     def growth(x: float) -> float | None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from zones import units
 from zones.consignments import not_given
+from zones.dataset.columnar import memo
 from zones.dataset.volumes import (
     MEASURES,
 )
@@ -71,9 +72,16 @@ def display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
     ``illustrative_measures`` marks the volume headers, for tables (like the zones table)
     where a report-fact row sits next to an illustrative volume. Money comes first in the
     unit its chart draws (万美元 / USD million: ``stack_by`` as the chart stacks), with the
-    exact dollars beside it (#22).
+    exact dollars beside it (#22). Built once per kept table (a memoised sum,
+    ``columnar.memo``): the result is shared, never changed.
     """
-    df = _in_chart_unit(df, lang, stack_by)
+    return memo(df, ("display_table", lang, drop, illustrative_measures, stack_by),
+                lambda: _display_table(_in_chart_unit(df, lang, stack_by), lang, drop,
+                                       illustrative_measures))
+
+
+def _display_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...],
+                   illustrative_measures: bool) -> pd.DataFrame:
     keep = [c for c in df.columns if c in COLUMN_KEYS and c not in drop]
     if "year_label" in keep:  # a part-year shows its months in place of the bare year
         keep.remove("year")
@@ -130,7 +138,14 @@ def export_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...] = (),
     Growth and shares stay fractions (Excel shows them with ``0.0%``), years are
     integers, a part-year's months go in their own text column; ``attrs["formats"]``
     maps each header to its Excel number format, and the headers carry the units.
+    Built once per kept table, like ``display_table``.
     """
+    return memo(df, ("export_table", lang, drop, illustrative_measures),
+                lambda: _export_table(df, lang, drop, illustrative_measures))
+
+
+def _export_table(df: pd.DataFrame, lang: str, drop: tuple[str, ...],
+                  illustrative_measures: bool) -> pd.DataFrame:
     keep = [c for c in df.columns if c in _EXPORT_KEYS and c not in drop]
     out = df[keep].copy()
     if "year" in out.columns:

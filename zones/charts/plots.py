@@ -213,14 +213,26 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
     Each cell prints its figure (in the legend's unit), dark cells in white; the colour
     legend below shows the scale from 0 with several ticks, not just its maximum (#22).
     """
+    cells, shown = matrix_cells(data, measure, lang)
+    return _matrix_layers(cells, shown, measure, lang, present)
+
+
+def matrix_cells(data: pd.DataFrame, measure: str, lang: str
+                 ) -> tuple[pd.DataFrame, units.Shown]:
+    """The grid's rows as drawn: in the legend's unit, each cell's printed figure, and
+    whether it is dark enough for white text (shared by the chart and its template)."""
     data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
     values = pd.to_numeric(data[shown.field], errors="coerce") if len(data) else pd.Series(
         dtype=float)
     top = float(values.max()) if values.notna().any() else 0.0
-    data = data.assign(cell_label=[("" if pd.isna(v) else format(float(v), shown.fmt))
+    return data.assign(cell_label=[("" if pd.isna(v) else format(float(v), shown.fmt))
                                    for v in values],
-                       cell_dark=(values > top * 0.55) if top else False)
+                       cell_dark=(values > top * 0.55) if top else False), shown
+
+
+def _matrix_layers(data: pd.DataFrame, shown: units.Shown, measure: str, lang: str,
+                   present: bool) -> alt.LayerChart:
     measure_title = shown.title
     x = alt.X("destination:N", title=t("col.destination", lang),
               axis=alt.Axis(orient="top", labelOverlap=False, labelLimit=130,
@@ -312,3 +324,14 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
     return describe.speak(fill(text, {"data": data}),
                            describe.yoy(data, measure, lang))
 
+
+
+def matrix_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
+    """``matrix_chart`` as a Vega-Lite dict: validated once per key, not per rerun."""
+    cells, shown = matrix_cells(data, measure, lang)
+    key = ("matrix", measure, lang, present, _sources(cells), shown.unit,
+           cells["product"].nunique())  # its height follows the products
+    text = template(key, lambda: _matrix_layers(cells, shown, measure, lang, present),
+                    {"data": cells})
+    # The description names this grid's figures (#23): never the template's first one.
+    return {**fill(text, {"data": cells}), "description": describe.matrix(cells, measure, lang)}

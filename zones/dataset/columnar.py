@@ -84,18 +84,20 @@ def period_mask(periods: pd.Series, start: str, end: str) -> pd.Series:
 
 
 # Pre-aggregated results for the whole table ("no filter" is the commonest view and, at
-# 1 M rows, the costliest): computed once per table and kept while the table lives.
+# 1 M rows, the costliest) and for the kept filters' slices: computed once per table and
+# kept while the table lives. Small tables too: a rerun of the bundled data spent as much
+# in its few group-bys as a bare page's whole rerun (issue 20), and the results are small.
+# A memoised result that is a table is kept too, so what is built from it (the table
+# shown under a chart) is memoised in turn, and forgotten with it.
 _MEMO: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
-_MEMO_LIMIT = 128
+_MEMO_LIMIT = 256
 _FULL_TABLES: set[int] = set()
-BIG = 50_000  # rows; below this a rerun recomputes (cheaper than holding results)
 
 
 def mark_full(frame: pd.DataFrame) -> pd.DataFrame:
     """Declare ``frame`` a table that is kept (the whole table, or a cached filter's
     slice: ``filters.slices``), whose aggregates may be memoised."""
-    if len(frame) >= BIG:
-        _FULL_TABLES.add(id(frame))
+    _FULL_TABLES.add(id(frame))
     return frame
 
 
@@ -129,7 +131,11 @@ def memo(frame: pd.DataFrame, key: tuple, fn: Callable[[], T]) -> T:
         _MEMO.move_to_end(k)
         return hit[1]  # type: ignore[return-value]
     result = fn()
+    if isinstance(result, pd.DataFrame):
+        mark_full(result)
     _MEMO[k] = (frame, result)  # holds ``frame``: its id is not reused while cached
     while len(_MEMO) > _MEMO_LIMIT:
-        _MEMO.popitem(last=False)
+        _, (_, old) = _MEMO.popitem(last=False)
+        if isinstance(old, pd.DataFrame) and old is not result:
+            forget(old)
     return result

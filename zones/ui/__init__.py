@@ -40,6 +40,7 @@ from zones.ui.parts import (
 from zones.ui.points import key_points_block
 from zones.ui.presenting import present_height
 from zones.ui.printing import screen_only
+from zones.ui.rendered import arrow, arrow_table, per_data, per_view, vega_chart
 from zones.ui.sharing import share_control
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang, set_page
@@ -50,6 +51,8 @@ keep_streamlit_offline()  # see zones.ui.offline: no own-address lookup, ever
 __all__ = [
     "ADMIN_ENV",
     "Context",
+    "arrow",
+    "arrow_table",
     "audit_section",
     "context",
     "csv_bytes",
@@ -67,6 +70,8 @@ __all__ = [
     "load_data",
     "metric_rows",
     "page_option",
+    "per_data",
+    "per_view",
     "present_height",
     "screen_only",
     "select_destination_from_event",
@@ -77,6 +82,7 @@ __all__ = [
     "show_errors",
     "sidebar",
     "table_with_download",
+    "vega_chart",
     "warm_up",
     "zone_labels",
 ]

@@ -25,6 +25,7 @@ from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
 from zones.ui.printing import PRINT_CSS, SCREEN_HINTS
+from zones.ui.rendered import arrow_table
 from zones.ui.runsheet_player import page_tools
 from zones.view import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 
@@ -92,13 +93,14 @@ def table_with_download(df: pd.DataFrame, file_name: str, lang: str, key: str,
     # (#23); the CSV keeps plain numbers.
     config = {c: st.column_config.NumberColumn(format=number_format(df[c]))
               for c in df.columns if pd.api.types.is_float_dtype(df[c])}
+    rows_shown = arrow_table(df)  # converted once per table (zones.ui.rendered)
     if on_select is None:
-        st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config)
+        st.dataframe(rows_shown, hide_index=True, width="stretch", key=key, column_config=config)
     else:
-        st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config,
-                     on_select=on_select, selection_mode="single-row")
-    rows = df if typed is None else csv_frame(typed)
-    csv_download(t("vol.download", lang), lambda: rows, file_name, f"dl-{key}")
+        st.dataframe(rows_shown, hide_index=True, width="stretch", key=key,
+                     column_config=config, on_select=on_select, selection_mode="single-row")
+    csv_download(t("vol.download", lang), lambda: df if typed is None else csv_frame(typed),
+                 file_name, f"dl-{key}")
 
 
 def csv_download(label: str, frame: Callable[[], pd.DataFrame], file_name: str, key: str,
