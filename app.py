@@ -8,7 +8,9 @@ from zones.i18n import t
 from zones.ui import (
     KEY_PRESENT,
     KEY_RUNSHEET,
+    console_wanted,
     current_lang,
+    presenter_console,
     set_page,
     share_control,
     shared_context,
@@ -39,6 +41,10 @@ pages = [
             url_path="data"),
 ]
 try:
+    if console_wanted():  # a presenter's console (#24): no page, no sidebar
+        st.navigation(pages, position="hidden")
+        presenter_console()
+        st.stop()
     page = st.navigation(pages)
     set_page(page.url_path)  # run-sheets (#16): a step may need another page than this
     # The shared sidebar belongs to the entrypoint so its URL parameters survive a page

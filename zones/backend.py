@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from zones.dataset.loading import LoadResult
     from zones.intake.store import Store
+    from zones.runsheets.scratch import ScratchStore
     from zones.runsheets.store import RunSheetStore
 
 URL_ENV = "ZONES_DATABASE_URL"
@@ -82,6 +83,17 @@ class Backend:
         from zones.sql.runsheets import SqlRunSheets
 
         return SqlRunSheets(self.engine)
+
+    def scratch(self) -> ScratchStore:
+        """Presentation sessions and drafts (#24): in the database when there is one, so
+        replicas share them; else ``<folder>/scratch``."""
+        if self.engine is None:
+            from zones.runsheets.scratch import FileScratch
+
+            return FileScratch(self.root)
+        from zones.sql.scratch import SqlScratch
+
+        return SqlScratch(self.engine)
 
     def store(self) -> Store:
         """Where imports, history and undo go."""

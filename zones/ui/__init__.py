@@ -53,6 +53,8 @@ from zones.ui.parts import (
     table_with_download,
 )
 from zones.ui.presenting import PRESENT_MAP_HEIGHT, present_height
+from zones.ui.runsheet_console import console as presenter_console
+from zones.ui.runsheet_console import wanted as console_wanted
 from zones.ui.runsheet_player import set_page
 from zones.ui.sharing import share_control, view_link, view_params
 from zones.ui.sidebar import sidebar
@@ -86,6 +88,7 @@ __all__ = [
     "PAGE_OPTION_KEYS",
     "PRESENT_MAP_HEIGHT",
     "Context",
+    "console_wanted",
     "context",
     "csv_bytes",
     "csv_download",
@@ -108,6 +111,7 @@ __all__ = [
     "page_option",
     "page_option_label",
     "present_height",
+    "presenter_console",
     "select_destination_from_event",
     "select_profile_from_event",
     "set_page",

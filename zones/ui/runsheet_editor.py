@@ -28,6 +28,7 @@ from zones.ui.runsheet_player import (
     active_step,
     current_view_link,
     draft_sheet,
+    heading,
     load_sheet,
     presenter_bar,
     problem_list,
@@ -299,9 +300,10 @@ def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
                                                     lang))
 
 
-def page_tools(ctx, page: str) -> None:
+def page_tools(ctx, page: str) -> str | None:
     """The shared header's run-sheet part: the presenter bar when a run-sheet is on, the
-    problems of a linked run-sheet, and the editor in the sidebar."""
+    problems of a linked run-sheet, and the editor in the sidebar. Returns the heading
+    of the step shown (None when no step is on this page)."""
     lang = ctx.lang
     show_problems(lang)
     active = active_step(ctx.ds)
@@ -310,3 +312,4 @@ def page_tools(ctx, page: str) -> None:
         if active.checked.problems:
             problem_list(active.checked, lang)
     editor(ctx, page)
+    return heading(ctx.ds, lang) if active is not None else None

@@ -14,14 +14,16 @@ canonical ids; nothing from a file reaches HTML (titles and notes go through
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
 
 import streamlit as st
 
 from zones import safe
-from zones.i18n import DEFAULT_LANG, t
+from zones.i18n import DEFAULT_LANG, LANGS, t
 from zones.links import (
     KEY_BY,
     KEY_FACTS,
@@ -40,12 +42,15 @@ from zones.links import (
     address_query,
     canonical_query,
     link_for,
+    view_from_link,
 )
 from zones.model import Dataset
 from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetStore
+from zones.ui import runsheet_follow as following
 from zones.ui.data import current_backend
 from zones.ui.options import filter_options
+from zones.view import KEY_CONSOLE, KEY_FOLLOW, View
 
 PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
 
@@ -66,6 +71,9 @@ KEY_PRESENT_DRAFT = "_rs_present_draft"  # present the session's draft, not the 
 
 
 _PAGE = "_rs_page"  # url_path of the page this run draws (set by app.py)
+
+
+_BASE_LANG = "_rs_base_lang"  # the presenter's language: steps without ``lang`` use it
 
 
 _HIDDEN_KEYS = ("rs_next_right", "rs_next_space", "rs_prev_left")
@@ -156,20 +164,24 @@ def before_sidebar(ds: Dataset) -> None:
     """Put the linked step's view into the widgets' state, switching page if it lives
     elsewhere. Runs before any filter widget of this run exists."""
     ss = st.session_state
-    rid = st.query_params.get(KEY_RUNSHEET, "").strip()
+    rid = st.query_params.get(KEY_RUNSHEET, "").strip() or _resume()
     if not rid:
         ss.pop(KEY_CURRENT, None)
         ss.pop(_GOTO, None)
         return
     opened = "_url_checked" not in ss  # the link was just opened (a new session)
-    if "_url_checked" not in ss and st.query_params.get(KEY_LANG):
-        # ?runsheet=…&lang=en: the presenter's language, in any form a link may give it
-        params, problems = canonical_query(ds, {KEY_LANG: [st.query_params[KEY_LANG]]})
-        if not problems:
-            ss[KEY_LANG] = str(params.get(KEY_LANG, DEFAULT_LANG))
+    if opened:
+        # ?runsheet=…&lang=en: the presenter's language, in any form a link may give it;
+        # it is the language of every step whose link does not fix one (#24).
+        params, problems = canonical_query(ds, {KEY_LANG: [st.query_params.get(KEY_LANG,
+                                                                                "")]})
+        ss[_BASE_LANG] = str(params.get(KEY_LANG, DEFAULT_LANG)) if not problems else (
+            DEFAULT_LANG)
+        ss[KEY_LANG] = ss[_BASE_LANG]
+    elif _BASE_LANG not in ss:  # presenting started from the editor: the page's language
+        ss[_BASE_LANG] = _lang()
     ss["_url_checked"] = True  # the link is the run-sheet's: zones.ui.parts need not check it
     checked = load_sheet(ds, rid)
-    lang = _lang()
     if checked is None or checked.sheet is None or not checked.steps:
         ss[_ERROR] = (rid, checked)
         ss.pop(KEY_CURRENT, None)
@@ -177,26 +189,30 @@ def before_sidebar(ds: Dataset) -> None:
         return
     total = len(checked.steps)
     goto = ss.pop(_GOTO, None)
+    followed = following.followed_step(rid, total) if goto is None else None
     if goto is not None:
-        n, fine = max(1, min(int(goto), total)), True
+        n = max(1, min(int(goto), total))
+    elif followed is not None:
+        n = followed
     else:
         raw = st.query_params.get(KEY_RUNSHEET_STEP)
         n, fine = _step_number(raw, total)
         if not fine:
-            ss[_ERROR] = ("step", t("rs.err.step_range", lang, value=safe.plain(str(raw), 40),
-                                    n=total, shown=n))
+            ss[_ERROR] = ("step", t("rs.err.step_range", _lang(), value=safe.plain(
+                str(raw), 40), n=total, shown=n))
     step = checked.steps[n - 1]
     target_page = step.page or "overview"
-    if ss.get(KEY_CURRENT) == (rid, n) and target_page == current_page():
-        return  # the step is on; whatever the presenter changed since stays
+    if ss.get(KEY_CURRENT) == (rid, n) and goto is None:
+        return  # the step is on; a page the presenter went to since, and changes, stay
     # A just-opened link gets the whole view in its address (language, presentation, the
     # step's filter), as check_url_once does for other links: the widgets seeded from
     # session state alone would not write it, and a copied address would open in Chinese.
     wanted = (_address(ds, step, rid, n) if opened
-              else {KEY_RUNSHEET: [rid], KEY_RUNSHEET_STEP: [str(n)]})
+              else {KEY_RUNSHEET: [rid], KEY_RUNSHEET_STEP: [str(n)], **_carried()})
     if target_page != current_page():
         # The step's state is put in on the target page's own run (below), so that no
         # page-switch clean-up of this page's widgets can undo it.
+        ss.pop(KEY_CURRENT, None)
         st.switch_page(PAGE_FILES[target_page], query_params=wanted)
     _apply(ds, step)
     ss[KEY_CURRENT] = (rid, n)
@@ -205,30 +221,61 @@ def before_sidebar(ds: Dataset) -> None:
         st.rerun()
 
 
+def _resume() -> str:
+    """A page picked in the navigation while presenting drops ``runsheet`` and ``step``
+    from the address; the presentation goes on (#24): they are put back."""
+    current = st.session_state.get(KEY_CURRENT)
+    if not current:
+        return ""
+    st.query_params[KEY_RUNSHEET] = current[0]
+    st.query_params[KEY_RUNSHEET_STEP] = str(current[1])
+    for key, value in _carried().items():
+        st.query_params[key] = value[0]
+    return str(current[0])
+
+
+def _carried() -> dict[str, list[str]]:
+    """The session's keys an address keeps beside the step: the followed code."""
+    code = st.session_state.get(following.KEY_CODE)
+    return {KEY_FOLLOW: [code]} if code else {}
+
+
 def _address(ds: Dataset, step: rs.CheckedStep, rid: str, n: int) -> dict[str, list[str]]:
     """The address of step ``n`` as the address bar shows it, keys in its order."""
     params = {**step.params, KEY_PRESENT: "true", KEY_RUNSHEET: rid, KEY_RUNSHEET_STEP: str(n)}
     params.setdefault(KEY_LANG, str(st.session_state.get(KEY_LANG) or DEFAULT_LANG))
     shown = address_query(ds, params, filter_options(ds))
+    shown.update({k: v[0] for k, v in _carried().items()})
     return {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
 
 
+def step_view(ds: Dataset, step: rs.CheckedStep) -> View:
+    """The step's whole view: page, filter, options, and its language — the link's own,
+    else the presenter's (the run-sheet link's ``lang``, Chinese by default)."""
+    view, _ = view_from_link(ds, step.step.view)
+    fixed = any(k == KEY_LANG for k, _ in parse_qsl(urlsplit(step.step.view).query))
+    if not fixed:
+        base = str(st.session_state.get(_BASE_LANG) or DEFAULT_LANG)
+        view = dataclasses.replace(view, lang=base if base in LANGS else DEFAULT_LANG)
+    return view
+
+
 def _apply(ds: Dataset, step: rs.CheckedStep) -> None:
-    """The step's canonical view → the bound widgets' state (and so the address bar)."""
+    """The step's view → the bound widgets' state (and so the address bar): every field,
+    defaults included, so nothing of the step before stays (#24)."""
     ss = st.session_state
-    p = step.params
-    for key in LIST_KEYS:
-        ss[key] = list(p.get(key, []))
-    period = p.get(KEY_PERIOD)
-    ss[KEY_PERIOD] = (tuple(period) if isinstance(period, list) and len(period) == 2
-                      else (ds.periods[0], ds.periods[-1]))
-    ss[KEY_FACTS] = p.get(KEY_FACTS) == "true"
+    view = step_view(ds, step)
+    f = view.filter
+    for key, values in zip(LIST_KEYS, (f.products, f.destinations, f.prefectures, f.zones),
+                           strict=True):
+        ss[key] = list(values)
+    ss[KEY_PERIOD] = tuple(f.period) if f.period else (ds.periods[0], ds.periods[-1])
+    ss[KEY_FACTS] = f.report_only
     ss[KEY_PRESENT] = True  # a run-sheet is shown as a presentation
-    if KEY_LANG in p:  # a step may fix the language; else the presenter's stays
-        ss[KEY_LANG] = str(p[KEY_LANG])
-    ss[KEY_PROFILE] = p.get(KEY_PROFILE) or None
+    ss[KEY_LANG] = view.lang
+    ss[KEY_PROFILE] = view.option(KEY_PROFILE) or None
     for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
-        ss[key] = str(p.get(key) or PAGE_OPTION_DEFAULTS[key])
+        ss[key] = str(view.option(key))
     ss.pop("_shared", None)  # zones.ui.parts must not carry the previous step's filter over
     ss["rs_notes_on"] = False  # notes start hidden on every step
 
@@ -240,18 +287,23 @@ def _lang() -> str:
 
 
 def _leave_url() -> None:
-    for key in (KEY_RUNSHEET, KEY_RUNSHEET_STEP):
+    for key in (KEY_RUNSHEET, KEY_RUNSHEET_STEP, KEY_FOLLOW):
         if key in st.query_params:
             del st.query_params[key]
 
 
-def _go(n: int) -> None:
+def _go(n: int, rid: str = "", total: int = 0) -> None:
+    """A presenter's key: this window goes to step ``n``, and so does the console or
+    projector it is paired with (#24)."""
     st.session_state[_GOTO] = n
+    code = st.session_state.get(following.KEY_CODE)
+    if code and rid:
+        following.move(code, rid, n, total)
 
 
 def _leave() -> None:
-    st.session_state.pop(KEY_CURRENT, None)
-    st.session_state.pop(KEY_PRESENT_DRAFT, None)
+    for key in (KEY_CURRENT, KEY_PRESENT_DRAFT, _BASE_LANG, following.KEY_CODE):
+        st.session_state.pop(key, None)
     st.session_state[KEY_PRESENT] = False
     _leave_url()
 
@@ -296,47 +348,101 @@ def problem_list(checked: rs.Checked, lang: str) -> None:
 
 
 def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
-    """The step indicator, the buttons a clicker's keys press, and the notes on demand."""
+    """The step indicator, the buttons a clicker's keys press, and the notes on demand.
+
+    The bar is a wrapping row of buttons at their own width: with the sidebar open or on
+    a narrow screen it takes a second line instead of cutting a label (#24). A window
+    that follows a console (``follow=``) keeps the bar hidden (its buttons carry the
+    keys) and never shows notes.
+    """
     steps = active.checked.steps
-    n, total = active.number, len(steps)
+    n, total, rid = active.number, len(steps), active.rid
     step = steps[n - 1]
-    st.html(_HIDDEN_CSS)
-    with st.container(key="rs_bar", border=True):
-        cols = st.columns([2, 2.3, 4, 2.6, 2, 2.2, 1.8], vertical_alignment="center")
-        cols[0].button(t("rs.first", lang), key="rs_first", shortcut="Home", width="stretch",
-                       icon=":material/first_page:", disabled=n == 1, on_click=_go, args=(1,))
-        cols[1].button(t("rs.prev", lang), key="rs_prev", shortcut="PageUp", width="stretch",
-                       icon=":material/chevron_left:", disabled=n == 1, on_click=_go,
-                       args=(n - 1,))
-        cols[2].container(key="rs_indicator").markdown(
-            "**" + safe.plain(t("rs.indicator", lang, n=n, total=total,
-                                title=step.step.title), 300) + "**", help=t("rs.keys", lang))
-        cols[3].button(t("rs.next", lang), key="rs_next", shortcut="PageDown", width="stretch",
-                       icon=":material/chevron_right:", disabled=n == total, on_click=_go,
-                       args=(n + 1,))
-        cols[4].button(t("rs.last", lang), key="rs_last", shortcut="End", width="stretch",
-                       icon=":material/last_page:", disabled=n == total, on_click=_go,
-                       args=(total,))
-        notes_on = cols[5].toggle(t("rs.notes_toggle", lang), key="rs_notes_on")
-        cols[6].button(t("rs.exit", lang), key="rs_exit", width="stretch",
-                       icon=":material/close:", on_click=_leave)
+    code = st.session_state.get(following.KEY_CODE)
+    st.html(_HIDDEN_CSS + _BAR_CSS)
+    if code:
+        st.html(following.FOLLOWER_CSS)
+        following.problem(lang)
+    with st.container(key="rs_bar", border=True, horizontal=True, wrap=True,
+                      vertical_alignment="center", gap="small"):
+        _step_buttons(lang, rid, n, total, step.step.title_in(lang))
+        if not code:
+            st.toggle(t("rs.notes_toggle", lang), key="rs_notes_on")
+            st.link_button(t("rs.console", lang), console_link(rid, lang, n),
+                           help=t("rs.console.help", lang), icon=":material/co_present:")
+        st.button(t("rs.exit", lang), key="rs_exit", icon=":material/close:", on_click=_leave)
         # Clickers and keyboards send these too; one shortcut per button, so extra,
         # hidden buttons carry them (CSS above). At the ends they do nothing.
-        st.button("→", key="rs_next_right", shortcut="Right", on_click=_go,
-                  args=(min(n + 1, total),))
-        st.button("␣", key="rs_next_space", shortcut="Space", on_click=_go,
-                  args=(min(n + 1, total),))
-        st.button("←", key="rs_prev_left", shortcut="Left", on_click=_go, args=(max(n - 1, 1),))
-    if notes_on:
-        st.info(safe.plain(step.step.notes, rs.MAX_NOTES) if step.step.notes
-                else t("rs.no_notes", lang), icon=":material/speaker_notes:")
+        for key, label, shortcut, to in (("rs_next_right", "→", "Right", min(n + 1, total)),
+                                         ("rs_next_space", "␣", "Space", min(n + 1, total)),
+                                         ("rs_prev_left", "←", "Left", max(n - 1, 1))):
+            st.button(label, key=key, shortcut=shortcut, on_click=_go, args=(to, rid, total))
+    if (step.page or "overview") != current_page():
+        _away(lang, rid, n, total, step)
+    if st.session_state.get("rs_notes_on") and not code:
+        notes = step.step.notes_in(lang)
+        st.info(safe.plain(notes, rs.MAX_NOTES) if notes else t("rs.no_notes", lang),
+                icon=":material/speaker_notes:")
     if step.problems:
         st.warning(t("rs.err.step_broken", lang, n=n, detail=safe.plain(
             "; ".join(p.message[lang] for p in step.problems), 1500)), icon=":material/warning:")
     # Keep the address bar on this step (widgets write the view's own keys beside it).
-    for key, value in ((KEY_RUNSHEET, active.rid), (KEY_RUNSHEET_STEP, str(n))):
+    for key, value in ((KEY_RUNSHEET, rid), (KEY_RUNSHEET_STEP, str(n)),
+                       *((k, v[0]) for k, v in _carried().items())):
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    if code:
+        following.poll(lambda: (st.session_state.get(KEY_CURRENT) or (None, None))[1])
+
+
+_BAR_CSS = """<style>
+.st-key-rs_indicator { flex: 1 1 14rem; min-width: 10rem; }
+.st-key-rs_bar button p { white-space: nowrap; }
+</style>"""
+
+
+def _step_buttons(lang: str, rid: str, n: int, total: int, step_title: str) -> None:
+    """First, back, the indicator, next, last: each button carries a clicker's key."""
+    st.button(t("rs.first", lang), key="rs_first", shortcut="Home", icon=":material/first_page:",
+              disabled=n == 1, on_click=_go, args=(1, rid, total))
+    st.button(t("rs.prev", lang), key="rs_prev", shortcut="PageUp",
+              icon=":material/chevron_left:", disabled=n == 1, on_click=_go,
+              args=(n - 1, rid, total))
+    st.container(key="rs_indicator").markdown(
+        "**" + safe.plain(t("rs.indicator", lang, n=n, total=total, title=step_title), 300)
+        + "**", help=t("rs.keys", lang))
+    st.button(t("rs.next", lang), key="rs_next", shortcut="PageDown",
+              icon=":material/chevron_right:", disabled=n == total, on_click=_go,
+              args=(n + 1, rid, total))
+    st.button(t("rs.last", lang), key="rs_last", shortcut="End", icon=":material/last_page:",
+              disabled=n == total, on_click=_go, args=(total, rid, total))
+
+
+def _away(lang: str, rid: str, n: int, total: int, step: rs.CheckedStep) -> None:
+    """The presenter went to another page: the run-sheet stays on, one click back."""
+    with st.container(horizontal=True, vertical_alignment="center", key="rs_away"):
+        st.caption(t("rs.away", lang, n=n, page=t(f"page.{step.page or 'overview'}", lang)))
+        st.button(t("rs.back_to_step", lang, n=n), key="rs_back", type="primary",
+                  icon=":material/undo:", on_click=_go, args=(n, rid, total))
+
+
+def heading(ds: Dataset, lang: str) -> str | None:
+    """The big heading while presenting: the step's own title on the step's page (#24)."""
+    active = active_step(ds)
+    if active is None:
+        return None
+    step = active.checked.steps[active.number - 1]
+    if (step.page or "overview") != current_page():
+        return None
+    return step.step.title_in(lang)
+
+
+def console_link(rid: str, lang: str, n: int) -> str:
+    """The presenter's console of this run-sheet, at this step, in this language."""
+    params = {KEY_RUNSHEET: rid, KEY_RUNSHEET_STEP: str(n), KEY_CONSOLE: "1"}
+    if lang != DEFAULT_LANG:
+        params[KEY_LANG] = lang
+    return following.app_base(current_page()) + link_for("overview", params)
 
 
 def current_view_link(ds: Dataset, ctx_state, lang: str, page: str) -> str:
