@@ -561,6 +561,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rs.follow.other": ("同步码“{code}”属于另一个汇报流程：本窗口不跟随。", "The session code '{code}' belongs to another run-sheet: this window does not follow it."),
     "rs.back_to_step": ("回到第 {n} 步", "Back to step {n}"),
     "rs.away": ("汇报流程仍在进行：第 {n} 步在“{page}”页。", "The run-sheet is still on: step {n} is on the '{page}' page."),
+    "rs.english": ("英文（可选）", "English (optional)"),
     "rs.title_en": ("英文标题（可选）", "English title (optional)"),
     "rs.notes_en": ("英文讲稿备注（可选）", "English speaker notes (optional)"),
     "rs.draft.kept": ("草稿已自动保存在服务器上（未正式保存）。刷新或关闭标签页后，用此链接找回：", "The draft is kept on the server automatically (not saved as a run-sheet). After a reload or a closed tab, this link brings it back:"),

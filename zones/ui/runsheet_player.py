@@ -51,6 +51,7 @@ from zones.ui import runsheet_follow as following
 from zones.ui.data import current_backend
 from zones.ui.options import filter_options
 from zones.view import KEY_CONSOLE, KEY_FOLLOW, View
+from zones.view import KEY_DRAFT as URL_DRAFT
 
 PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
 
@@ -68,6 +69,9 @@ KEY_DRAFT = "_rs_draft"  # the run-sheet being built in this session
 
 
 KEY_PRESENT_DRAFT = "_rs_present_draft"  # present the session's draft, not the saved file
+
+
+KEY_DRAFT_ID = "_rs_draft_id"  # the draft's id in the scratch store and the address (#24)
 
 
 _PAGE = "_rs_page"  # url_path of the page this run draws (set by app.py)
@@ -117,7 +121,8 @@ def draft_sheet() -> rs.RunSheet | None:
     if not draft:
         return None
     return rs.RunSheet(draft["id"], draft["title"], tuple(
-        rs.Step(s["title"], s["view"], s["notes"]) for s in draft["steps"]))
+        rs.Step(s["title"], s["view"], s["notes"], s.get("title_en", ""), s.get("notes_en", ""))
+        for s in draft["steps"]))
 
 
 def load_sheet(ds: Dataset, rid: str) -> rs.Checked | None:
@@ -235,9 +240,14 @@ def _resume() -> str:
 
 
 def _carried() -> dict[str, list[str]]:
-    """The session's keys an address keeps beside the step: the followed code."""
-    code = st.session_state.get(following.KEY_CODE)
-    return {KEY_FOLLOW: [code]} if code else {}
+    """The session's keys an address keeps beside the step: the followed code, the
+    draft being built (#24)."""
+    out = {}
+    if code := st.session_state.get(following.KEY_CODE):
+        out[KEY_FOLLOW] = [code]
+    if draft := st.session_state.get(KEY_DRAFT_ID):
+        out[URL_DRAFT] = [draft]
+    return out
 
 
 def _address(ds: Dataset, step: rs.CheckedStep, rid: str, n: int) -> dict[str, list[str]]:
