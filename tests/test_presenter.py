@@ -135,8 +135,8 @@ def test_a_view_in_words_in_both_languages(dataset) -> None:
     view, problems = view_from_link(dataset, "/volumes?product=ginseng&dest=JPN&dest=KOR")
     assert not problems
     assert describe(dataset, view, "zh") == "出口量 · 人参 · 日本、韩国 · 按年"
-    assert describe(dataset, view, "en") == "Export volumes · Ginseng · Japan, Republic of Korea · " \
-        "Yearly · in Chinese"
+    assert describe(dataset, view, "en") == (
+        "Export volumes · Ginseng · Japan, Republic of Korea · Yearly · in Chinese")
     view, _ = view_from_link(dataset, "/volumes?lang=en&interval=monthly&by=destination"
                                       "&period=2009,2010&facts=true")
     assert describe(dataset, view, "en") == ("Export volumes · 2009–2010 · report facts only"

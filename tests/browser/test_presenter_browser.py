@@ -215,3 +215,37 @@ def test_a_page_switch_while_presenting_keeps_the_runsheet(browser: Browser,
         expect(heading(page)).to_have_text("人参出口", timeout=WAIT)
     finally:
         ctx.close()
+
+
+def test_a_draft_survives_a_reload_and_a_closed_tab(browser: Browser, files_app: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    ctx.set_default_timeout(WAIT)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{files_app}/volumes?product=ginseng")
+        settled(page)
+        for n in (1, 2):
+            page.get_by_role("button", name="加入汇报流程").first.click()
+            expect(page.get_by_text(f"编辑汇报流程（{n} 步）")).to_be_visible()
+            settled(page)
+        draft = parse_qs(urlsplit(page.url).query).get("draft", [""])[0]
+        assert re.fullmatch(r"[2-9a-hjkmnp-z]{12}", draft), page.url
+        notice = page.locator(".st-key-rs_draft_notice")
+        expect(notice).to_contain_text(f"draft={draft}")  # its link, and no prompt: said
+        expect(notice).to_contain_text("离开页面时浏览器不会提示")
+        editor = page.locator(".st-key-rs_editor")
+        expect(editor).to_contain_text("出口量 · 人参 · 按年")  # a step's view in words
+        page.reload()
+        settled(page)
+        expect(page.get_by_text("编辑汇报流程（2 步）")).to_be_visible()
+        link = notice.locator("code").inner_text().strip()
+    finally:
+        ctx.close()
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    try:  # the tab was closed: the link from the notice (or the history) brings it back
+        page = fresh.new_page()
+        page.goto(link)
+        settled(page)
+        expect(page.get_by_text("编辑汇报流程（2 步）")).to_be_visible(timeout=WAIT)
+    finally:
+        fresh.close()
