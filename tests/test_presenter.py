@@ -196,3 +196,17 @@ def test_codes_do_not_repeat_soon() -> None:
     for code in itertools.islice(iter(follow.new_code, None), 2000):
         assert code not in seen
         seen.add(code)
+
+
+def test_the_english_deck_takes_the_english_titles_and_notes(dataset) -> None:
+    import datetime as dt
+
+    from zones.brief.runsheet import build_runsheet_deck
+
+    checked = rs.read(dataset, BILINGUAL.encode(), "visit.toml", "visit")
+    en = build_runsheet_deck(dataset, checked, "en", dt.date(2026, 12, 7))
+    zh = build_runsheet_deck(dataset, checked, "zh", dt.date(2026, 12, 7))
+    assert {s.title for s in en.slides if s.notes} == {"Ginseng"}
+    assert all(s.notes.startswith("English notes") for s in en.slides if s.title == "Ginseng")
+    assert "Step 1 Ginseng" in en.slides[0].lines[0] and "总览" in en.slides[0].lines[0]
+    assert {s.title for s in zh.slides if s.notes} == {"人参"}

@@ -86,7 +86,8 @@ def _step_slides(ds: Dataset, step: CheckedStep, lang: str, date: dt.date
             continue
         what = " · ".join(x for x in (slide.title, slide.subtitle) if x)
         slides.append(replace(
-            slide, title=step.step.title, subtitle=what, notes=step.step.notes,
+            slide, title=step.step.title_in(lang), subtitle=what,
+            notes=step.step.notes_in(lang),
             # one deck, many steps: figure names must stay unique (they name the images)
             figure=replace(slide.figure, name=prefix + slide.figure.name)
             if slide.figure is not None else None,
@@ -108,7 +109,7 @@ def build_runsheet_deck(ds: Dataset, checked: Checked, lang: str, date: dt.date)
         facts += _cited(deck)
         report_only = report_only and step.params.get(KEY_FACTS) == "true"
     illustrative = any(s.illustrative for s in body)
-    steps_line = " · ".join(f"{t('rs.brief.step', lang, n=s.number)} {s.step.title}"
+    steps_line = " · ".join(f"{t('rs.brief.step', lang, n=s.number)} {s.step.title_in(lang)}"
                             for s in checked.steps)
     title = Slide(kind="title", title=sheet.title,
                   subtitle=t("brief.subtitle", lang, date=date.isoformat()),
