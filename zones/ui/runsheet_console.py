@@ -16,13 +16,13 @@ import streamlit as st
 
 from zones import safe
 from zones.i18n import DEFAULT_LANG, t
-from zones.links import link_for, view_from_link
+from zones.links import link_for
 from zones.runsheets import follow
 from zones.runsheets import sheet as rs
 from zones.runsheets.words import describe
 from zones.ui import runsheet_follow as following
 from zones.ui.data import load_data
-from zones.ui.runsheet_player import load_sheet
+from zones.ui.runsheet_player import load_sheet, step_view
 from zones.ui.state import current_lang
 from zones.view import KEY_CONSOLE, KEY_FOLLOW, KEY_LANG, KEY_RUNSHEET, KEY_RUNSHEET_STEP
 
@@ -104,7 +104,7 @@ def console() -> None:
     with left:
         st.caption(safe.plain(t("rs.indicator", lang, n=n, total=total,
                                 title=step.step.title_in(lang)), 300))
-        view, _ = view_from_link(ds, step.step.view)
+        view = step_view(ds, step, base=lang)  # as the projector shows it
         st.caption(safe.plain(t("rs.console.view", lang, view=describe(ds, view, lang)), 600))
         notes = step.step.notes_in(lang)
         with st.container(key="rs_console_notes"):

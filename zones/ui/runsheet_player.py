@@ -84,8 +84,8 @@ _HIDDEN_KEYS = ("rs_next_right", "rs_next_space", "rs_prev_left")
 
 
 # Extra shortcut buttons (one key each): present in the page, never seen.
-_HIDDEN_CSS = "<style>" + ", ".join(f".st-key-{k}" for k in _HIDDEN_KEYS) + (
-    " { display: none !important; }</style>")
+_HIDDEN_CSS = "<style>" + ", ".join(f".st-key-{k}" for k in (*_HIDDEN_KEYS, "rs_hidden_keys")
+                                    ) + " { display: none !important; }</style>"
 
 
 def store() -> RunSheetStore:
@@ -259,13 +259,14 @@ def _address(ds: Dataset, step: rs.CheckedStep, rid: str, n: int) -> dict[str, l
     return {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
 
 
-def step_view(ds: Dataset, step: rs.CheckedStep) -> View:
+def step_view(ds: Dataset, step: rs.CheckedStep, base: str | None = None) -> View:
     """The step's whole view: page, filter, options, and its language — the link's own,
-    else the presenter's (the run-sheet link's ``lang``, Chinese by default)."""
+    else the presenter's (``base``: by default the run-sheet link's ``lang``, Chinese
+    when it has none)."""
     view, _ = view_from_link(ds, step.step.view)
     fixed = any(k == KEY_LANG for k, _ in parse_qsl(urlsplit(step.step.view).query))
     if not fixed:
-        base = str(st.session_state.get(_BASE_LANG) or DEFAULT_LANG)
+        base = base or str(st.session_state.get(_BASE_LANG) or DEFAULT_LANG)
         view = dataclasses.replace(view, lang=base if base in LANGS else DEFAULT_LANG)
     return view
 
@@ -381,8 +382,9 @@ def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
             st.link_button(t("rs.console", lang), console_link(rid, lang, n),
                            help=t("rs.console.help", lang), icon=":material/co_present:")
         st.button(t("rs.exit", lang), key="rs_exit", icon=":material/close:", on_click=_leave)
-        # Clickers and keyboards send these too; one shortcut per button, so extra,
-        # hidden buttons carry them (CSS above). At the ends they do nothing.
+    # Clickers and keyboards send these too; one shortcut per button, so extra, hidden
+    # buttons carry them (CSS above), outside the bar's row. At the ends they do nothing.
+    with st.container(key="rs_hidden_keys"):
         for key, label, shortcut, to in (("rs_next_right", "→", "Right", min(n + 1, total)),
                                          ("rs_next_space", "␣", "Space", min(n + 1, total)),
                                          ("rs_prev_left", "←", "Left", max(n - 1, 1))):
@@ -406,7 +408,6 @@ def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
 
 
 _BAR_CSS = """<style>
-.st-key-rs_indicator { flex: 1 1 14rem; min-width: 10rem; }
 .st-key-rs_bar button p { white-space: nowrap; }
 </style>"""
 
@@ -418,7 +419,7 @@ def _step_buttons(lang: str, rid: str, n: int, total: int, step_title: str) -> N
     st.button(t("rs.prev", lang), key="rs_prev", shortcut="PageUp",
               icon=":material/chevron_left:", disabled=n == 1, on_click=_go,
               args=(n - 1, rid, total))
-    st.container(key="rs_indicator").markdown(
+    st.container(key="rs_indicator", width="content").markdown(
         "**" + safe.plain(t("rs.indicator", lang, n=n, total=total, title=step_title), 300)
         + "**", help=t("rs.keys", lang))
     st.button(t("rs.next", lang), key="rs_next", shortcut="PageDown",
