@@ -164,6 +164,10 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     # growth like for like (issue 17)
     "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
     "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)
+    # the presenter's console and a view in words (#24)
+    "rs.follow.": ("unknown", "stale", "other"),
+    "words.lang.": ("zh", "en"),
+    "opt.": metrics.MEASURES,
 }
 
 
