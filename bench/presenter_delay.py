@@ -34,6 +34,13 @@ TITLES = ["总体情况", "德惠禽肉示范区", "五个首次出口", "人参
 # runs can follow each other without a gap.
 IDLE = """() => !document.querySelector('[data-stale="true"]')
     && !!document.querySelector('[data-testid="stMain"] h1, .st-key-rs_console_notes')"""
+# The console is idle between its fragment runs (a key pressed during a run can be lost).
+CONSOLE_IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]')
+    && !!document.querySelector('.st-key-rs_c_first button');
+}"""
 
 
 def path_of(steps: int) -> list[tuple[str, int]]:
@@ -63,7 +70,7 @@ def measure(bases: list[str], steps: int) -> list[float]:
         projector.wait_for_function(IDLE, timeout=180_000, polling=50)
         delays = []
         for key, n in path_of(steps):
-            console.locator(".st-key-rs_c_first button").wait_for(state="attached")
+            console.wait_for_function(CONSOLE_IDLE, timeout=180_000, polling=20)
             t0 = time.perf_counter()
             console.keyboard.press(key)
             projector.wait_for_function(
@@ -72,7 +79,6 @@ def measure(bases: list[str], steps: int) -> list[float]:
             delays.append(time.perf_counter() - t0)
             print(f"step {n}: {delays[-1] * 1000:.0f} ms", flush=True)
             projector.wait_for_function(IDLE, timeout=180_000, polling=50)
-            console.wait_for_function(IDLE, timeout=180_000, polling=50)
         browser.close()
     return delays
 

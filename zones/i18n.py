@@ -555,7 +555,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rs.console.view": ("投影内容：{view}", "On the projector: {view}"),
     "rs.console.link": ("在投影窗口打开此链接（全屏显示视图，随本窗口翻页；备注不会出现在投影上）：", "Open this link in the projector window (the view full screen, stepping with this window; the notes never show there):"),
     "rs.console.code": ("同步码：{code}", "Session code: {code}"),
-    "rs.console.back": ("回到播放窗口", "Back to the player"),
     "rs.follow.unknown": ("投影链接中的同步码“{code}”无效或已不存在：本窗口不再跟随演讲者视图。请在演讲者视图中重新复制链接。", "The session code '{code}' in this projector link is unknown or gone: this window no longer follows a presenter view. Copy the link again from the presenter view."),
     "rs.follow.stale": ("同步码“{code}”已过期（超过 12 小时未翻页）：本窗口不再跟随。请在演讲者视图中重新打开。", "The session code '{code}' has expired (no step for over 12 hours): this window no longer follows. Open the presenter view again."),
     "rs.follow.other": ("同步码“{code}”属于另一个汇报流程：本窗口不跟随。", "The session code '{code}' belongs to another run-sheet: this window does not follow it."),
