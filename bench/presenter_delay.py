@@ -34,6 +34,9 @@ TITLES = ["总体情况", "德惠禽肉示范区", "五个首次出口", "人参
 # runs can follow each other without a gap.
 IDLE = """() => !document.querySelector('[data-stale="true"]')
     && !!document.querySelector('[data-testid="stMain"] h1, .st-key-rs_console_notes')"""
+STEP_SHOWN = """(n) => [...document.querySelectorAll('[data-testid="stMain"] strong')]
+  .some(e => /^(第 (\\d+) \\/ \\d+ 步|Step (\\d+) of \\d+)$/.test(e.innerText)
+        && e.innerText.match(/\\d+/)[0] === String(n))"""
 # The console is idle between its fragment runs (a key pressed during a run can be lost).
 CONSOLE_IDLE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -69,16 +72,31 @@ def measure(bases: list[str], steps: int) -> list[float]:
         projector.goto(bases[-1] + link[link.index("/?"):])
         projector.wait_for_function(IDLE, timeout=180_000, polling=50)
         delays = []
+        lost = 0
         for key, n in path_of(steps):
             console.wait_for_function(CONSOLE_IDLE, timeout=180_000, polling=20)
             t0 = time.perf_counter()
             console.keyboard.press(key)
+            try:  # the console itself shows the step (else the key was lost: press again)
+                console.wait_for_function(STEP_SHOWN, arg=n, timeout=15_000, polling=20)
+            except Exception:
+                lost += 1
+                console.wait_for_function(CONSOLE_IDLE, timeout=180_000, polling=20)
+                t0 = time.perf_counter()
+                console.keyboard.press(key)
+                console.wait_for_function(STEP_SHOWN, arg=n, timeout=60_000, polling=20)
+            projector.wait_for_function(
+                "(n) => new URLSearchParams(location.search).get('step') === String(n)",
+                arg=n, timeout=120_000, polling="raf")
+            followed = time.perf_counter() - t0
             projector.wait_for_function(
                 "(t) => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText === t",
                 arg=TITLES[n - 1], timeout=120_000, polling="raf")
             delays.append(time.perf_counter() - t0)
-            print(f"step {n}: {delays[-1] * 1000:.0f} ms", flush=True)
+            print(f"step {n}: address {followed * 1000:.0f} ms, heading "
+                  f"{delays[-1] * 1000:.0f} ms", flush=True)
             projector.wait_for_function(IDLE, timeout=180_000, polling=50)
+        print(f"console keys pressed again: {lost}")
         browser.close()
     return delays
 
