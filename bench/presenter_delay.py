@@ -72,7 +72,7 @@ def measure(bases: list[str], steps: int) -> list[float]:
         projector.goto(bases[-1] + link[link.index("/?"):])
         projector.wait_for_function(IDLE, timeout=180_000, polling=50)
         delays = []
-        lost = 0
+        lost = missed = 0
         for key, n in path_of(steps):
             console.wait_for_function(CONSOLE_IDLE, timeout=180_000, polling=20)
             t0 = time.perf_counter()
@@ -85,9 +85,16 @@ def measure(bases: list[str], steps: int) -> list[float]:
                 t0 = time.perf_counter()
                 console.keyboard.press(key)
                 console.wait_for_function(STEP_SHOWN, arg=n, timeout=60_000, polling=20)
-            projector.wait_for_function(
-                "(n) => new URLSearchParams(location.search).get('step') === String(n)",
-                arg=n, timeout=120_000, polling="raf")
+            try:
+                projector.wait_for_function(
+                    "(n) => new URLSearchParams(location.search).get('step') === String(n)",
+                    arg=n, timeout=60_000, polling="raf")
+            except Exception:  # the projector did not follow: counted, then reloaded
+                missed += 1
+                print(f"step {n}: the projector did not follow within 60 s", flush=True)
+                projector.reload()
+                projector.wait_for_function(IDLE, timeout=180_000, polling=50)
+                continue
             followed = time.perf_counter() - t0
             projector.wait_for_function(
                 "(t) => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText === t",
@@ -96,7 +103,7 @@ def measure(bases: list[str], steps: int) -> list[float]:
             print(f"step {n}: address {followed * 1000:.0f} ms, heading "
                   f"{delays[-1] * 1000:.0f} ms", flush=True)
             projector.wait_for_function(IDLE, timeout=180_000, polling=50)
-        print(f"console keys pressed again: {lost}")
+        print(f"console keys pressed again: {lost}; steps the projector missed: {missed}")
         browser.close()
     return delays
 
