@@ -107,9 +107,13 @@ def problem(lang: str) -> None:
 
 def poll(shown: Callable[[], int | None], every: float = POLL_SECONDS,
          key: str = "rs_poll") -> None:
-    """Rerun the app when the followed session's step is not the one this window shows."""
+    """Rerun the app when the followed session's step is not the one this window shows.
 
-    @st.fragment(run_every=every)
+    The fragment's key names the step shown: after a step to another page the poll is a
+    new fragment, so no clean-up of the previous page's fragment can stop its timer.
+    """
+
+    @st.fragment(run_every=every, key=f"{key}-{shown()}")
     def _poll() -> None:
         wanted = code()
         if wanted is None:
