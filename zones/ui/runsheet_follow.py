@@ -107,20 +107,16 @@ def problem(lang: str) -> None:
 
 def poll(shown: Callable[[], int | None], every: float = POLL_SECONDS,
          key: str = "rs_poll") -> None:
-    """Rerun the app when the followed session's step is not the one this window shows.
+    """Rerun the app when the followed session's step is not the one this window shows."""
 
-    The fragment's key names the step shown: after a step to another page the poll is a
-    new fragment, so no clean-up of the previous page's fragment can stop its timer.
-    """
-
-    @st.fragment(run_every=every, key=f"{key}-{shown()}")
+    @st.fragment(run_every=every)
     def _poll() -> None:
         wanted = code()
         if wanted is None:
             return
-        session = read(wanted)
-        if session is not None and session.step != shown():
-            st.rerun()
+        session, now = read(wanted), shown()
+        if session is not None and now is not None and session.step != now:
+            st.rerun()  # None: a step is being put on (between a page switch's two runs)
 
     with st.container(key=key, height=1, border=False):
         _poll()
