@@ -6,8 +6,6 @@ import streamlit as st
 
 from zones.i18n import t
 from zones.ui import (
-    KEY_PRESENT,
-    KEY_RUNSHEET,
     console_wanted,
     current_lang,
     presenter_console,
@@ -15,6 +13,7 @@ from zones.ui import (
     share_control,
     shared_context,
 )
+from zones.view import KEY_PRESENT, KEY_RUNSHEET
 
 lang = current_lang()
 present = st.session_state.get(KEY_PRESENT) is True or st.query_params.get(KEY_PRESENT) in (
@@ -50,10 +49,9 @@ try:
     # The shared sidebar belongs to the entrypoint so its URL parameters survive a page
     # switch (zones.ui.context.shared_context); the link is written once the page has run.
     shared = shared_context(page)
-    share_slot = st.sidebar.container()
     page.run()
     if shared is not None:
-        share_control(share_slot, shared, page)
+        share_control(shared, page)
 except Exception:  # Streamlit's stop/rerun signals are BaseException and pass through
     # A bug must not show a traceback to an official in a briefing: log it, say so kindly.
     logging.getLogger("zones").exception("page failed")

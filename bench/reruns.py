@@ -6,7 +6,8 @@ measurement can be taken of another checkout (``bench/run.py --baseline DIR``). 
 change alternates between two values, so every timed run is a real filter change; the
 script thread's CPU time is recorded next to wall time (the machine is shared).
 Data folder: $ZONES_DATA_DIR as the app reads it; $BENCH_KINDS (comma-separated) limits
-the kinds of change.
+the kinds of change. A page under ``bench/`` (the bare chart page with the dashboard's
+sidebar, ``bench/sidebar_app.py``) is run on its own, as the reference of a rerun.
 """
 
 from __future__ import annotations
@@ -65,11 +66,15 @@ def measure(app_dir: str, repeat: int, pages: list[str]) -> dict[str, dict[str, 
     ScriptRunner._run_script = timed  # type: ignore[method-assign]
     out: dict[str, dict[str, list]] = {}
     for page in pages:
-        at = AppTest.from_file(os.path.join(app_dir, "app.py"), default_timeout=900)
-        at.run()
-        if page != "pages/overview.py":
-            at.switch_page(page)
+        if page.startswith("bench/"):  # a reference page run on its own (sidebar_app.py)
+            at = AppTest.from_file(os.path.join(app_dir, page), default_timeout=900)
             at.run()
+        else:
+            at = AppTest.from_file(os.path.join(app_dir, "app.py"), default_timeout=900)
+            at.run()
+            if page != "pages/overview.py":
+                at.switch_page(page)
+                at.run()
         changes = _changes(at)
         if page == "pages/volumes.py":
             changes["page option"] = lambda i, at=at: at.segmented_control(

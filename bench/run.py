@@ -7,7 +7,9 @@ One command, from the repo root (needs requirements-dev.txt and Debian's chromiu
                                              # 10 k rows only, 4 sessions for 60 s
 
 ``--baseline DIR`` also times the reruns of another checkout (e.g. ``git worktree add
-/tmp/base <commit>``) in the same run, for before/after ratios. The machine is shared, so
+/tmp/base <commit>``) in the same run, for before/after ratios; ``--baseline-rev REV``
+(e.g. ``main~1``, the previous landed commit) makes that worktree itself, measures it and
+removes it, so a slowdown shows in the note of the change that caused it. The machine is shared, so
 every ratio compares figures measured side by side in this run; reported figures are
 medians (and p95) over repeats. Server time is the script thread's CPU time (other
 processes on the machine do not inflate it); wall time is reported next to it.
@@ -16,15 +18,19 @@ processes on the machine do not inflate it); wall time is reported next to it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +66,7 @@ def reruns(app_dir: Path, repeat: int, data_dir: str | None = None,
     if data_dir:
         env["ZONES_DATA_DIR"] = data_dir
     cmd = [sys.executable, str(ROOT / "bench" / "reruns.py"), str(app_dir), str(repeat),
-           *[f"pages/{p}.py" for p in pages or PAGES]]
+           *[p if p.endswith(".py") else f"pages/{p}.py" for p in pages or PAGES]]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True,
                          timeout=7200)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -293,6 +299,39 @@ def section_step(res: dict[str, dict[str, list[float]]]) -> list[str]:
     return [*lines, ""]
 
 
+REFERENCE = "bench/sidebar_app.py"  # one bar chart under the dashboard's own sidebar
+REFERENCE_KINDS = ("product", "destination", "facts only")
+TARGET_AGAINST_BARE = 1.3  # issue 20: a filter change costs ≤ 1.3× the bare page's rerun
+
+
+def section_against_bare(mine: dict[str, dict[str, list]], ref: dict[str, list]
+                         ) -> list[str]:
+    """Each page's filter change beside the same change on the bare one-chart page with
+    the dashboard's sidebar, measured in the same run (CPU time of the script thread)."""
+    bare = med([r[1] for kind in REFERENCE_KINDS for r in ref.get(kind, [])])
+    lines = ["## A filter change against the bare one-chart page (same run)", "",
+             f"Target (issue 20): a page's filter change costs ≤ {TARGET_AGAINST_BARE}× the "
+             "same change on `bench/sidebar_app.py` (one bar chart under the dashboard's "
+             "filter sidebar). Median CPU ms of the product, destination and facts-only "
+             "changes.", "", "| page | median CPU ms | bare page ms | ratio | verdict |",
+             "|---|---|---|---|---|"]
+    for page, kinds in mine.items():
+        cpu = [r[1] for kind in REFERENCE_KINDS for r in kinds.get(kind, [])]
+        if not cpu:
+            continue
+        ratio = med(cpu) / bare if bare else float("nan")
+        name = page.removeprefix("pages/").removesuffix(".py")
+        lines.append(f"| {name} | {med(cpu):.0f} | {bare:.0f} | {ratio:.2f}× | "
+                     f"{ok(ratio, TARGET_AGAINST_BARE)} |")
+    return [*lines, ""]
+
+
+def _commit(where: Path) -> str:
+    out = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True, check=False)
+    return out.stdout.strip() or "?"
+
+
 PARTS = ("reruns", "bytes", "render", "scale", "load", "step")
 
 
@@ -300,12 +339,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run (~5 min)")
     parser.add_argument("--baseline", type=Path, help="another checkout to compare reruns")
+    parser.add_argument("--baseline-rev", help="a git revision to compare reruns with "
+                        "(checked out in a temporary worktree), e.g. main~1")
     parser.add_argument("--sizes", help="export rows, comma-separated (default 10k,100k,1M)")
     parser.add_argument("--skip", default="", help="comma-separated: reruns,bytes,render,"
                         "scale,load,step")
     parser.add_argument("--only", default="", help="comma-separated parts to run; writes "
                         "bench/RESULTS-<parts>.md and leaves RESULTS.md as it is")
     args = parser.parse_args(argv)
+    if args.baseline_rev:
+        with baseline_worktree(args.baseline_rev) as where:
+            args.baseline = where
+            return _main(args)
+    return _main(args)
+
+
+@contextlib.contextmanager
+def baseline_worktree(rev: str) -> Iterator[Path]:
+    """A detached worktree of ``rev`` for the baseline, removed afterwards."""
+    where = Path(tempfile.mkdtemp(prefix="zones-baseline-")) / "checkout"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), rev],
+                   check=True, capture_output=True, text=True)
+    try:
+        yield where
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(where)],
+                       check=False, capture_output=True)
+        shutil.rmtree(where.parent, ignore_errors=True)
+
+
+def _main(args: argparse.Namespace) -> int:
     skip = set(filter(None, args.skip.split(",")))
     only = [x for x in args.only.split(",") if x]
     if only:
@@ -318,7 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     out = ["# Benchmark results (issue 8)", "",
            f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; mode: "
            f"{'quick' if q else 'full'}; command: `python bench/run.py"
-           f"{' --quick' if q else ''}{' --only ' + args.only if only else ''}`",
+           f"{' --quick' if q else ''}{' --only ' + args.only if only else ''}"
+           f"{' --sizes ' + args.sizes if args.sizes else ''}"
+           f"{' --baseline-rev ' + args.baseline_rev if args.baseline_rev else ''}`",
            f"- machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB; "
            f"load average at start {os.getloadavg()[0]:.1f} (shared with other sessions); "
@@ -334,7 +399,12 @@ def main(argv: list[str] | None = None) -> int:
                        kinds="product,destination,facts only") if args.baseline else None)
         out += section_reruns(mine, base)
         if args.baseline:
-            out.insert(-1, f"- baseline for 'before': `{args.baseline}`")
+            what = (f"`{args.baseline_rev}` (commit {_commit(args.baseline)}, a worktree "
+                    "made for this run)" if args.baseline_rev else f"`{args.baseline}`")
+            out.insert(-1, f"- baseline for 'before': {what}; this checkout: commit "
+                           f"{_commit(ROOT)}")
+        ref = reruns(ROOT, repeat, pages=[REFERENCE], kinds=",".join(REFERENCE_KINDS))
+        out += section_against_bare(mine, ref[REFERENCE])
     if "bytes" not in skip:
         log("bytes")
         out += section_bytes(browser.rerun_bytes(PAGES, 3 if q else 6))

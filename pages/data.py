@@ -5,12 +5,15 @@ import streamlit as st
 from zones import datafiles, metrics
 from zones.i18n import t
 from zones.ui import (
+    audit_section,
     context,
+    data_page_note,
     file_downloads,
     header,
     history_section,
     illustrative_banner,
     import_section,
+    screen_only,
 )
 
 ctx = context()
@@ -28,9 +31,12 @@ with st.expander("data/SOURCES.md", expanded=False):
 st.subheader(t("data.dictionary", lang))
 st.dataframe(datafiles.data_dictionary(lang), hide_index=True, width="stretch")
 
-st.subheader(t("data.downloads", lang))
-st.caption(t("data.downloads.note", lang))
-file_downloads(ds)
+with screen_only("data-downloads"):  # buttons: nothing to read on paper
+    st.subheader(t("data.downloads", lang))
+    st.caption(t("data.downloads.note", lang))
+    file_downloads(ds)
 
+data_page_note(ds, lang)  # #25: how people are identified; a broken access file
 import_section(ctx)
 history_section(ctx)
+audit_section(ctx)

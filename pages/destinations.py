@@ -11,6 +11,7 @@ from zones.ui import (
     header,
     illustrative_banner,
     present_height,
+    screen_only,
     select_destination_from_event,
     table_with_download,
 )
@@ -18,7 +19,7 @@ from zones.ui import (
 ctx = context()
 if ctx is None:
     st.stop()
-ds, lang, view = ctx.ds, ctx.lang, ctx.view
+ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.destinations")
 illustrative_banner(ctx, view.shows_illustrative)
 
@@ -37,7 +38,7 @@ st.subheader(t("dest.table", lang))
 if dests.empty:
     empty_state(lang, "empty.facts_only_volumes" if ctx.state.report_only else "empty.hint")
 else:
-    st.caption(t("dest.choose", lang))
+    screen_only("dest-choose").caption(t("dest.choose", lang))  # not on paper
     if missing := consignments.note(view.volumes, lang):
         st.caption(missing)  # rows from customs statistics give no count (#17)
     table_with_download(tables.display_table(dests, lang), "destinations", lang, "dest_table",

@@ -16,6 +16,7 @@ from zones.ui import (
     first_export_list,
     header,
     illustrative_banner,
+    key_points_block,
     metric_rows,
     present_height,
 )
@@ -23,7 +24,7 @@ from zones.ui import (
 ctx = context()
 if ctx is None:
     st.stop()
-ds, lang, view = ctx.ds, ctx.lang, ctx.view
+ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.overview")
 illustrative_banner(ctx, view.shows_illustrative)
 
@@ -31,6 +32,7 @@ per_row = metrics.kpis_per_row(lang, ctx.present)
 headline = metrics.headline_kpis(ds, view.figures, lang)
 metric_rows(headline, len(headline) if ctx.present  # one compact row on a projector (#16)
             else max(per_row, len(headline)) if lang == "zh" else per_row)
+key_points_block(ds, ctx.view)
 
 built = overview_charts(ds, view, lang, ctx.geometry, ctx.state.report_only, ctx.present,
                         map_height=present_height(ctx, MAP_HEIGHT))

@@ -6,21 +6,20 @@ from zones import consignments, metrics, tables
 from zones.charts import plots as charts
 from zones.i18n import t
 from zones.ui import (
-    KEY_BY,
-    KEY_INTERVAL,
-    KEY_MEASURE,
     context,
     empty_state,
     header,
     illustrative_banner,
+    key_points_block,
     page_option,
     table_with_download,
 )
+from zones.view import KEY_BY, KEY_INTERVAL, KEY_MEASURE
 
 ctx = context()
 if ctx is None:
     st.stop()
-ds, lang, view = ctx.ds, ctx.lang, ctx.view
+ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.volumes")
 illustrative_banner(ctx, view.shows_illustrative)
 
@@ -28,6 +27,8 @@ a, b, c = st.columns([2, 3, 3])  # the two wide option sets are never cut (#16)
 step = page_option(a, KEY_INTERVAL, "vol.granularity", lang)
 by = page_option(b, KEY_BY, "vol.stack", lang)
 measure = page_option(c, KEY_MEASURE, "vol.measure", lang)
+key_points_block(ds, ctx.view.replace(
+    options={KEY_INTERVAL: step, KEY_BY: by, KEY_MEASURE: measure}))
 
 labeled = metrics.label_volumes(ds, view.volumes, lang)
 if labeled.empty:

@@ -8,21 +8,22 @@ from zones.charts import plots as charts
 from zones.i18n import t
 from zones.safe import plain
 from zones.ui import (
-    KEY_PROFILE,
     context,
     empty_state,
     header,
     illustrative_banner,
     present_height,
+    screen_only,
     select_profile_from_event,
     table_with_download,
     zone_labels,
 )
+from zones.view import KEY_PROFILE
 
 ctx = context()
 if ctx is None:
     st.stop()
-ds, lang, view = ctx.ds, ctx.lang, ctx.view
+ds, lang, view = ctx.ds, ctx.lang, ctx.slices
 header(ctx, "page.zones")
 illustrative_banner(ctx, view.shows_illustrative)
 
@@ -31,7 +32,7 @@ zt = metrics.zone_totals(ds, view.zones, view.volumes, lang,
 map_col, side_col = st.columns([3, 1])
 with map_col:
     st.subheader(t("zones.map", lang))
-    st.caption(t("zones.map.help", lang))
+    screen_only("zones-map-help").caption(t("zones.map.help", lang))  # not on paper
     st.caption(t("zones.assumption", lang))
     if zt.empty:
         empty_state(lang, metrics.why_no_zone(view))
@@ -54,14 +55,19 @@ table_with_download(tables.display_table(zt, lang, drop=hidden,
                     "zones", lang, "zones_table",
                     on_select=select_profile_from_event("zones_table", zt["zone_id"].tolist()))
 
-st.subheader(t("zones.profile", lang))
+# With no zone chosen the section is a picker and an instruction: left off the printout.
+heading = st.empty()
+picker = screen_only("zones-profile-picker")
 names = zone_labels(ds)
-chosen = st.selectbox(t("zones.profile", lang), list(names), format_func=names.__getitem__,
-                      key=KEY_PROFILE, index=None, bind="query-params",
-                      placeholder=t("zones.profile.none", lang), label_visibility="collapsed")
+chosen = picker.selectbox(t("zones.profile", lang), list(names), format_func=names.__getitem__,
+                          key=KEY_PROFILE, index=None, bind="query-params",
+                          placeholder=t("zones.profile.none", lang),
+                          label_visibility="collapsed")
 if chosen is None:
-    st.info(t("zones.profile.none", lang), icon=":material/touch_app:")
+    screen_only("zones-profile", heading).subheader(t("zones.profile", lang))
+    picker.info(t("zones.profile.none", lang), icon=":material/touch_app:")
 else:
+    heading.subheader(t("zones.profile", lang))
     profile = metrics.zone_profile(ds, chosen, view.volumes, lang)
     with st.container(border=True):
         st.markdown(f"### {plain(profile.name)}")  # names come from a data file: text

@@ -43,7 +43,7 @@ VIOLATIONS = [
     ("dataset/loading.py", "from zones.charts import maps  # noqa", "Layers point one way"),
     ("intake/planning.py", "import zones.sql.read  # noqa", "Layers point one way"),
     ("metrics.py", "import streamlit  # noqa", "Only the ui package imports Streamlit"),
-    ("ui/keys.py", "def _f():\n    import zones.ui.sidebar  # noqa", "No cycles"),
+    ("ui/options.py", "def _f():\n    import zones.ui.sidebar  # noqa", "No cycles"),
 ]
 
 
@@ -94,10 +94,10 @@ def test_no_private_name_is_imported_from_another_module(path: Path) -> None:
 
 
 def test_one_place_reads_the_database_setting() -> None:
-    """Files or database is decided in zones/backend.py alone (issue 15)."""
+    """Files or database is decided in zones/backend/choice.py alone (issue 15)."""
     readers = [p.relative_to(ROOT) for p in MODULES
                if '"ZONES_DATABASE_URL"' in p.read_text(encoding="utf-8")]
-    assert readers == [Path("zones/backend.py")]
+    assert readers == [Path("zones/backend/choice.py")]
 
 
 def test_one_anchor_for_the_checkout() -> None:
@@ -115,3 +115,35 @@ def test_validate_loads_no_charting_ui_or_database_stack() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+
+
+# Pages and the router sit above zones.ui: they draw with it and read zones' figures, but
+# never reach the database, the backend choice or the command line themselves.
+PAGE_FILES = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py"]
+FORBIDDEN_IN_PAGES = ("zones.sql", "zones.backend", "zones.cli")
+
+
+def _forbidden_imports(source: str) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        else:
+            continue
+        found += [n for n in names
+                  if any(n == f or n.startswith(f + ".") for f in FORBIDDEN_IN_PAGES)]
+    return found
+
+
+@pytest.mark.parametrize("path", PAGE_FILES, ids=[p.name for p in PAGE_FILES])
+def test_pages_and_the_router_keep_the_layers(path: Path) -> None:
+    assert _forbidden_imports(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_page_check_catches_a_page_that_reads_the_database() -> None:
+    assert _forbidden_imports("def f():\n    from zones.sql.read import load_sql\n")
+    assert _forbidden_imports("from zones import sql\n") == ["zones.sql"]
+    assert _forbidden_imports("import zones.backend\n")
+    assert _forbidden_imports("from zones.ui import header\n") == []

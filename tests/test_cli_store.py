@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from zones import safe_files
 from zones.cli.main import main
 from zones.intake import limits, store
 
@@ -74,7 +75,7 @@ def test_usage_errors_exit_2(argv: list[str]) -> None:
 
 def test_busy_exit_1(data_copy: Path, upload: Path, capsys: pytest.CaptureFixture[str]
                      ) -> None:
-    with store.writer_lock(data_copy):
+    with safe_files.writer_lock(data_copy):
         assert main(["import", str(upload), "--table", "export_volumes", "--data-dir",
                      str(data_copy), "--lang", "en"]) == 1
     assert "try again" in capsys.readouterr().err
@@ -121,7 +122,8 @@ def test_write_failure_is_reported_not_raised(data_copy: Path, upload: Path,
     def full(*_a: object, **_k: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "_swap", full)
+    monkeypatch.setattr(safe_files, "replace_files", full)  # every file write, history too
+    monkeypatch.setattr(store, "replace_files", full)
     assert main(["import", str(upload), "--table", "export_volumes", "--data-dir",
                  str(data_copy), "--lang", "en"]) == 1
     assert "No space left on device" in capsys.readouterr().out

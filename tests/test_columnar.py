@@ -85,3 +85,29 @@ def test_whole_table_aggregates_are_memoised_and_equal(dataset: Dataset,
          metrics.ranking(plain_labeled, "zone", "value_usd"))
     filtered = apply_filters(fast, FilterState(products=("rice",))).volumes
     assert not columnar.is_full(filtered)  # a filtered slice is computed, not kept
+
+
+def test_a_filter_is_applied_and_aggregated_once_per_dataset(
+        dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reruns of one view cost a lookup (issue 20): slices and their sums are kept per
+    (dataset, filter), a few filters at a time, and an evicted filter's sums are freed."""
+    import zones.dataset.columnar as columnar
+    import zones.dataset.filters as filters
+
+    monkeypatch.setattr(columnar, "BIG", 0)
+    fast = compact(dataset)
+    rice = FilterState(products=("rice",))
+    first = filters.slices(fast, rice)
+    assert filters.slices(fast, rice) is first
+    assert filters.slices(fast, FilterState(products=("rice",))) is first  # equal filters
+    labeled = metrics.label_volumes(fast, first.volumes, "en")
+    assert metrics.label_volumes(fast, first.volumes, "en") is labeled
+    grid = metrics.matrix(labeled, "tonnes")
+    assert metrics.matrix(labeled, "tonnes") is grid
+    same(grid, metrics.matrix(metrics.label_volumes(
+        dataset, apply_filters(dataset, rice).volumes, "en"), "tonnes"))
+    assert filters.slices(compact(dataset), rice) is not first  # another dataset (version)
+    for i in range(filters._SLICES_LIMIT + 1):  # push ``rice`` out
+        filters.slices(fast, FilterState(period=("2009-01", f"2009-{i + 2:02d}")))
+    assert not columnar.is_full(first.volumes) and not columnar.is_full(labeled)
+    assert filters.slices(fast, rice) is not first

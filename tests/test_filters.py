@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from zones.dataset.filters import FilterState, apply_filters, dropped_params, period_label, summary
+from zones.dataset.filters import FilterState, apply_filters, period_label, summary
 from zones.model import Dataset
 
 PRODUCTS = ["poultry_meat", "ginseng", "deer_products", "deer_meat", "raspberry", "peanut",
@@ -209,20 +209,3 @@ def test_summary_shows_unknown_ids_as_is(dataset: Dataset) -> None:
 ])
 def test_period_label(dataset: Dataset, period, label: str) -> None:
     assert period_label(period, dataset.periods) == label
-
-
-VALID = {"product": {"人参", "大米"}, "lang": {"中文", "English"}, "facts": {"true", "false"}}
-
-
-@pytest.mark.parametrize(("raw", "dropped"), [
-    ({}, []),
-    ({"product": ["人参"], "lang": ["English"]}, []),
-    ({"product": ["人参", "松露"]}, [("product", "松露")]),
-    ({"foo": ["1", "2"]}, [("foo", "1,2")]),
-    ({"facts": ["maybe"], "bar": [""]}, [("facts", "maybe"), ("bar", "")]),
-    ({"product": ["", "大米"]}, []),
-    ({"lang": ["fr"], "product": ["x", "y"]}, [("lang", "fr"), ("product", "x"),
-                                              ("product", "y")]),
-])
-def test_dropped_params(raw: dict[str, list[str]], dropped: list[tuple[str, str]]) -> None:
-    assert dropped_params(raw, VALID) == dropped

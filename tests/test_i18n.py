@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from zones import growth, metrics, tables
+from zones.access.policy import ROLES
+from zones.audit.record import ACTIONS as AUDIT_ACTIONS
+from zones.audit.record import COLUMNS as AUDIT_COLUMNS
+from zones.audit.record import REFUSALS
 from zones.brief import deck as brief
 from zones.brief import export as brief_export
 from zones.i18n import (
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the catalogue itself is left out: its keys would trivially "use" themselves
 SOURCE_FILES = sorted([*(p for p in (ROOT / "zones").rglob("*.py") if p.name != "i18n.py"),
                        *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
-FILE_SUFFIXES = ("csv", "py", "md", "geojson", "json", "png", "toml", "txt")
+FILE_SUFFIXES = ("csv", "py", "md", "geojson", "json", "jsonl", "png", "toml", "txt")
 
 
 def placeholders(text: str) -> set[str]:
@@ -57,7 +61,8 @@ def test_no_placeholder_shadows_the_parameters_of_t() -> None:
 def test_english_side_has_no_chinese_and_chinese_side_has_chinese() -> None:
     han = re.compile(r"[\u4e00-\u9fff]")
     allowed_in_en = {"lang.label", "app.title",  # "Language / 语言"
-                     "err.import_zone_blank"}  # quotes what to type: "-" or "无"
+                     "err.import_zone_blank",  # quotes what to type: "-" or "无"
+                     "wb.fonts"}  # the official faces' own names, beside their English
     for key, (_zh, en) in STRINGS.items():
         if key not in allowed_in_en and "'三" not in en:
             assert not han.search(en), key
@@ -164,6 +169,23 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     # growth like for like (issue 17)
     "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
     "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)
+    # key points (#21)
+    "kp.total.": metrics.MEASURES,
+    "kp.measure.": metrics.MEASURES,
+    "kp.dim.": metrics.DIMS,
+    "kp.dim1.": metrics.DIMS,
+    "kp.growth.": ("up", "down", "flat"),
+    "kp.": ("unit.money.yi", "unit.money.wan", "unit.money.million", "unit.money.thousand"),
+    # sign-in, roles and the audit trail (#25)
+    "access.err.": ("toml", "unreadable", "unknown_key", "unknown_role", "not_bool",
+                    "not_table", "bad_scope", "unknown_prefecture", "duplicate_user"),
+    "access.role.": (*ROLES, "password", "cli"),
+    "access.what.": ("import", "undo", "runsheet"),
+    "audit.via.": ("oidc", "proxy", "password", "cli"),
+    "audit.action.": AUDIT_ACTIONS,
+    "audit.col.": AUDIT_COLUMNS,
+    "audit.reason.": REFUSALS,
+    "id.mode.": ("oidc", "proxy", "password"),
     # the presenter's console and a view in words (#24)
     "rs.follow.": ("unknown", "stale", "other"),
     "words.lang.": ("zh", "en"),
@@ -267,12 +289,10 @@ def test_every_bundled_figure_formats_in_both_languages(dataset) -> None:
 
 def test_page_option_labels_exist() -> None:
     """The volumes page's segmented controls build keys from a pattern per option."""
-    from zones import ui
+    from zones.links import PAGE_OPTION_LABEL_KEYS as patterns
+    from zones.view import PAGE_OPTIONS as options
 
-    patterns = getattr(ui, "PAGE_OPTION_KEYS", None)
-    options = getattr(ui, "PAGE_OPTIONS", None)
-    if patterns is None or options is None:
-        pytest.skip("zones.ui.parts has no page-option table")
+    assert set(patterns) == set(options)
     for key, values in options.items():
         for value in values:
             assert patterns[key].format(value) in STRINGS, (key, value)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from zones import safe_files
 from zones.runsheets import sheet as rs
 from zones.runsheets.store import FileRunSheets, RunSheetError
 
@@ -191,6 +192,6 @@ def test_file_store_refuses_while_another_writer_holds_the_lock(tmp_path):
     from zones.intake import store as import_store
 
     runsheets = FileRunSheets(tmp_path)
-    with import_store.writer_lock(tmp_path), pytest.raises(import_store.Busy):
+    with safe_files.writer_lock(tmp_path), pytest.raises(import_store.Busy):
         runsheets.save("brief", GOOD.encode())
     assert runsheets.read("brief") is None

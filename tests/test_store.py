@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from zones import safe_files
 from zones.dataset.csvread import TEXT
 from zones.dataset.loading import CsvSource, load
 from zones.i18n import STRINGS
@@ -29,7 +30,7 @@ CHANGED_ROW = "2008-01,dehui-poultry,poultry_meat,KOR,483.9,1400000,24\n"
 def snapshot(root: Path) -> dict[str, str]:
     """SHA-256 of every file under ``root`` (history and lock included)."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != store.LOCK_FILE}
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != safe_files.LOCK_FILE}
 
 
 def plan(root: Path, text: str, table: str = "export_volumes", mode: str = "upsert",
@@ -221,7 +222,7 @@ def test_fingerprint_changes_when_a_file_is_replaced(data_copy: Path) -> None:
 
 def test_lock_tells_a_second_writer_to_retry(data_copy: Path) -> None:
     p = plan(data_copy, VOL_HEADER + NEW_MONTH)
-    with store.writer_lock(data_copy):
+    with safe_files.writer_lock(data_copy):
         with pytest.raises(records.Busy):
             store.apply(p)
         with pytest.raises(records.Busy):
@@ -270,11 +271,11 @@ p = planning.plan_import(parse_upload((root / name).read_bytes(), name, "export_
 (gate.parent / (gate.name + name)).touch()
 while len(list(gate.parent.glob(gate.name + "*"))) < 2:
     time.sleep(0.05)
-orig = store._swap
+orig = store.replace_files
 def slow(folder, writes, **kw):
     time.sleep(1.5)
     orig(folder, writes, **kw)
-store._swap = slow
+store.replace_files = slow
 try:
     store.apply(p)
     print("applied")

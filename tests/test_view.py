@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zones.cli.common import UsageError, add_view, view_of
 from zones.links import view_from_link, view_from_query
 from zones.model import Dataset
 from zones.runsheets.sheet import RunSheet, Step, read, to_bytes
@@ -117,3 +120,51 @@ def test_random_views_survive_link_and_runsheet(dataset: Dataset, data) -> None:
     assert checked.ok, [p.text("en") for p in checked.problems]
     (step,) = checked.steps
     assert from_params(step.page, step.params) == view
+
+
+def _cli_view(dataset: Dataset, args: list[str]) -> View:
+    parser = argparse.ArgumentParser()
+    add_view(parser)
+    return view_of(dataset, parser.parse_args(args))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_views_survive_url_cli_flags_and_runsheet(dataset: Dataset, data) -> None:
+    """URL → View → ``cli_args`` → the CLI's parser → View → run-sheet step → URL."""
+    url = data.draw(_views(dataset)).link()
+    view, problems = view_from_link(dataset, url)
+    assert problems == ()
+    from_cli = _cli_view(dataset, view.cli_args())
+    assert from_cli == view
+    sheet = RunSheet(id="t", title="t", steps=(Step(title="s", view=from_cli.link()),))
+    checked = read(dataset, to_bytes(sheet), "t.toml", "t")
+    assert checked.ok, [p.text("en") for p in checked.problems]
+    (step,) = checked.steps
+    assert from_params(step.page, step.params).link() == url
+
+
+def test_cli_period_takes_the_links_forms_and_the_colon_form(dataset: Dataset) -> None:
+    want = Filter(period=("2009-01", "2011-12"))
+    for args in (["--period", "2009-01:2011-12"], ["--period", "2009-01", "--period", "2011-12"],
+                 ["--period", "2009", "--period", "2011"]):
+        assert _cli_view(dataset, args).filter == want, args
+    assert _cli_view(dataset, ["--period", "2010"]).filter.period == ("2010-01", "2010-12")
+
+
+def test_cli_names_labels_and_ids_are_one_view(dataset: Dataset) -> None:
+    by_id = _cli_view(dataset, ["--product", "ginseng", "--dest", "JPN", "--by", "zone"])
+    assert by_id == View.of("volumes", Filter(products=("ginseng",), destinations=("JPN",)),
+                            options={"by": "zone"})
+    assert _cli_view(dataset, ["--product", "人参", "--dest", "Japan", "--by", "zone"]) == by_id
+    assert _cli_view(dataset, ["--product", "人参 Ginseng", "--dest", "日本 Japan",
+                               "--page", "volumes", "--by", "zone"]) == by_id
+
+
+def test_cli_problems_are_translated_usage_errors(dataset: Dataset) -> None:
+    with pytest.raises(UsageError) as err:
+        _cli_view(dataset, ["--lang", "en", "--product", "durian", "--zone", "nowhere"])
+    assert "durian" in str(err.value) and "nowhere" in str(err.value)
+    assert "Unknown product" in str(err.value)
+    with pytest.raises(UsageError, match="2011-01:2009-01"):
+        _cli_view(dataset, ["--lang", "en", "--period", "2011-01:2009-01"])

@@ -13,7 +13,7 @@ import pandas as pd
 
 from zones.datafiles import downloadable_files
 from zones.dataset.columnar import derive, is_full, mark_full, memo, plain
-from zones.dataset.filters import View
+from zones.dataset.filters import Slices
 from zones.dataset.volumes import (
     Labeled,
     LabeledVolumes,
@@ -70,7 +70,7 @@ def label_volumes(ds: Dataset, volumes: VolumeRows, lang: str) -> Labeled:
     """
     if isinstance(volumes, Volumes):
         return LabeledVolumes(volumes, lambda sums: _label_volumes(ds, sums, lang))
-    if is_full(volumes):  # the whole table: labelled once per language (zones/columnar.py)
+    if is_full(volumes):  # a kept table: labelled once per language (zones/columnar.py)
         return memo(volumes, ("label", lang), lambda: mark_full(
             _label_volumes(ds, volumes, lang)))
     return _label_volumes(ds, volumes, lang)
@@ -213,6 +213,10 @@ def _breakdown(labeled: pd.DataFrame, measure: Measure) -> pd.DataFrame:
 
 def matrix(labeled: Labeled, measure: Measure) -> pd.DataFrame:
     """Product × destination totals with shares, for the destination × product grid."""
+    return memo(labeled, ("matrix", measure), lambda: _matrix(labeled, measure))
+
+
+def _matrix(labeled: Labeled, measure: Measure) -> pd.DataFrame:
     labeled = labeled_at(labeled, ("product", "destination", "source_label"))
     if labeled.empty:
         return pd.DataFrame(columns=["product", "destination", measure, "share",
@@ -502,7 +506,7 @@ def import_note(import_id: object, lang: str) -> str:
     return t("source.imported_on", lang, when=when, id=text)
 
 
-def why_no_zone(view: View) -> str:
+def why_no_zone(view: Slices) -> str:
     """The catalogue key that explains an empty zone list honestly."""
     if not view.first_exports.empty and view.state.destinations:
         return "first.zone_unknown"  # a first export matches; the report names no zone

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 PERCENT = "0.0%"
 
 

@@ -61,10 +61,12 @@ def is_local(url: str) -> bool:
 
 
 @contextmanager
-def running_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` from the repo root on a free port of 127.0.0.1, with
-    ``env`` added (e.g. ``ZONES_DATA_DIR``); yields ``http://127.0.0.1:<port>``."""
-    port = _free_port()
+def running_app(log_dir: Path, env: dict[str, str] | None = None, *,
+                port: int | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
+    """``streamlit run app.py`` from the repo root on a free port of 127.0.0.1 (or ``port``),
+    with ``env`` added (e.g. ``ZONES_DATA_DIR``) and ``args`` after the usual options;
+    yields ``http://127.0.0.1:<port>``."""
+    port = port or _free_port()
     log_path = log_dir / "streamlit.log"
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -76,6 +78,7 @@ def running_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[st
         # or a "source changed" prompt would keep the status widget up.
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
+        *args,
     ]
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     with log_path.open("wb") as log:

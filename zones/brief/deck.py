@@ -20,10 +20,11 @@ from zones import consignments, metrics
 from zones import tables as table_builders
 from zones.charts import maps
 from zones.charts import plots as charts
-from zones.dataset.filters import FilterState, View, apply_filters, summary
+from zones.dataset.filters import FilterState, Slices, apply_filters, summary
 from zones.i18n import name_col, t
 from zones.model import Dataset, GeoData
 from zones.units import chart_title
+from zones.view import KEY_BY, KEY_INTERVAL, KEY_MEASURE, View
 
 # Geometry of a 16:9 slide in inches (PowerPoint's default widescreen); the PDF uses the same.
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -47,6 +48,12 @@ class BriefOptions:
     by: str = "product"
     measure: str = "tonnes"
     yearly: bool = True
+
+    @classmethod
+    def of_view(cls, view: View) -> BriefOptions:
+        """The options a view of the volumes page holds (another page's: the defaults)."""
+        return cls(by=str(view.option(KEY_BY)), measure=str(view.option(KEY_MEASURE)),
+                   yearly=view.option(KEY_INTERVAL) == "yearly")
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,7 @@ def file_stem(ds: Dataset, f: FilterState, lang: str, date: dt.date) -> str:
 # ---------------------------------------------------------------- slides
 
 
-def _title_slide(view: View, lang: str, date: dt.date, text: str, illustrative: bool
+def _title_slide(view: Slices, lang: str, date: dt.date, text: str, illustrative: bool
                  ) -> Slide:
     lines = [t("filter.summary", lang, summary=text)]
     lines.append(t("banner.illustrative" if illustrative else "banner.facts_only", lang)
@@ -219,7 +226,7 @@ def _title_slide(view: View, lang: str, date: dt.date, text: str, illustrative: 
                  footer=t("app.source_line", lang), illustrative=illustrative)
 
 
-def _figure_slides(ds: Dataset, view: View, lang: str) -> list[Slide]:
+def _figure_slides(ds: Dataset, view: Slices, lang: str) -> list[Slide]:
     slides = []
     for platform, figs in metrics.figures_by_platform(view.figures):
         kpis = []
@@ -247,7 +254,7 @@ def _figure_slides(ds: Dataset, view: View, lang: str) -> list[Slide]:
     return slides
 
 
-def _zone_map_slide(ds: Dataset, view: View, lang: str) -> tuple[Slide, pd.DataFrame]:
+def _zone_map_slide(ds: Dataset, view: Slices, lang: str) -> tuple[Slide, pd.DataFrame]:
     shown = not view.state.report_only
     zt = metrics.zone_totals(ds, view.zones, view.volumes, lang, volumes_shown=shown)
     light = _light_geo(ds.geo)
@@ -274,7 +281,7 @@ def _zone_map_slide(ds: Dataset, view: View, lang: str) -> tuple[Slide, pd.DataF
     return slide, zt
 
 
-def _first_map_slide(ds: Dataset, view: View, lang: str
+def _first_map_slide(ds: Dataset, view: Slices, lang: str
                      ) -> tuple[Slide, pd.DataFrame, pd.DataFrame]:
     arcs, dests, firsts = metrics.routes(ds, view.zones, view.volumes, view.first_exports,
                                          lang)
@@ -302,7 +309,7 @@ def _first_map_slide(ds: Dataset, view: View, lang: str
     return slide, cards, dests
 
 
-def _volume_slides(ds: Dataset, view: View, lang: str, opt: BriefOptions
+def _volume_slides(ds: Dataset, view: Slices, lang: str, opt: BriefOptions
                    ) -> tuple[list[Slide], dict[str, pd.DataFrame]]:
     labeled = metrics.label_volumes(ds, view.volumes, lang)
     if labeled.empty:

@@ -22,15 +22,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zones import safe
+from zones import keypoints, safe
 from zones.brief.deck import BriefOptions, Deck, build_deck, safe_name, table_title
-from zones.brief.formats import EXTENSIONS, FORMATS, MIME
+from zones.brief.formats import EXTENSIONS, FORMATS, MIME, WRITTEN
 from zones.dataset.filters import FilterState
 from zones.i18n import t
 from zones.model import Dataset
 from zones.typed_export import csv_frame, format_sheet
 
 Progress = Callable[[float, str], None]
+KeyPoints = tuple[keypoints.KeyPoint, ...]
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,13 @@ def sources_frame(deck: Deck) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def xlsx_bytes(deck: Deck) -> bytes:
-    """One workbook: a sheet per table, then "sources" (tables and the facts cited)."""
+def xlsx_bytes(deck: Deck, points: pd.DataFrame | None = None) -> bytes:
+    """One workbook: the key points (#21), a sheet per table, then "sources"."""
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         sheets: list[tuple[str, pd.DataFrame, int]] = [
-            (table_title(n, deck.lang), df, 0) for n, df in deck.tables.items()]
+            (t("kp.sheet", deck.lang), points, 0)] if points is not None else []
+        sheets += [(table_title(n, deck.lang), df, 0) for n, df in deck.tables.items()]
         src = sources_frame(deck)
         sheets.append((table_title("sources", deck.lang), src, 0))
         for name, frame, row in sheets:
@@ -130,9 +132,13 @@ def _sheet(name: str) -> str:
     return "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
 
 
-def data_zip(deck: Deck) -> bytes:
-    """The workbook plus every table as CSV (UTF-8 with BOM)."""
-    files: list[tuple[str, bytes]] = [(f"{deck.file_stem}.xlsx", xlsx_bytes(deck))]
+def data_zip(deck: Deck, points: KeyPoints = ()) -> bytes:
+    """The workbook plus every table as CSV (UTF-8 with BOM); the key points as text."""
+    sheet = keypoints.table(points, deck.lang) if points else None
+    files: list[tuple[str, bytes]] = [(f"{deck.file_stem}.xlsx", xlsx_bytes(deck, sheet))]
+    if points:  # the sentences to paste into a document, with the figures they state
+        files.append((f"00_{safe_name(t('kp.title', deck.lang))}.txt",
+                      keypoints.as_text(points, deck.lang).encode("utf-8")))
     names = [*deck.tables, "sources"]
     for i, name in enumerate(names, start=1):
         frame = deck.tables[name] if name != "sources" else sources_frame(deck)
@@ -143,11 +149,13 @@ def data_zip(deck: Deck) -> bytes:
     return _zip(deck, files)
 
 
-def render(deck: Deck, fmt: str, progress: Progress = _quiet) -> bytes:
-    """The bytes of ``deck`` in ``fmt`` (one of ``FORMATS``)."""
+def render(deck: Deck, fmt: str, progress: Progress = _quiet, points: KeyPoints = ()
+           ) -> bytes:
+    """The bytes of ``deck`` in ``fmt`` (one of ``FORMATS``); ``points``: the data
+    bundle's key points."""
     if fmt == "data":
         progress(0.5, t("brief.status.render", deck.lang, fmt="XLSX/CSV"))
-        return data_zip(deck)
+        return data_zip(deck, points)
     pngs, svgs = render_images(deck, progress, files=fmt == "images")
     progress(0.85, t("brief.status.render", deck.lang, fmt=fmt.upper()))
     if fmt == "images":
@@ -169,9 +177,22 @@ def export(ds: Dataset, state: FilterState, lang: str, date: dt.date, fmt: str,
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     t0 = time.perf_counter()
+    if fmt in WRITTEN:  # the written brief (汇报材料, #21): its own content and renderers
+        from zones.brief.paper import written_file
+
+        name, data, sections = written_file(ds, state, lang, date, fmt, options, progress)
+        seconds = time.perf_counter() - t0
+        progress(1.0, t("brief.status.done", lang, seconds=f"{seconds:.1f}"))
+        return Export(name, data, MIME[fmt], sections, seconds)
     progress(0.02, t("brief.status.deck", lang))
     deck = build_deck(ds, state, lang, date, options)
-    data = render(deck, fmt, progress)
+    points: KeyPoints = ()
+    if fmt == "data":
+        from zones.brief.written import brief_views
+
+        views = brief_views(state, lang, options or BriefOptions())
+        points = tuple(dict.fromkeys(p for v in views for p in keypoints.key_points(ds, v)))
+    data = render(deck, fmt, progress, points)
     seconds = time.perf_counter() - t0
     progress(1.0, t("brief.status.done", lang, seconds=f"{seconds:.1f}"))
     return Export(filename(deck, fmt), data, MIME[fmt], len(deck.slides), seconds)

@@ -25,16 +25,9 @@ from zones.brief.deck import (
 from zones.brief.export import MIME, Export, Progress, filename, render
 from zones.dataset.filters import FilterState
 from zones.i18n import t
-from zones.links import (
-    KEY_BY,
-    KEY_FACTS,
-    KEY_INTERVAL,
-    KEY_MEASURE,
-    KEY_PERIOD,
-    PAGE_OPTION_DEFAULTS,
-)
 from zones.model import Dataset
 from zones.runsheets.sheet import Checked, CheckedStep
+from zones.view import DEFAULT_PAGE, from_params
 
 _FIRST_MAP, _ZONE_MAP = "first-export-map", "jilin-map"
 # Which of a full deck's slides show what each page shows.
@@ -53,25 +46,9 @@ def _name(slide: Slide) -> str:
 
 
 def step_state(ds: Dataset, step: CheckedStep) -> tuple[FilterState, BriefOptions]:
-    """A step's canonical query as the deck builder's filter and volume-chart options."""
-    p = step.params
-
-    def ids(key: str) -> tuple[str, ...]:
-        value = p.get(key) or []
-        return tuple([value] if isinstance(value, str) else value)
-
-    period = p.get(KEY_PERIOD)
-    full = [ds.periods[0], ds.periods[-1]]
-    state = FilterState(
-        products=ids("product"), destinations=ids("dest"), prefectures=ids("pref"),
-        zones=ids("zone"),
-        period=(period[0], period[1]) if isinstance(period, list) and period != full else None,
-        report_only=p.get(KEY_FACTS) == "true")
-    options = BriefOptions(
-        by=str(p.get(KEY_BY) or PAGE_OPTION_DEFAULTS[KEY_BY]),
-        measure=str(p.get(KEY_MEASURE) or PAGE_OPTION_DEFAULTS[KEY_MEASURE]),
-        yearly=str(p.get(KEY_INTERVAL) or "yearly") == "yearly")
-    return state, options
+    """A step's view as the deck builder's filter and volume-chart options."""
+    view = from_params(step.page or DEFAULT_PAGE, step.params)
+    return view.filter, BriefOptions.of_view(view)
 
 
 def _step_slides(ds: Dataset, step: CheckedStep, lang: str, date: dt.date
@@ -107,7 +84,7 @@ def build_runsheet_deck(ds: Dataset, checked: Checked, lang: str, date: dt.date)
         slides, deck = _step_slides(ds, step, lang, date)
         body += slides
         facts += _cited(deck)
-        report_only = report_only and step.params.get(KEY_FACTS) == "true"
+        report_only = report_only and step_state(ds, step)[0].report_only
     illustrative = any(s.illustrative for s in body)
     steps_line = " · ".join(f"{t('rs.brief.step', lang, n=s.number)} {s.step.title_in(lang)}"
                             for s in checked.steps)

@@ -15,7 +15,7 @@ from zones import metrics
 from zones.charts import maps
 from zones.charts import plots as charts
 from zones.charts.geoassets import Geometry
-from zones.dataset.filters import View
+from zones.dataset.filters import Slices
 from zones.model import Dataset
 
 MAP_HEIGHT, MAP_WIDTH_HINT = 500, 420
@@ -28,7 +28,7 @@ class OverviewCharts:
     trend: dict | None  # None when no volume is shown (e.g. report facts only)
 
 
-def overview_charts(ds: Dataset, view: View, lang: str, geometry: Geometry,
+def overview_charts(ds: Dataset, view: Slices, lang: str, geometry: Geometry,
                     report_only: bool, present: bool, map_height: int = MAP_HEIGHT
                     ) -> OverviewCharts:
     """The zone map and the yearly trend by product of ``view``, as the overview shows them."""

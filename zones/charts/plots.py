@@ -29,10 +29,6 @@ def _title(text: str, lang: str, data: pd.DataFrame) -> alt.TitleParams:
                            subtitleColor=color, anchor="start")
 
 
-def _measure_title(measure: str, lang: str) -> str:
-    return t(f"col.{measure}", lang)
-
-
 def color_scale(by: str, labeled: pd.DataFrame, product_colors: dict[str, str]) -> alt.Scale:
     """Products keep their category colour family; other dimensions use a CVD-safe scheme."""
     if by == "product" and "product_id" in labeled.columns:
@@ -132,7 +128,7 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
 def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
                     ) -> alt.Chart:
     data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
-    if "category_label" not in data.columns:  # breakdown_spec adds it before the template
+    if "category_label" not in data.columns:
         data = _with_category_label(data, lang)
     data, shown = units.shown(data, measure, lang)
     chart = alt.Chart(data).mark_bar().encode(
@@ -247,12 +243,3 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
                     lambda: yoy_chart(data, measure, lang, present), {"data": data})
     return fill(text, {"data": data})
 
-
-def breakdown_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
-    """``breakdown_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
-    data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
-    data, shown = units.shown(_with_category_label(data, lang), measure, lang)
-    text = template(("breakdown", measure, lang, present, len(data), _sources(data),
-                     shown.unit),
-                    lambda: breakdown_chart(data, measure, lang, present), {"data": data})
-    return fill(text, {"data": data})

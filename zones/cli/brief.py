@@ -1,7 +1,8 @@
 """``python -m zones brief``: the briefing deck without a browser (the night before, or monthly).
 
-Filters take ids or Chinese/English names, resolved against the loaded data, so
-``--product 人参 --dest Japan`` and ``--product ginseng --dest JPN`` build the same deck.
+The view's flags (``cli.common.add_view``) take what a link takes (ids, Chinese/English
+names, bilingual labels), resolved by the link parser, so ``--product 人参 --dest Japan``
+and ``--product ginseng --dest JPN`` build the same deck as the link that shows them.
 Exit codes as everywhere: 0 written, 1 the data has problems, 2 usage error (unknown
 filter value, bad period or date, unwritable output).
 """
@@ -10,84 +11,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
-from zones.dataset.filters import FilterState
+from zones.cli.common import (
+    VIEW_FLAGS,
+    UsageError,
+    add_data_dir,
+    add_url,
+    add_view,
+    backend_of,
+    format_issue,
+    view_of,
+)
 from zones.i18n import t
-from zones.metrics import DIMS, MEASURES
 from zones.model import Dataset
-
-
-class UsageError(ValueError):
-    """A filter value or option the data does not know; the message is translated."""
-
-
-def _lookup(frame: pd.DataFrame, key: str, names: tuple[str, ...]) -> dict[str, str]:
-    """Every spelling (id, names; English case-insensitive) → id."""
-    out: dict[str, str] = {}
-    for col in (key, *names):
-        for spelling, ident in zip(frame[col].astype(str), frame[key].astype(str),
-                                   strict=True):
-            out.setdefault(spelling.strip().casefold(), ident)
-    return out
-
-
-def resolve(ds: Dataset, what: str, values: list[str] | None, lang: str) -> tuple[str, ...]:
-    """Ids for ``values`` of the filter ``what`` (product, dest, prefecture, zone)."""
-    if not values:
-        return ()
-    prefs = ds.counties.drop_duplicates("prefecture_adcode")
-    frame, key, names = {
-        "product": (ds.products, "product_id", ("name_zh", "name_en")),
-        "dest": (ds.destinations, "iso3", ("name_zh", "name_en")),
-        "prefecture": (prefs, "prefecture_adcode", ("prefecture_zh", "prefecture_en")),
-        "zone": (ds.zones, "zone_id", ("name_zh", "name_en", "short_zh", "short_en")),
-    }[what]
-    table = _lookup(frame, key, names)
-    ids: list[str] = []
-    for raw in values:
-        for value in (v for v in raw.split(",") if v.strip()):  # "a,b" as well as -x a -x b
-            ident = table.get(value.strip().casefold())
-            if ident is None:
-                examples = ", ".join(f"{i} ({z})" for i, z in zip(
-                    frame[key].astype(str).head(4), frame[names[0]].astype(str).head(4),
-                    strict=True))
-                raise UsageError(t("brief.err.unknown", lang, what=t(f"brief.what.{what}", lang),
-                                   value=value, examples=examples))
-            if ident not in ids:
-                ids.append(ident)
-    return tuple(ids)
-
-
-_PERIOD = re.compile(r"^(\d{4}-\d{2}):(\d{4}-\d{2})$")
-
-
-def parse_period(ds: Dataset, value: str | None, lang: str) -> tuple[str, str] | None:
-    """``2009-01:2011-12`` → a period within the data; the full range means "no filter"."""
-    if not value:
-        return None
-    first, last = ds.periods[0], ds.periods[-1]
-    m = _PERIOD.match(value.strip())
-    if not m or m[1] not in ds.periods or m[2] not in ds.periods or m[1] > m[2]:
-        raise UsageError(t("brief.err.period", lang, value=value, first=first, last=last))
-    return None if (m[1], m[2]) == (first, last) else (m[1], m[2])
-
-
-def filter_state(ds: Dataset, args: argparse.Namespace) -> FilterState:
-    lang = args.lang
-    return FilterState(
-        products=resolve(ds, "product", args.product, lang),
-        destinations=resolve(ds, "dest", args.dest, lang),
-        prefectures=resolve(ds, "prefecture", args.prefecture, lang),
-        zones=resolve(ds, "zone", args.zone, lang),
-        period=parse_period(ds, args.period, lang),
-        report_only=bool(args.report_only),
-    )
 
 
 def _date(value: str | None, lang: str) -> dt.date:
@@ -114,14 +52,13 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "runsheet", None):  # a run-sheet's steps instead of one filter (#16)
         return run_runsheet(args, ds)
     try:
-        state = filter_state(ds, args)
+        view = view_of(ds, args)
         date = _date(args.date, lang)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    options = BriefOptions(by=args.by, measure=args.measure, yearly=args.step == "yearly")
     try:
-        out = export(ds, state, lang, date, args.format, options)
+        out = export(ds, view.filter, view.lang, date, args.format, BriefOptions.of_view(view))
     except FontMissing as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -142,7 +79,8 @@ def write_out(args: argparse.Namespace, out) -> int:
     except OSError as exc:
         print(t("brief.err.out", lang, path=path, detail=exc.strerror or exc), file=sys.stderr)
         return 2
-    print(t("brief.cli.done", lang, path=path, slides=out.slides,
+    done = "wb.cli.done" if args.format in ("docx", "brief-pdf") else "brief.cli.done"
+    print(t(done, lang, path=path, slides=out.slides,
             seconds=f"{out.seconds:.1f}"), file=sys.stderr)
     print(path)
     return 0
@@ -151,24 +89,15 @@ def write_out(args: argparse.Namespace, out) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     from zones.brief.formats import FORMATS
 
-    p = sub.add_parser("brief", help="build a briefing (PPTX, PDF, images or data) of a filter")
+    p = sub.add_parser("brief", help="build a briefing (slides, written brief, images or data) "
+                                     "of a filter")
     p.add_argument("--format", choices=FORMATS, default="pptx",
-                   help="pptx, pdf, images (PNG+SVG zip) or data (XLSX+CSV zip)")
+                   help="pptx, pdf (slides), docx or brief-pdf (the written brief, A4), "
+                        "images (PNG+SVG zip) or data (XLSX+CSV zip)")
     p.add_argument("--out", type=Path, required=True,
                    help="output file, or a folder to write the standard file name into")
-    add_lang(p)
-    for flag, what in (("--product", "product"), ("--dest", "destination"),
-                       ("--prefecture", "prefecture"), ("--zone", "zone")):
-        p.add_argument(flag, action="append", metavar="X",
-                       help=f"{what}: id or Chinese/English name (repeatable)")
-    p.add_argument("--period", metavar="YYYY-MM:YYYY-MM", help="e.g. 2009-01:2011-12")
-    p.add_argument("--report-only", action="store_true", help="report facts only")
+    add_view(p)  # the deck's filter and volume charts: the view's flags, as links take them
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the deck (default today)")
-    p.add_argument("--by", choices=DIMS, default=DIMS[0], help="volume charts: stack by")
-    p.add_argument("--measure", choices=MEASURES, default=MEASURES[0],
-                   help="volume charts: measure")
-    p.add_argument("--step", choices=("yearly", "monthly"), default="yearly",
-                   help="volume charts: time step")
     p.add_argument("--runsheet", metavar="ID|FILE.toml",
                    help="the deck follows a run-sheet: an id in <data>/runsheets/ (or the "
                         "database), or a .toml file; its views replace the filter options")
@@ -178,9 +107,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # -- run-sheets (#16) -------------------------------------------------------------------
-
-_FILTER_FLAGS = ("product", "dest", "prefecture", "zone", "period", "report_only")
-
 
 def read_runsheet(args: argparse.Namespace, ds: Dataset | None):
     """``--runsheet`` as a checked run-sheet, or None when no such file or id exists.
@@ -218,7 +144,8 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
     from zones.brief.runsheet import export_runsheet
 
     lang = args.lang
-    if any(getattr(args, f, None) for f in _FILTER_FLAGS) or args.format not in ("pptx", "pdf"):
+    if any(getattr(args, f, None) for f in VIEW_FLAGS) or args.format not in (
+            "pptx", "pdf", "docx", "brief-pdf"):
         print(t("rs.err.cli_usage", lang), file=sys.stderr)
         return 2
     try:
@@ -236,7 +163,9 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
         return 1
     try:
         date = _date(args.date, lang)
-        out = export_runsheet(ds, checked, lang, date, args.format)
+        out = (export_runsheet(ds, checked, lang, date, args.format)
+               if args.format in ("pptx", "pdf") else _written_runsheet(ds, checked, lang, date,
+                                                                         args.format))
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -244,3 +173,16 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     return write_out(args, out)
+
+
+def _written_runsheet(ds: Dataset, checked, lang: str, date: dt.date, fmt: str):
+    """A run-sheet as the written brief (#21): each step a section under its title."""
+    import time
+
+    from zones.brief.export import Export
+    from zones.brief.formats import MIME
+    from zones.brief.paper import runsheet_file
+
+    t0 = time.perf_counter()
+    name, data, sections = runsheet_file(ds, checked, lang, date, fmt)
+    return Export(name, data, MIME[fmt], sections, time.perf_counter() - t0)

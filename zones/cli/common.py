@@ -1,5 +1,6 @@
-"""What every command shares: its common options, the backend they name, and how a problem
-is printed. Commands import this, never ``zones.cli.main`` (which imports them)."""
+"""What every command shares: its common options, the view they select, the backend they
+name, and how a problem is printed. Commands import this, never ``zones.cli.main`` (which
+imports them)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import re
 from pathlib import Path
 
 from zones import backend
+from zones import view as v
 from zones.dataset.validation import Issue
-from zones.i18n import DEFAULT_LANG, LANGS
+from zones.i18n import DEFAULT_LANG, LANGS, t
+from zones.links import build_options, view_from_query
+from zones.model import Dataset
 
 _BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]+")
 
@@ -41,3 +45,86 @@ def format_issue(issue: Issue, lang: str) -> str:
     """``file:line:column: message``, the form editors and CI logs link to; one line."""
     where = ":".join(str(p) for p in (issue.file, issue.line, issue.column) if p not in (None, ""))
     return f"{where}: {_BREAKS.sub(' ', issue.message(lang))}"
+
+
+# The view's flags (``View.cli_args`` writes them): flag name → URL key.
+_LIST_FLAGS = {"product": v.KEY_PRODUCT, "dest": v.KEY_DEST, "prefecture": v.KEY_PREF,
+               "zone": v.KEY_ZONE}
+_OPTION_FLAGS = {v.KEY_PROFILE: "profile", v.KEY_INTERVAL: "interval", v.KEY_BY: "by",
+                 v.KEY_MEASURE: "measure"}
+VIEW_FLAGS = (*_LIST_FLAGS, "period", "report_only")  # the filter's flags (attribute names)
+
+
+class UsageError(ValueError):
+    """A view or option the data does not know; the message is translated (exit 2)."""
+
+
+def add_view(parser: argparse.ArgumentParser) -> None:
+    """The flags that select a view: page, filter, language, presentation, page options.
+
+    Values are what a link takes (``zones.links``): ids, Chinese or English names, the
+    bilingual labels; ``--period`` is a year, a month, two of them (``--period 2009-01
+    --period 2011-12``) or ``2009-01:2011-12``.
+    """
+    parser.add_argument("--page", choices=v.PAGES, default=None,
+                        help="the page whose view it is (default: the page of the options "
+                             "given: volumes, or zones for --profile; else overview)")
+    for flag, what in (("product", "product"), ("dest", "destination"),
+                       ("prefecture", "prefecture"), ("zone", "zone")):
+        parser.add_argument(f"--{flag}", action="append", metavar="X",
+                            help=f"{what}: id or Chinese/English name (repeatable)")
+    parser.add_argument("--period", action="append", metavar="YYYY[-MM]",
+                        help="2009, 2009-01, 2009-01:2011-12, or given twice: "
+                             "--period 2009-01 --period 2011-12")
+    parser.add_argument("--report-only", action="store_true", help="report facts only")
+    parser.add_argument("--present", action="store_true", help="presentation mode")
+    add_lang(parser)
+    parser.add_argument("--profile", metavar="ZONE", help="zones page: the open profile")
+    parser.add_argument("--interval", "--step", dest="interval", choices=v.INTERVALS,
+                        help="volumes page: time step (default yearly)")
+    parser.add_argument("--by", choices=v.DIMS, help="volumes page: stack by")
+    parser.add_argument("--measure", choices=v.MEASURES, help="volumes page: measure")
+
+
+def view_of(ds: Dataset, args: argparse.Namespace) -> v.View:
+    """The parsed flags of :func:`add_view` → the view, through the link parser.
+
+    Raises :class:`UsageError` naming every value the data does not know, in ``--lang``.
+    """
+    lang = args.lang
+    raw: dict[str, list[str]] = {v.KEY_LANG: [lang]}
+    for flag, key in _LIST_FLAGS.items():
+        values = [x for given in getattr(args, flag) or () for x in given.split(",")]
+        if values:
+            raw[key] = values
+    periods = [p for given in args.period or () for p in given.split(":")]
+    if periods:
+        raw[v.KEY_PERIOD] = periods
+    if args.report_only:
+        raw[v.KEY_FACTS] = ["true"]
+    if args.present:
+        raw[v.KEY_PRESENT] = ["true"]
+    options = {key: getattr(args, flag) for key, flag in _OPTION_FLAGS.items()
+               if getattr(args, flag, None)}
+    raw.update({key: [value] for key, value in options.items()})
+    page = args.page or next((p for p in ("volumes", "zones")
+                              if set(options) & set(v.OPTIONS_OF_PAGE[p])), "overview")
+    view, problems = view_from_query(ds, page, raw)
+    if problems:
+        raise UsageError("\n".join(_usage_message(ds, p.key, p.value, args) for p in problems))
+    return view
+
+
+def _usage_message(ds: Dataset, key: str, value: str, args: argparse.Namespace) -> str:
+    lang = args.lang
+    if key == v.KEY_PERIOD:
+        return t("brief.err.period", lang, value=" ".join(args.period),
+                 first=ds.periods[0], last=ds.periods[-1])
+    flag = {v: k for k, v in _LIST_FLAGS.items()}.get(
+        v.KEY_ZONE if key == v.KEY_PROFILE else key)
+    if flag is None:
+        return t("link.unknown_value", lang, name=key, value=value)
+    table = build_options(ds)[_LIST_FLAGS[flag]]
+    examples = ", ".join(f"{i} ({label})" for i, label in list(table.items())[:4])
+    return t("brief.err.unknown", lang, what=t(f"brief.what.{flag}", lang), value=value,
+             examples=examples)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from zones.audit.record import AuditEvent, audit_frame, utc_stamp
 from zones.cli.common import add_data_dir, add_lang, add_url, backend_of, format_issue
 from zones.dataset.validation import Issue
 from zones.i18n import t
@@ -87,25 +88,60 @@ def run_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(t("import.dry_run_ok", lang))
         return 0
-    entry = _write(lambda: target.apply(plan), target, lang)
+    entry = _write(lambda: target.apply(plan, audit=_audit("import", args.user)), target, lang)
     if entry is None:
         return 1
     print(t("import.applied", lang, entry=entry.entry_id))
     return 0
 
 
+def _audit(action: str, typed: str | None) -> store.AuditHook:
+    """The command line's event, written by the store with the change (#25).
+
+    The accountable person on a shell is the OS account that ran the command: whoever can
+    run it can write the data folder (or holds the database's password) anyway, so the web
+    app's access file is not applied here. ``--user`` (the name put in the import history)
+    is kept beside it, "on behalf of", never in its place.
+    """
+    login = getpass.getuser()
+
+    def event(entry: store.HistoryEntry) -> dict[str, object]:
+        return AuditEvent(when=utc_stamp(), person=login, role="cli", via="cli",
+                          action=action, table=entry.table, added=entry.added,
+                          changed=entry.changed, removed=entry.removed,
+                          file_name=entry.file_name, sha256=entry.sha256,
+                          entry_id=entry.entry_id,
+                          detail=f"--user {typed}" if typed and typed != login else ""
+                          ).as_dict()
+
+    return event
+
+
 def run_history(args: argparse.Namespace) -> int:
-    frame = store.entries_frame(backend_of(args).store().history(), args.lang)
+    chosen = backend_of(args)
+    frame = store.entries_frame(chosen.store().history(), args.lang)
     if frame.empty:
         print(t("hist.empty", args.lang))
     else:
         print(frame.to_string(index=False))
+    log = chosen.audit()
+    audit = audit_frame(log.events(), args.lang, args.person, args.table)
+    print()
+    print(f"{t('audit.title', args.lang)} ({log.label})")
+    print(t("audit.empty", args.lang) if audit.empty else audit.to_string(index=False))
     return 0
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    lang, target = args.lang, backend_of(args).store()
-    entry = _write(lambda: target.undo(args.user or getpass.getuser()), target, lang)
+    lang = args.lang
+    chosen = backend_of(args)
+    target = chosen.store()
+    last = target.undo_target()
+    if last is None:
+        _problems([Issue(target.label, None, None, "nothing_to_undo")], lang)
+        return 1
+    entry = _write(lambda: target.undo_entry(last.entry_id, args.user or getpass.getuser(),
+                                             audit=_audit("undo", args.user)), target, lang)
     if entry is None:
         return 1
     print(t("import.undone", lang, entry=entry.undoes, file=entry.file_name))
@@ -145,7 +181,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_lang(p)
     p.set_defaults(func=run_import)
 
-    p = sub.add_parser("history", help="list the imports and undos of a data folder")
+    p = sub.add_parser("history", help="list the imports and undos, and the audit trail")
+    p.add_argument("--person", default=None, help="audit trail: only this person's changes")
+    p.add_argument("--table", default=None, help="audit trail: only this table or run-sheet")
     add_data_dir(p)
     add_url(p)
     add_lang(p)

@@ -39,6 +39,10 @@ def compact_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
 
 
 def compact(ds: Dataset) -> Dataset:
+    """The dataset with categorical volumes; a database's volumes (a query, not rows)
+    are left as they are."""
+    if not isinstance(ds.volumes, pd.DataFrame):
+        return ds
     return dataclasses.replace(ds, volumes=mark_full(compact_volumes(ds.volumes)))
 
 
@@ -88,10 +92,27 @@ BIG = 50_000  # rows; below this a rerun recomputes (cheaper than holding result
 
 
 def mark_full(frame: pd.DataFrame) -> pd.DataFrame:
-    """Declare ``frame`` a whole (unfiltered) table, whose aggregates may be memoised."""
+    """Declare ``frame`` a table that is kept (the whole table, or a cached filter's
+    slice: ``filters.slices``), whose aggregates may be memoised."""
     if len(frame) >= BIG:
         _FULL_TABLES.add(id(frame))
     return frame
+
+
+def forget(frame: object) -> None:
+    """Drop what is memoised of a kept table no longer kept (an evicted filter's slice),
+    and of the tables derived from it (its labelled form), so their memory is freed."""
+    pending, seen = [id(frame)], set()
+    while pending:
+        i = pending.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        for k in [k for k in _MEMO if k[0] == i]:
+            _, result = _MEMO.pop(k)
+            if id(result) in _FULL_TABLES:
+                pending.append(id(result))
+    _FULL_TABLES.difference_update(seen)
 
 
 def is_full(frame: pd.DataFrame) -> bool:

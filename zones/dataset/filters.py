@@ -6,12 +6,14 @@ The sidebar turns widgets (bound to the URL) into a ``FilterState``; every page 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from zones.dataset.columnar import period_mask
+from zones.dataset.columnar import forget, mark_full, period_mask
 from zones.dataset.volumes import VolumeRows, Volumes, grouped
 from zones.i18n import name_col, t
 from zones.model import Dataset
@@ -22,7 +24,7 @@ FilterState = Filter
 
 
 @dataclass(frozen=True)
-class View:
+class Slices:
     """The filtered slices every page draws from."""
 
     zones: pd.DataFrame
@@ -73,7 +75,7 @@ def filter_volumes(volumes: VolumeRows, f: FilterState, zone_ids: set[str] | Non
     return volumes[mask.astype(bool)]
 
 
-def apply_filters(ds: Dataset, f: FilterState) -> View:
+def apply_filters(ds: Dataset, f: FilterState) -> Slices:
     zones = ds.zones[_zone_mask(ds.zones, f)]
     restrict = set(zones["zone_id"]) if (f.prefectures or f.zones) else None
     volumes = filter_volumes(ds.volumes, f, restrict)
@@ -89,8 +91,40 @@ def apply_filters(ds: Dataset, f: FilterState) -> View:
     if f.period:
         y0, y1 = int(f.period[0][:4]), int(f.period[1][:4])
         first = first[(first["year"] >= y0) & (first["year"] <= y1)]
-    return View(zones=zones, volumes=volumes, first_exports=first, figures=ds.figures,
+    return Slices(zones=zones, volumes=volumes, first_exports=first, figures=ds.figures,
                 state=f)
+
+
+_SLICES: OrderedDict[tuple[int, FilterState], tuple[Dataset, Slices]] = OrderedDict()
+_SLICES_LIMIT = 4  # recent filters per process; each holds at most a copy of the volumes
+_SLICES_LOCK = threading.Lock()
+
+
+def slices(ds: Dataset, f: FilterState) -> Slices:
+    """``apply_filters`` once per loaded dataset and filter, kept for the next reruns.
+
+    The app loads one ``Dataset`` object per data version, so the dataset's identity is
+    the version: a rerun that changes nothing in the filter (a page option, a click on a
+    chart, the language) or returns to a recent filter costs a lookup. The slices' volumes
+    are kept while cached (``columnar.mark_full``), so what the metrics aggregate from
+    them is computed once too (``columnar.memo``).
+    """
+    key = (id(ds), f)
+    with _SLICES_LOCK:
+        hit = _SLICES.get(key)
+        if hit is not None and hit[0] is ds:
+            _SLICES.move_to_end(key)
+            return hit[1]
+    out = apply_filters(ds, f)
+    if isinstance(out.volumes, pd.DataFrame):
+        mark_full(out.volumes)
+    with _SLICES_LOCK:
+        _SLICES[key] = (ds, out)
+        while len(_SLICES) > _SLICES_LIMIT:
+            old_ds, old = _SLICES.popitem(last=False)[1]
+            if old.volumes is not old_ds.volumes:  # the whole table stays memoised
+                forget(old.volumes)
+    return out
 
 
 def _names(ds_frame: pd.DataFrame, key: str, ids: Sequence[str], lang: str,
@@ -126,15 +160,3 @@ def summary(ds: Dataset, f: FilterState, lang: str) -> str:
     if f.report_only:
         text += " · " + t("filter.facts_only_tag", lang)
     return text
-
-
-def dropped_params(raw: Mapping[str, Sequence[str]], valid: Mapping[str, set[str]]
-                   ) -> list[tuple[str, str]]:
-    """URL values that the widgets will not accept: unknown keys or unknown options."""
-    dropped: list[tuple[str, str]] = []
-    for key, values in raw.items():
-        if key not in valid:
-            dropped.append((key, ",".join(values)))
-            continue
-        dropped += [(key, v) for v in values if v and v not in valid[key]]
-    return dropped

@@ -371,11 +371,6 @@ def _other_line(codes: np.ndarray, pos: int, lines: np.ndarray) -> int:
     return int(lines[others[0]]) if len(others) else int(lines[pos])
 
 
-def check_columns(spec: FileSpec, df: pd.DataFrame) -> list[Issue]:
-    missing = [c for c in spec.column_names if c not in df.columns]
-    return [Issue(spec.name, 1, c, "missing_column") for c in missing]
-
-
 def _ref(f: _Frame, column: str, known: Iterable[object], target: str,
          sink: IssueSink) -> None:
     known_list = [k for k in known if k is not None and k is not pd.NA]

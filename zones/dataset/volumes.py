@@ -14,12 +14,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from zones.dataset.filters import FilterState
+from zones.view import Filter
 
 MEASURES: tuple[str, ...] = ("tonnes", "value_usd", "consignments")
 # Columns a sum can be grouped by ("year" is the first four characters of "period").
@@ -39,7 +38,7 @@ class VolumeFilter:
     nothing: bool = False  # "report facts only": no volume is a fact
 
     @classmethod
-    def of(cls, f: FilterState, zone_ids: Iterable[str] | None) -> VolumeFilter:
+    def of(cls, f: Filter, zone_ids: Iterable[str] | None) -> VolumeFilter:
         return cls(period=f.period, products=tuple(sorted(f.products)),
                    destinations=tuple(sorted(f.destinations)),
                    zone_ids=None if zone_ids is None else tuple(sorted(zone_ids)),
@@ -160,7 +159,7 @@ class Volumes:
     query: VolumeQuery
     where: VolumeFilter = field(default_factory=VolumeFilter)
 
-    def filtered(self, f: FilterState, zone_ids: Iterable[str] | None) -> Volumes:
+    def filtered(self, f: Filter, zone_ids: Iterable[str] | None) -> Volumes:
         return replace(self, where=VolumeFilter.of(f, zone_ids))
 
     def for_zone(self, zone_id: str) -> Volumes:

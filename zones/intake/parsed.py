@@ -4,7 +4,6 @@ was understood, what was skipped and every problem (``Parsed``), for the preview
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -90,12 +89,6 @@ class Parsed:
 def model_columns(table: str) -> list[str]:
     """The columns an import provides: the file's columns less provenance."""
     return [c for c in FILES[f"{table}.csv"].column_names if c not in PROVENANCE_COLUMNS]
-
-
-def iter_issue_rows(parsed: Parsed, lang: str) -> Iterator[dict[str, object]]:
-    """The problems as table rows in ``lang`` (for the preview and its download)."""
-    for issue in parsed.issues:
-        yield issue.as_row(lang)
 
 
 def skipped_lines(s: Skipped) -> str:

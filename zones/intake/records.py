@@ -16,6 +16,7 @@ from zones.dataset.loading import GEO_FILES, read_csv_text
 from zones.dataset.validation import Issue
 from zones.intake.parsed import TABLES
 from zones.model import FILES
+from zones.safe_files import Busy  # noqa: F401 (callers of the stores catch it here)
 
 MODES: tuple[str, ...] = ("upsert", "replace")
 
@@ -35,10 +36,6 @@ IMPORTS_COLUMNS: tuple[str, ...] = (
 
 
 SAMPLE_ROWS = 500  # rows of each kind kept for the preview
-
-
-class Busy(Exception):
-    """Another import or undo holds the writer lock; try again in a moment."""
 
 
 class StoreError(Exception):

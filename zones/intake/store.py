@@ -28,13 +28,10 @@ loader); every file handed back to a user (downloads, templates) is neutralised 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-import tempfile
-from collections.abc import Hashable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +56,7 @@ from zones.intake.records import (
     sha256,
     utc_now,
 )
+from zones.safe_files import fsync_dir, replace_files, write_atomic, writer_lock
 
 HISTORY_DIR = "history"
 
@@ -71,13 +69,18 @@ LOG_COLUMNS: tuple[str, ...] = (
     "added", "changed", "removed", "undoes")
 
 
-LOCK_FILE = ".zones-writer.lock"
-
-
 MANIFEST = "manifest.json"
 
 
 PENDING = "pending"  # history/pending: the id of a change being swapped in (one stat to check)
+
+
+AUDIT_FILE = "audit.jsonl"  # the audit trail (zones.audit.files reads it)
+
+
+# What a write records with itself in the audit trail (#25): the event for the entry, as a
+# JSON-able mapping. Called inside the lock (files) or the transaction (the database).
+AuditHook = Callable[["HistoryEntry"], Mapping[str, object]]
 
 
 # Test hook: a process that should die at this point of ``_swap`` (see tests/test_store.py).
@@ -104,69 +107,6 @@ class HistoryEntry:
     removed: int
     undoes: str = ""
     undone: bool = False
-
-
-@contextmanager
-def writer_lock(root: Path) -> Iterator[None]:
-    """One writer per data folder (``flock``, non-blocking): a second one gets ``Busy``."""
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise Busy(str(root)) from exc
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """One file replaced whole or not at all."""
-    _swap(path.parent, {path.name: data})
-
-
-def _swap(folder: Path, writes: Mapping[str, bytes | None], *, hooks: bool = False) -> None:
-    """Write every temporary file first (same folder, fsync), then rename them over the old
-    ones in order; ``None`` removes a file. On a failure before the renames, every old file
-    is left in place and the temporaries are removed."""
-    temps: dict[str, str] = {}
-    try:
-        for name, data in writes.items():
-            if data is None:
-                continue
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                       dir=target.parent)
-            temps[name] = tmp
-            # mkstemp makes 0600 files; keep the old file's mode (or the usual 0644).
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-            os.fchmod(fd, mode)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        if hooks:
-            _crash_point("before_replace")
-        for i, name in enumerate(writes):
-            if writes[name] is None:
-                (folder / name).unlink(missing_ok=True)
-            else:
-                os.replace(temps.pop(name), folder / name)
-            if hooks and i == 0:
-                _crash_point("between_replaces")
-        _fsync_dir(folder)
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
 
 
 def _history(root: Path) -> Path:
@@ -201,9 +141,33 @@ def entries_of(log: pd.DataFrame) -> list[HistoryEntry]:
     return out[::-1]
 
 
+def append_audit_line(root: Path, event: Mapping[str, object]) -> None:
+    """One JSON line at the end of ``history/audit.jsonl``, fsynced (and its folder, when the
+    file is new). The caller holds the writer lock; nothing here rewrites the file."""
+    line = (json.dumps(dict(event), ensure_ascii=False) + "\n").encode("utf-8")
+    path = _history(root) / AUDIT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+
+
 def _record(root: Path, entry_id: str, writes: Mapping[str, bytes | None],
-            log_row: dict[str, object]) -> None:
-    """Keep the old files, journal the change, swap, then commit it with the log line."""
+            log_row: dict[str, object], audit: AuditHook | None = None) -> None:
+    """Keep the old files, journal the change, swap, record the audit event, then commit
+    it with the log line.
+
+    The audit line goes in before the commit point: if it cannot be written, the swap is
+    rolled back (nothing changed, nothing recorded); if the process dies after it, recovery
+    rolls the change back and the reader ignores an event whose entry never committed. So
+    a change and its event land together or not at all.
+    """
     hist = _history(root) / entry_id
     hist.mkdir(parents=True, exist_ok=False)
     manifest: dict[str, object] = {"entry_id": entry_id, "pending": True, "files": {}}
@@ -222,7 +186,15 @@ def _record(root: Path, entry_id: str, writes: Mapping[str, bytes | None],
         shutil.rmtree(hist, ignore_errors=True)  # nothing was swapped: leave no trace
         raise
     write_atomic(_history(root) / PENDING, entry_id.encode())
-    _swap(root, writes, hooks=True)
+    replace_files(root, writes, on_step=_crash_point)
+    if audit is not None:
+        try:
+            append_audit_line(root, audit(HistoryEntry(**log_row)))  # type: ignore[arg-type]
+        except BaseException:
+            recover(root)  # no log line yet: the swap is undone
+            shutil.rmtree(hist, ignore_errors=True)  # the same plan may be applied again
+            raise
+        _crash_point("after_audit")
     log = _read_log(root)
     row = pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in log_row.items()}],
                        dtype="string")
@@ -256,7 +228,7 @@ def recover(root: Path) -> list[str]:
             for name, info in manifest.get("files", {}).items():
                 restore[name] = None if info.get("before") is None else (entry / name
                                                                          ).read_bytes()
-            _swap(root, restore)
+            replace_files(root, restore)
             manifest["rolled_back"] = True
             rolled.append(entry.name)
         manifest["pending"] = False
@@ -281,8 +253,9 @@ def needs_recovery(root: Path) -> bool:
     return (_history(root) / PENDING).exists()
 
 
-def apply(plan: Plan) -> HistoryEntry:
-    """Write an accepted plan. Raises ``Busy`` (retry) or ``StoreError`` (nothing written)."""
+def apply(plan: Plan, audit: AuditHook | None = None) -> HistoryEntry:
+    """Write an accepted plan (and its audit event, #25). Raises ``Busy`` (retry) or
+    ``StoreError`` (nothing written)."""
     if not plan.ok:
         raise StoreError(list(plan.issues))
     root = plan.root
@@ -301,7 +274,9 @@ def apply(plan: Plan) -> HistoryEntry:
         if plan.writes:
             # imports.csv first: a log line nobody refers to yet is harmless on its own.
             order = sorted(plan.writes, key=lambda n: n != IMPORTS_FILE)
-            _record(root, plan.import_id, {n: plan.writes[n] for n in order}, log_row)
+            _record(root, plan.import_id, {n: plan.writes[n] for n in order}, log_row, audit)
+        elif audit is not None:  # nothing to write: the event alone, still under the lock
+            append_audit_line(root, audit(HistoryEntry(**log_row)))  # type: ignore[arg-type]
     return HistoryEntry(**log_row)  # type: ignore[arg-type]
 
 
@@ -313,13 +288,25 @@ def undo_target(root: Path) -> HistoryEntry | None:
     return None
 
 
-def undo(root: Path, user: str, now: datetime | None = None) -> HistoryEntry:
-    """Restore the files as they were before the last change not yet undone."""
+def check_undo_target(target: HistoryEntry | None, expect: str | None,
+                      where: str) -> HistoryEntry:
+    """The last import not yet undone, which must be ``expect`` when one is named: a page
+    that offered to undo import A never undoes an import B that landed since (#25)."""
+    if target is None:
+        raise StoreError([Issue(where, None, None, "nothing_to_undo")])
+    if expect is not None and target.entry_id != expect:
+        raise StoreError([Issue(where, None, None, "undo_moved", {
+            "entry": expect, "last": target.entry_id, "user": target.user})])
+    return target
+
+
+def undo(root: Path, user: str, now: datetime | None = None, *, expect: str | None = None,
+         audit: AuditHook | None = None) -> HistoryEntry:
+    """Restore the files as they were before the last change not yet undone (which must be
+    ``expect``, when given), recording ``audit``'s event with it."""
     with writer_lock(root):
         recover(root)
-        target = undo_target(root)
-        if target is None:
-            raise StoreError([Issue(f"{HISTORY_DIR}/{LOG_FILE}", None, None, "nothing_to_undo")])
+        target = check_undo_target(undo_target(root), expect, f"{HISTORY_DIR}/{LOG_FILE}")
         hist = _history(root) / target.entry_id
         manifest = json.loads((hist / MANIFEST).read_text(encoding="utf-8"))
         restore: dict[str, bytes | None] = {}
@@ -344,13 +331,8 @@ def undo(root: Path, user: str, now: datetime | None = None) -> HistoryEntry:
                    "undoes": target.entry_id}
         # The table first, then imports.csv: never a row whose import is not logged.
         order = sorted(restore, key=lambda n: n == IMPORTS_FILE)
-        _record(root, entry_id, {n: restore[n] for n in order}, log_row)
+        _record(root, entry_id, {n: restore[n] for n in order}, log_row, audit)
     return HistoryEntry(**log_row)  # type: ignore[arg-type]
-
-
-def history_frame(root: Path, lang: str) -> pd.DataFrame:
-    """The history as a table in ``lang`` (the Data page and ``python -m zones history``)."""
-    return entries_frame(history(root), lang)
 
 
 def entries_frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
@@ -381,9 +363,15 @@ class Store(Protocol):
     def read_table(self, table: str) -> pd.DataFrame: ...
     def plan_import(self, parsed: Parsed, mode: str, user: str,
                     now: datetime | None = None) -> Plan: ...
-    def apply(self, plan: Plan) -> HistoryEntry: ...
+    def apply(self, plan: Plan, audit: AuditHook | None = None) -> HistoryEntry: ...
     def undo_target(self) -> HistoryEntry | None: ...
     def undo(self, user: str, now: datetime | None = None) -> HistoryEntry: ...
+    def undo_entry(self, entry_id: str, user: str, now: datetime | None = None,
+                   audit: AuditHook | None = None) -> HistoryEntry:
+        """Undo exactly ``entry_id`` if it is still the last import not undone (checked
+        under the store's lock or in its transaction), else ``StoreError`` (undo_moved);
+        ``audit``'s event is written with the change or not at all."""
+        ...
     def history(self) -> list[HistoryEntry]: ...
 
 
@@ -407,14 +395,18 @@ class FileStore:
                     now: datetime | None = None) -> Plan:
         return plan_import(parsed, mode, self.root, user, now)
 
-    def apply(self, plan: Plan) -> HistoryEntry:
-        return apply(plan)
+    def apply(self, plan: Plan, audit: AuditHook | None = None) -> HistoryEntry:
+        return apply(plan, audit)
 
     def undo_target(self) -> HistoryEntry | None:
         return undo_target(self.root)
 
     def undo(self, user: str, now: datetime | None = None) -> HistoryEntry:
         return undo(self.root, user, now)
+
+    def undo_entry(self, entry_id: str, user: str, now: datetime | None = None,
+                   audit: AuditHook | None = None) -> HistoryEntry:
+        return undo(self.root, user, now, expect=entry_id, audit=audit)
 
     def history(self) -> list[HistoryEntry]:
         return history(self.root)

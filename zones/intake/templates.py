@@ -63,7 +63,6 @@ SHEETS: dict[str, tuple[str, str, str]] = {  # lang → data, explanation, lists
     "en": ("data", "columns", "lists"),
 }
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # refuse archives that inflate beyond this (bombs)
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def header(column: str, lang: str) -> str:

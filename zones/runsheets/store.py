@@ -4,9 +4,9 @@
 Both stores hold the file's bytes exactly as written (by a person or by
 ``zones.runsheets.sheet.to_toml``), so a run-sheet downloaded from the app, mailed, edited and
 uploaded again is the same text everywhere, and ``python -m zones validate`` checks what the
-app reads. Writes to the folder go through ``zones.intake.store``'s atomic writer under its writer
-lock (a save never leaves half a file, and never races an import); in the database one
-statement per save or delete, which PostgreSQL makes atomic.
+app reads. Writes to the folder go through ``zones.safe_files`` (atomic, under the
+folder's writer lock: a save never leaves half a file, and never races an import); in the
+database one statement per save or delete, which PostgreSQL makes atomic.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from zones.intake import store
 from zones.runsheets.sheet import MAX_BYTES, SUFFIX, id_problem, valid_id
+from zones.safe_files import write_atomic, writer_lock
 
 FOLDER = "runsheets"
 
@@ -76,13 +76,13 @@ class FileRunSheets:
     def save(self, rid: str, data: bytes, user: str = "") -> None:
         check_id(rid)
         self.folder.mkdir(parents=True, exist_ok=True)
-        with store.writer_lock(self.root):
-            store.write_atomic(self.folder / f"{rid}{SUFFIX}", data)
+        with writer_lock(self.root):
+            write_atomic(self.folder / f"{rid}{SUFFIX}", data)
 
     def delete(self, rid: str) -> bool:
         check_id(rid)
         path = self.folder / f"{rid}{SUFFIX}"
-        with store.writer_lock(self.root):
+        with writer_lock(self.root):
             try:
                 path.unlink()
             except FileNotFoundError:

@@ -37,6 +37,7 @@ from zones.dataset.validation import Issue
 from zones.intake import planning, records, store
 from zones.intake.parsed import Parsed
 from zones.model import FILES
+from zones.sql.audit import insert_event
 from zones.sql.read import SqlSource
 from zones.sql.schema import (
     HISTORY,
@@ -169,8 +170,10 @@ class SqlStore:
 
     # -- apply ----------------------------------------------------------------------------
 
-    def apply(self, plan: planning.Plan) -> store.HistoryEntry:
-        """Write an accepted plan in one transaction; ``StoreError`` means nothing written."""
+    def apply(self, plan: planning.Plan,
+              audit: store.AuditHook | None = None) -> store.HistoryEntry:
+        """Write an accepted plan, and ``audit``'s event (#25), in one transaction;
+        ``StoreError`` means nothing written."""
         if not plan.ok:
             raise records.StoreError(list(plan.issues))
         diff = plan.diff
@@ -194,6 +197,8 @@ class SqlStore:
                 if records.IMPORTS_FILE in plan.writes:
                     _write_imports(conn, _frame(plan.writes[records.IMPORTS_FILE]))
                 _log(conn, log_row)
+                if audit is not None:
+                    insert_event(conn, audit(_entry(log_row)))
                 bump_version(conn)
         except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
             raise _db_error(exc, name) from exc
@@ -215,14 +220,23 @@ class SqlStore:
 
     def undo(self, user: str, now: datetime | None = None) -> store.HistoryEntry:
         """Put back the rows the last import replaced, in one transaction."""
+        return self._undo(None, user, now, None)
+
+    def undo_entry(self, entry_id: str, user: str, now: datetime | None = None,
+                   audit: store.AuditHook | None = None) -> store.HistoryEntry:
+        """Undo ``entry_id`` if, under the writers' row lock, it is still the last import
+        not undone; the audit event goes in the same transaction."""
+        return self._undo(entry_id, user, now, audit)
+
+    def _undo(self, expect: str | None, user: str, now: datetime | None,
+              audit: store.AuditHook | None) -> store.HistoryEntry:
         try:
             with self.engine.begin() as conn:
                 ensure_store_tables(conn)
                 _version(conn, lock=True)  # one writer at a time
-                target = next((e for e in _entries(conn)
-                               if e.action == "import" and not e.undone), None)
-                if target is None:
-                    raise records.StoreError([Issue("history", None, None, "nothing_to_undo")])
+                target = store.check_undo_target(
+                    next((e for e in _entries(conn) if e.action == "import" and not e.undone),
+                         None), expect, "history")
                 saved = conn.exec_driver_sql(
                     f"SELECT file, whole, before, after FROM {HISTORY_ROWS} "
                     "WHERE entry_id = %(e)s", {"e": target.entry_id}).fetchall()
@@ -244,10 +258,16 @@ class SqlStore:
                            "changed": target.changed, "removed": target.added,
                            "undoes": target.entry_id}
                 _log(conn, log_row)
+                if audit is not None:
+                    insert_event(conn, audit(_entry(log_row)))
                 bump_version(conn)
         except (sa.exc.SQLAlchemyError, psycopg.Error) as exc:
             raise _db_error(exc, "history") from exc
         return store.HistoryEntry(**log_row)  # type: ignore[arg-type]
+
+
+def _entry(log_row: dict[str, object]) -> store.HistoryEntry:
+    return store.HistoryEntry(**log_row)  # type: ignore[arg-type]
 
 
 def replace_issues(parsed: Parsed, mode: str, user: str, issues: list[Issue]) -> planning.Plan:
@@ -276,10 +296,6 @@ def _write_imports(conn: Connection, imports: pd.DataFrame) -> None:
     numbered = imports.reindex(columns=list(records.IMPORTS_COLUMNS)).assign(
         **{ROW_NO: range(2, len(imports) + 2)})
     copy_text(conn, IMPORTS, cols, frame_csv(numbered, cols))
-
-
-def _key_text(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
-    return frame[list(keys)].astype("string").fillna("\x00").agg("\x1f".join, axis=1)
 
 
 def _current_rows(conn: Connection, file: str, rows: pd.DataFrame, whole: bool

@@ -14,6 +14,7 @@ import time
 import streamlit as st
 
 from zones.i18n import t
+from zones.ui import session_keys as sk
 
 # The "Update data" part of the Data page. Shown only when an admin password is configured
 # (st.secrets["zones_admin_password"] or $ZONES_ADMIN_PASSWORD) and entered; viewers never
@@ -27,7 +28,7 @@ ADMIN_ENV = "ZONES_ADMIN_PASSWORD"
 _FAILED_LOGINS = {"n": 0}  # process-wide: a new session does not reset the slowdown
 
 
-KEY_ADMIN = "_import_admin"
+KEY_ADMIN = sk.IMPORT_ADMIN
 
 
 def _admin_password() -> str:
@@ -44,18 +45,18 @@ def editing_configured() -> bool:
 
 def _try_login() -> None:
     """Button callback (runs before the rerun, so no rerun can swallow the click)."""
-    given = str(st.session_state.get("_import_pw") or "")
-    st.session_state["_import_pw"] = ""
+    given = str(st.session_state.get(sk.IMPORT_PASSWORD) or "")
+    st.session_state[sk.IMPORT_PASSWORD] = ""
     misses = _FAILED_LOGINS["n"]
     if misses >= 3:  # a few wrong tries slow every next one, for every session
         time.sleep(min(2 ** (misses - 2), 30))
     if hmac.compare_digest(given.encode(), _admin_password().encode()):
         _FAILED_LOGINS["n"] = 0
         st.session_state[KEY_ADMIN] = True
-        st.session_state.pop("_import_login_failed", None)
+        st.session_state.pop(sk.IMPORT_LOGIN_FAILED, None)
     else:
         _FAILED_LOGINS["n"] = misses + 1
-        st.session_state["_import_login_failed"] = True
+        st.session_state[sk.IMPORT_LOGIN_FAILED] = True
 
 
 def login(lang: str) -> bool:
@@ -63,9 +64,9 @@ def login(lang: str) -> bool:
     if st.session_state.get(KEY_ADMIN):
         return True
     with st.container(border=True):
-        st.text_input(t("import.password", lang), type="password", key="_import_pw")
+        st.text_input(t("import.password", lang), type="password", key=sk.IMPORT_PASSWORD)
         st.button(t("import.login", lang), icon=":material/lock_open:", key="import_login",
                   on_click=_try_login)
-    if st.session_state.get("_import_login_failed"):  # kept until the next try
+    if st.session_state.get(sk.IMPORT_LOGIN_FAILED):  # kept until the next try
         st.error(t("import.wrong_password", lang), icon=":material/lock:")
     return False

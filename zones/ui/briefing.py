@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -17,20 +16,17 @@ from zones import safe
 from zones.brief.deck import BriefOptions
 from zones.brief.formats import FORMATS
 from zones.i18n import t
-
-if TYPE_CHECKING:
-
-    from zones.ui.context import (
-        Context,  # SQLAlchemy is imported only when a database is configured (#8)
-    )
-from zones.ui.keys import KEY_BY, KEY_MEASURE, KEY_STEP, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
+from zones.ui import session_keys as sk
 from zones.ui.options import page_option_label
-
-_BRIEF_RESULT = "_brief_result"
-
-
-_BRIEF_REQUESTED = "_brief_requested"
-
+from zones.ui.page_context import Context
+from zones.view import (
+    KEY_BY,
+    KEY_INTERVAL,
+    KEY_MEASURE,
+    PAGE_OPTION_DEFAULTS,
+    PAGE_OPTIONS,
+    View,
+)
 
 KEY_BRIEF_FORMAT = "brief_format"
 
@@ -44,10 +40,11 @@ def _page_option_value(key: str) -> str:
     return by_label.get(st.query_params.get(key, ""), PAGE_OPTION_DEFAULTS[key])
 
 
-def brief_options() -> BriefOptions:
-    """The volume charts of the deck are the ones the volumes page shows."""
-    return BriefOptions(by=_page_option_value(KEY_BY), measure=_page_option_value(KEY_MEASURE),
-                        yearly=_page_option_value(KEY_STEP) == "yearly")
+def brief_view(view: View) -> View:
+    """The deck's view: this filter and language, with the volume charts the volumes page
+    shows (its options as last chosen, from any page)."""
+    return view.replace(page="volumes", options={
+        key: _page_option_value(key) for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE)})
 
 
 def briefing_export(ctx: Context) -> None:
@@ -64,16 +61,17 @@ def briefing_export(ctx: Context) -> None:
         fmt = st.radio(t("brief.format", lang), FORMATS, key=KEY_BRIEF_FORMAT,
                        format_func=lambda f: t(f"brief.format.{f}", lang),
                        help=t("brief.help", lang))
-        options = brief_options()
+        view = brief_view(ctx.view)
+        options = BriefOptions.of_view(view)
         today = dt.date.today()
-        request = (fmt, lang, ctx.state, options, today)
+        request = (fmt, view.replace(present=False), today)
         # A callback flag rather than the button's return value, which AppTest runs of
         # this multipage app lost; the flag is read (and cleared) exactly once.
         st.button(t("brief.build", lang), key="brief_build", width="stretch",
                   icon=":material/slideshow:", on_click=_request_briefing)
-        if st.session_state.pop(_BRIEF_REQUESTED, False):
+        if st.session_state.pop(sk.BRIEF_REQUESTED, False):
             _build_briefing(ctx, str(fmt), options, today, request)
-        done = st.session_state.get(_BRIEF_RESULT)
+        done = st.session_state.get(sk.BRIEF_RESULT)
         if done and done["request"] == request:
             st.download_button(t("brief.download", lang), done["data"],
                                file_name=done["filename"], mime=done["mime"],
@@ -85,7 +83,7 @@ def briefing_export(ctx: Context) -> None:
 
 
 def _request_briefing() -> None:
-    st.session_state[_BRIEF_REQUESTED] = True
+    st.session_state[sk.BRIEF_REQUESTED] = True
 
 
 def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.date,
@@ -109,13 +107,13 @@ def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.dat
             logging.getLogger("zones").exception("briefing export failed")
             detail = type(exc).__name__
         else:
-            st.session_state[_BRIEF_RESULT] = {"request": request, "data": out.data,
+            st.session_state[sk.BRIEF_RESULT] = {"request": request, "data": out.data,
                                                "filename": out.filename, "mime": out.mime}
             seconds = time.perf_counter() - started  # as the user waited, worker included
             status.update(label=t("brief.status.done", lang, seconds=f"{seconds:.1f}"),
                           state="complete", expanded=False)
             return
-        st.session_state.pop(_BRIEF_RESULT, None)
+        st.session_state.pop(sk.BRIEF_RESULT, None)
         status.update(label=t("brief.status.failed", lang), state="error", expanded=True)
         st.error(safe.plain(t("brief.err.failed", lang, detail=detail), limit=1200),
                  icon=":material/error:")

@@ -1,40 +1,31 @@
-"""What a page starts with: load, sidebar, filter, and the error page when the data is bad.
+"""What a page starts with: load, the sidebar, the view, and the error page when the data is bad.
 
-Every page calls :func:`context` first; a data problem is shown once here, translated, instead
-of each page failing on its own.
+The sidebar is assembled here, in one place (:func:`_draw_context`): the filters
+(``zones.ui.sidebar``, which yield the ``View``), the Copy-link slot, the briefing export
+and the run-sheet editor. Pages then only read the ``Context``; ``header`` draws the page's
+head and nothing in the sidebar.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from zones import safe
-from zones.charts.geoassets import Geometry
-from zones.dataset.filters import FilterState, View, apply_filters
+from zones.dataset.filters import slices
 from zones.dataset.loading import LoadResult, data_dir
 from zones.i18n import t
 from zones.model import Dataset
+from zones.ui import session_keys as sk
 from zones.ui.briefing import briefing_export
 from zones.ui.data import load_data, map_geometry
+from zones.ui.identity import gate, sidebar_identity
+from zones.ui.page_context import Context
+from zones.ui.runsheet_editor import editor
 from zones.ui.runsheet_player import before_sidebar
 from zones.ui.sidebar import sidebar
-from zones.ui.state import current_lang
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every page needs: data, language, the filter and its result."""
-
-    ds: Dataset
-    lang: str
-    state: FilterState
-    view: View
-    present: bool
-    geometry: Geometry = "inline"  # "url": maps reference the served boundary files
+from zones.ui.state import current_lang, forget_unknown_url_keys
 
 
 def leave_v1_multipage_mode() -> None:
@@ -52,14 +43,22 @@ def leave_v1_multipage_mode() -> None:
         st.rerun()
 
 
-_SHARED_CONTEXT = "_shared_context"
-
-
 def _draw_context(ds: Dataset, page: StreamlitPage | None) -> Context:
+    """The whole sidebar, in its order: filters, who is signed in, Copy link's slot,
+    briefing, run-sheets."""
+    gate(ds, current_lang())  # #25: sign-in first when the access file requires it
     before_sidebar(ds)  # run-sheets (#16): a linked step's view, before the widgets exist
-    lang, state, present = sidebar(ds, page)
-    return Context(ds=ds, lang=lang, state=state, view=apply_filters(ds, state),
-                   present=present, geometry=map_geometry(ds.geo))
+    view = sidebar(ds, page)
+    sidebar_identity(ds, view.lang)
+    dropped = tuple(st.session_state.pop(sk.URL_DROPPED, None) or ())
+    if dropped:  # keys no widget reads leave the address bar (the header says what went)
+        forget_unknown_url_keys(ds, [k for k, _ in dropped])
+    ctx = Context(ds=ds, view=view, slices=slices(ds, view.filter),
+                  geometry=map_geometry(ds.geo), dropped=dropped,
+                  share_slot=st.sidebar.container() if page is not None else None)
+    briefing_export(ctx)
+    editor(ctx)
+    return ctx
 
 
 def _load(lang: str) -> LoadResult:
@@ -77,12 +76,12 @@ def shared_context(page: StreamlitPage) -> Context | None:
     here they are one set of widgets for every page, and their parameters stay. The
     page's ``context()`` picks up the result; on bad data it draws the error page.
     """
-    st.session_state.pop(_SHARED_CONTEXT, None)
+    st.session_state.pop(sk.SHARED_CONTEXT, None)
     result = _load(current_lang())
     if not result.ok or result.dataset is None:
         return None
     ctx = _draw_context(result.dataset, page)
-    st.session_state[_SHARED_CONTEXT] = ctx
+    st.session_state[sk.SHARED_CONTEXT] = ctx
     return ctx
 
 
@@ -90,17 +89,14 @@ def context() -> Context | None:
     """What the page draws from: the entrypoint's context of this run, else load and draw
     the sidebar here (a page run on its own, AppTest); on bad data the error page and None."""
     leave_v1_multipage_mode()
-    if (shared := st.session_state.pop(_SHARED_CONTEXT, None)) is not None:
-        briefing_export(shared)  # the entrypoint drew the sidebar this run (#16)
-        return shared
+    if (shared := st.session_state.pop(sk.SHARED_CONTEXT, None)) is not None:
+        return shared  # the entrypoint drew the sidebar this run
     lang = current_lang()
     result = _load(lang)
     if not result.ok or result.dataset is None:
         show_errors(result, lang)
         return None
-    ctx = _draw_context(result.dataset, None)
-    briefing_export(ctx)
-    return ctx
+    return _draw_context(result.dataset, None)
 
 
 def show_errors(result: LoadResult, lang: str) -> None:

@@ -7,23 +7,24 @@ module only draws them and keeps the plan in the session between reruns.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
+from zones.access.guard import check_import, check_undo, places_of
 from zones.dataset.validation import Issue
 from zones.i18n import t
 from zones.intake import limits, planning, records, store
 from zones.intake.parsed import Parsed, skipped_lines
-
-if TYPE_CHECKING:
-
-    from zones.ui.context import (
-        Context,  # SQLAlchemy is imported only when a database is configured (#8)
-    )
-from zones.ui.admin import KEY_ADMIN, editing_configured, login
+from zones.intake.store import HistoryEntry
+from zones.model import Dataset
+from zones.typed_export import XLSX_MIME
+from zones.ui import session_keys as sk
+from zones.ui.admin import editing_configured, login
+from zones.ui.audit_view import hook, record_refusal
 from zones.ui.data import data_store, load_data
+from zones.ui.identity import who
+from zones.ui.page_context import Context
 from zones.ui.parts import csv_bytes
 
 
@@ -49,7 +50,7 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
 
     target = data_store()
     key = (records.sha256(data), name, table, mode, user, target.label, target.version(), zone)
-    cached = st.session_state.get("_import_plan")
+    cached = st.session_state.get(sk.IMPORT_PLAN)
     if cached and cached[0] == key:
         return cached[1]
     lang = ctx.lang
@@ -60,8 +61,8 @@ def _plan_for(ctx: Context, data: bytes, name: str, table: str, mode: str, user:
     plan = target.plan_import(parsed, mode, user)
     bar.progress(1.0, text=t("import.progress.done", lang))
     bar.empty()
-    st.session_state["_import_plan"] = (key, plan)
-    st.session_state.pop("_import_outcome", None)
+    st.session_state[sk.IMPORT_PLAN] = (key, plan)
+    st.session_state.pop(sk.IMPORT_OUTCOME, None)
     return plan
 
 
@@ -109,13 +110,25 @@ def _show_preview(plan: planning.Plan, lang: str) -> None:
                 st.dataframe(frame, hide_index=True, width="stretch", key=f"import_{key}")
 
 
+def _may_import(ctx: Context) -> bool:
+    """Editors and admins of the access file; without one, whoever knows the password."""
+    me = who(ctx.ds)
+    if me.policy.configured:
+        if me.may("import"):
+            st.subheader(t("import.title", ctx.lang))
+            return True
+        return False
+    if not editing_configured():
+        return False
+    st.subheader(t("import.title", ctx.lang))
+    return login(ctx.lang)
+
+
 def import_section(ctx: Context) -> None:
     """Data page: choose table and mode → upload → mapping + problems or preview → apply."""
     lang = ctx.lang
-    if not editing_configured():
-        return
-    st.subheader(t("import.title", lang))
-    if not login(lang):
+    if not _may_import(ctx):
+        _show_outcome(lang)  # a refusal of a role revoked since the button was drawn
         return
     from zones.intake.parsed import TABLES
 
@@ -130,21 +143,27 @@ def import_section(ctx: Context) -> None:
                         format_func=lambda v: t(f"import.table.{v}", lang))
     mode = b.radio(t("import.mode", lang), list(records.MODES), key="import_mode",
                    format_func=lambda v: t(f"import.mode.{v}", lang))
-    st.session_state["_import_table"], st.session_state["_import_mode"] = table, mode
-    user = c.text_input(t("import.user", lang), value="admin", key="import_user",
-                        max_chars=60).strip() or "admin"
+    st.session_state[sk.IMPORT_TABLE], st.session_state[sk.IMPORT_MODE] = table, mode
+    me = who(ctx.ds)
+    if me.person:  # the signed-in identity, never a typed name (#25)
+        user = me.person
+        c.text_input(t("import.user", lang), value=me.person, disabled=True,
+                     key="import_user_identity")
+    else:
+        user = c.text_input(t("import.user", lang), value="admin", key="import_user",
+                            max_chars=60).strip() or "admin"
     fp = target.version()
     d1, d2 = st.columns(2)
     d1.download_button(t("import.template", lang),
                        _template_bytes(table, lang, False, target.label, fp),
-                       file_name=f"template-{table}-{lang}.xlsx", mime=_XLSX,
+                       file_name=f"template-{table}-{lang}.xlsx", mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_empty")
     d2.download_button(t("import.template_data", lang),
                        _template_bytes(table, lang, True, target.label, fp),
-                       file_name=f"{table}-{lang}.xlsx", mime=_XLSX,
+                       file_name=f"{table}-{lang}.xlsx", mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_data")
     zone = _file_zone_picker(ctx, table)
-    nonce = st.session_state.get("_import_nonce", 0)
+    nonce = st.session_state.get(sk.IMPORT_NONCE, 0)
     upload = st.file_uploader(
         t("import.upload", lang, mb=limits.MAX_BYTES // 2**20, rows=limits.MAX_ROWS),
         type=["csv", "txt", "xlsx"], key=f"import_upload_{nonce}",
@@ -172,38 +191,49 @@ def import_section(ctx: Context) -> None:
         return
     _show_preview(plan, lang)
     st.button(t("import.apply", lang), type="primary", icon=":material/publish:",
-              key="import_apply", on_click=_apply_plan, args=(lang,))
+              key="import_apply", on_click=_apply_plan, args=(ctx.ds, lang))
 
 
 def _store_outcome(lang: str, action: Callable[[], str]) -> None:
     """Run an apply/undo inside a button callback and keep its outcome for the page."""
     try:
-        st.session_state["_import_outcome"] = ("success", action())
+        st.session_state[sk.IMPORT_OUTCOME] = ("success", action())
     except records.Busy:
-        st.session_state["_import_outcome"] = ("busy", t("err.busy", lang))
+        st.session_state[sk.IMPORT_OUTCOME] = ("busy", t("err.busy", lang))
     except records.StoreError as exc:
-        st.session_state["_import_outcome"] = ("error", exc.issues)
+        st.session_state[sk.IMPORT_OUTCOME] = ("error", exc.issues)
     except OSError as exc:  # read-only folder, disk full…: said plainly, nothing half-written
-        st.session_state["_import_outcome"] = ("error", [Issue(
+        st.session_state[sk.IMPORT_OUTCOME] = ("error", [Issue(
             data_store().label, None, None, "write_failed", {"detail": exc.strerror or str(exc)})])
 
 
-def _apply_plan(lang: str) -> None:
-    cached = st.session_state.get("_import_plan")
+def _apply_plan(ds: Dataset, lang: str) -> None:
+    """The role and the editor's scope are checked here, on the server, before any write."""
+    cached = st.session_state.get(sk.IMPORT_PLAN)
     if not cached:
+        return
+    plan = cached[1]
+    me = who(ds)
+    refused = check_import(me.grant, me.person or plan.user, plan, places_of(ds))
+    if refused:
+        st.session_state[sk.IMPORT_OUTCOME] = ("error", refused)
+        record_refusal(ds, "import", plan.parsed.table, refused,
+                       file_name=plan.parsed.file_name, sha256=plan.parsed.sha256,
+                       typed_user=plan.user)
         return
 
     def run() -> str:
-        entry = data_store().apply(cached[1])
-        st.session_state["_import_nonce"] = st.session_state.get("_import_nonce", 0) + 1
-        st.session_state.pop("_import_plan", None)
+        # The audit event is written by the store with the change (same lock/transaction).
+        entry = data_store().apply(plan, audit=hook(ds, "import"))
+        st.session_state[sk.IMPORT_NONCE] = st.session_state.get(sk.IMPORT_NONCE, 0) + 1
+        st.session_state.pop(sk.IMPORT_PLAN, None)
         return t("import.applied", lang, entry=entry.entry_id)
 
     _store_outcome(lang, run)
 
 
 def _show_outcome(lang: str) -> None:
-    outcome = st.session_state.get("_import_outcome")
+    outcome = st.session_state.get(sk.IMPORT_OUTCOME)
     if not outcome:
         return
     kind, payload = outcome
@@ -218,23 +248,37 @@ def _show_outcome(lang: str) -> None:
 
 
 def undo_section(ctx: Context) -> None:
-    """Admin only: revert the last import not yet undone."""
+    """Admins undo any import, editors their own: revert the last import not yet undone."""
     lang = ctx.lang
-    if not (editing_configured() and st.session_state.get(KEY_ADMIN)):
+    me = who(ctx.ds)
+    if not me.may("undo_own"):
         return
     target = data_store().undo_target()
     if target is None:
         return
     st.caption(t("import.undo_target", lang, file=target.file_name, when=target.when,
                  user=target.user))
+    if check_undo(me.grant, me.person, target.user, target.file_name):
+        return  # an editor, and someone else's import: no button (the callback refuses too)
     st.button(t("import.undo", lang), icon=":material/undo:", key="import_undo",
-              on_click=_undo_last, args=(lang,))
+              on_click=_undo_last, args=(ctx.ds, lang, target))
 
 
-def _undo_last(lang: str) -> None:
+def _undo_last(ds: Dataset, lang: str, target: HistoryEntry) -> None:
+    """Undo exactly the import the button was drawn for: the role is checked against its
+    owner here, and the store refuses (undo_moved) if another import has landed since."""
+    me = who(ds)
+    user = me.person or st.session_state.get("import_user") or "admin"
+    refused = check_undo(me.grant, user, target.user, target.file_name)
+    if refused:
+        st.session_state[sk.IMPORT_OUTCOME] = ("error", refused)
+        record_refusal(ds, "undo", target.table, refused, file_name=target.file_name,
+                       sha256=target.sha256, typed_user=user)
+        return
+
     def run() -> str:
-        entry = data_store().undo(st.session_state.get("import_user") or "admin")
-        st.session_state.pop("_import_plan", None)
+        entry = data_store().undo_entry(target.entry_id, user, audit=hook(ds, "undo"))
+        st.session_state.pop(sk.IMPORT_PLAN, None)
         return t("import.undone", lang, entry=entry.undoes, file=entry.file_name)
 
     _store_outcome(lang, run)
@@ -252,7 +296,6 @@ def history_section(ctx: Context) -> None:
     undo_section(ctx)
 
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file_zone_picker(ctx: Context, table: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from zones.links import build_options, page_option_label
 from zones.model import Dataset
-from zones.ui.keys import KEY_ZONE
+from zones.view import KEY_ZONE
 
 __all__ = ["filter_options", "page_option_label", "zone_labels"]
 

@@ -7,7 +7,6 @@ into HTML.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -20,14 +19,12 @@ from zones.dataset.filters import summary
 from zones.i18n import t
 from zones.model import Dataset
 from zones.typed_export import csv_frame
-
-if TYPE_CHECKING:
-    from zones.ui.context import Context
-from zones.ui.keys import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 from zones.ui.options import page_option_label
+from zones.ui.page_context import Context
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
-from zones.ui.runsheet_editor import page_tools
-from zones.ui.state import forget_unknown_url_keys
+from zones.ui.printing import PRINT_CSS, SCREEN_HINTS
+from zones.ui.runsheet_player import page_tools
+from zones.view import KEY_DEST, KEY_PROFILE, PAGE_OPTION_DEFAULTS, PAGE_OPTIONS
 
 PRESENT_CSS = """
 <style>
@@ -39,24 +36,15 @@ h1 { font-size: 2.6rem !important; } h2, h3 { font-size: 1.9rem !important; }
 """
 
 
-PRINT_CSS = """
-<style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
-  [data-testid="stMainBlockContainer"] { max-width: 100%; }
-}
-</style>
-"""
-
-
 def header(ctx: Context, title_key: str) -> None:
-    """Page title, the one-line filter summary, notices, and the illustrative banner."""
+    """The page's head: presentation styles, a run-sheet's presenter bar, the title, the
+    one-line filter summary and the notice of a link's values that meant nothing."""
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
     st.html(PRINT_CSS + PHONE_CSS)
-    # run-sheets (#16): presenter bar, editor; while presenting, the step's title (#24)
-    step_title = page_tools(ctx, title_key.removeprefix("page."))
+    # run-sheets (#16): the presenter bar; while presenting, the step's title (#24)
+    step_title = page_tools(ctx)
     st.title(safe.plain(step_title, 200) if step_title else t(title_key, lang))
     if ctx.present:  # one line, the full text one click away (#16)
         present_line(ctx)
@@ -65,12 +53,10 @@ def header(ctx: Context, title_key: str) -> None:
         st.info(t("filter.summary", lang,
                   summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000)),
                 icon=":material/filter_alt:")
-    dropped = st.session_state.pop("_url_dropped", None)
-    if dropped:
-        items = safe.plain("; ".join(f"{k}={v}" for k, v in dropped))  # from the link: text
+    if ctx.dropped:
+        items = safe.plain("; ".join(f"{k}={v}" for k, v in ctx.dropped))  # from the link
         st.toast(t("url.dropped", lang, items=items), icon=":material/link_off:")
         st.warning(t("url.dropped", lang, items=items))
-        forget_unknown_url_keys(ctx.ds, [k for k, _ in dropped])
 
 
 def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:
@@ -83,7 +69,9 @@ def illustrative_banner(ctx: Context, shows_illustrative: bool) -> None:
 
 
 def empty_state(lang: str, hint_key: str = "empty.hint") -> None:
-    st.info(f"**{t('empty.title', lang)}**  \n{t(hint_key, lang)}", icon=":material/search_off:")
+    # A hint about the sidebar is a paragraph of its own: the printout leaves it out (#21).
+    gap = "\n\n" if hint_key in SCREEN_HINTS else "  \n"
+    st.info(f"**{t('empty.title', lang)}**{gap}{t(hint_key, lang)}", icon=":material/search_off:")
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

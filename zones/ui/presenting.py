@@ -14,9 +14,10 @@ import streamlit as st
 from zones import safe
 from zones.dataset.filters import summary
 from zones.i18n import t
+from zones.ui import session_keys as sk
 
 if TYPE_CHECKING:
-    from zones.ui.context import Context
+    from zones.ui.page_context import Context
 
 # Presentation mode fits one screen (1920×1080 and 1366×768): compact tiles and headings,
 # the filter line and the illustrative marking on one line, maps and charts a bit lower.
@@ -54,7 +55,6 @@ PHONE_CSS = """
 </style>
 """
 PRESENT_MAP_HEIGHT = 440  # the main map with its legends, whole on a 1366×768 projector
-_PRESENT_SLOTS = "_present_slots"
 
 
 def present_height(ctx: Context, normal: int, present: int = PRESENT_MAP_HEIGHT) -> int:
@@ -84,7 +84,7 @@ def present_line(ctx: Context) -> None:
     details = line.popover(t("present.details", lang), icon=":material/info:")
     details.markdown(text)
     details.caption(t("app.source_line", lang))
-    st.session_state[_PRESENT_SLOTS] = (slot, details)
+    st.session_state[sk.PRESENT_SLOTS] = (slot, details)
 
 
 def present_marking(ctx: Context, shows_illustrative: bool) -> bool:
@@ -93,7 +93,7 @@ def present_marking(ctx: Context, shows_illustrative: bool) -> bool:
     The full notice goes into the details popover. False when there is no line to put
     it on (a page that drew no header), so the caller draws the full banner instead.
     """
-    slots = st.session_state.pop(_PRESENT_SLOTS, None)
+    slots = st.session_state.pop(sk.PRESENT_SLOTS, None)
     if slots is None:
         return False
     slot, details = slots

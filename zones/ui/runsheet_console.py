@@ -21,13 +21,14 @@ from zones.runsheets import follow
 from zones.runsheets import sheet as rs
 from zones.runsheets.words import describe
 from zones.ui import runsheet_follow as following
+from zones.ui import session_keys as sk
 from zones.ui.data import load_data
 from zones.ui.runsheet_player import load_sheet, step_view
 from zones.ui.state import current_lang
 from zones.view import KEY_CONSOLE, KEY_FOLLOW, KEY_LANG, KEY_RUNSHEET, KEY_RUNSHEET_STEP
 
-_T0 = "_rs_console_t0"
-_SHOWN = "_rs_console_shown"
+_T0 = sk.RS_CONSOLE_T0
+_SHOWN = sk.RS_CONSOLE_SHOWN
 
 CONSOLE_CSS = """<style>
 .st-key-rs_console_notes p, .st-key-rs_console_notes li {

@@ -18,12 +18,13 @@ from zones import safe
 from zones.i18n import t
 from zones.links import link_for
 from zones.runsheets import drafts
+from zones.ui import session_keys as sk
 from zones.ui.data import current_backend
 from zones.ui.runsheet_follow import app_base
 from zones.ui.runsheet_player import KEY_DRAFT, KEY_DRAFT_ID
 from zones.view import KEY_DRAFT as URL_KEY
 
-_MISSING = "_rs_draft_missing"
+_MISSING = sk.RS_DRAFT_MISSING
 
 
 def keep() -> None:

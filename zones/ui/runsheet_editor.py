@@ -24,22 +24,17 @@ from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetError
 from zones.runsheets.words import describe
 from zones.ui import runsheet_drafts as drafts
+from zones.ui import session_keys as sk
+from zones.ui.page_context import Context
 from zones.ui.runsheet_player import (
     KEY_CURRENT,
     KEY_DRAFT,
     KEY_PRESENT_DRAFT,
-    active_step,
-    current_view_link,
     draft_sheet,
-    heading,
     load_sheet,
-    presenter_bar,
-    problem_list,
-    show_problems,
     store,
 )
-
-_OUTCOME = "_rs_outcome"
+from zones.ui.state import shown_view
 
 
 def _new_draft(lang: str) -> dict:
@@ -59,7 +54,7 @@ def _add_view(link: str, title: str, lang: str) -> None:
     draft["steps"].append({"uid": draft["seq"], "title": title[:rs.MAX_TITLE], "view": link,
                            "notes": "", "title_en": "", "notes_en": ""})
     drafts.keep()
-    st.session_state[_OUTCOME] = ("success", t("rs.added", lang, n=len(draft["steps"]),
+    st.session_state[sk.RS_OUTCOME] = ("success", t("rs.added", lang, n=len(draft["steps"]),
                                                title=title))
     st.session_state["rs_edit_on"] = True  # show what was added, ready to rename and note
 
@@ -137,36 +132,63 @@ def _present_saved(rid: str) -> None:
     st.query_params[KEY_RUNSHEET_STEP] = "1"
 
 
-def _save(lang: str) -> None:
+def _refused(ds: Dataset, file_name: str, lang: str) -> bool:
+    """The server-side check of a run-sheet write (#25): the role, asked afresh."""
+    from zones.access.guard import check_runsheet
+    from zones.ui.audit_view import record_refusal
+    from zones.ui.identity import who
+
+    me = who(ds)
+    refused = check_runsheet(me.grant, me.person, file_name)
+    if refused:
+        st.session_state[sk.RS_OUTCOME] = ("error", refused[0].message(lang))
+        record_refusal(ds, "runsheet", file_name, refused, file_name=file_name)
+    return bool(refused)
+
+
+def _audit(ds: Dataset, action: str, file_name: str, lang: str) -> str:
+    from zones.ui.audit_view import record
+
+    failed = record(ds, action, file_name, file_name=file_name)
+    return "" if failed is None else " " + t("audit.failed", lang, detail=failed)
+
+
+def _save(ds: Dataset, lang: str) -> None:
     from zones.intake import records as import_store
+    from zones.ui.identity import who
 
     sheet = draft_sheet()
-    if sheet is None:
+    if sheet is None or _refused(ds, store().file_name(sheet.id), lang):
         return
     try:
-        store().save(sheet.id, rs.to_bytes(sheet), user="app")
+        store().save(sheet.id, rs.to_bytes(sheet), user=who(ds).person or "app")
     except RunSheetError as exc:
-        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang, detail=exc.message[lang]))
+        st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
+                                                      detail=exc.message[lang]))
     except import_store.Busy:
-        st.session_state[_OUTCOME] = ("error", t("err.busy", lang))
+        st.session_state[sk.RS_OUTCOME] = ("error", t("err.busy", lang))
     except Exception as exc:  # disk full, read-only folder, database down: said plainly
         logging.getLogger("zones").warning("run-sheet save failed: %s", exc)
-        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+        st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
                                                  detail=type(exc).__name__))
     else:
-        st.session_state[_OUTCOME] = ("success", t("rs.saved", lang,
-                                                   file=store().file_name(sheet.id)))
+        name = store().file_name(sheet.id)
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.saved", lang, file=name)
+                                      + _audit(ds, "runsheet_save", name, lang))
 
 
-def _delete_saved(rid: str, lang: str) -> None:
+def _delete_saved(ds: Dataset, rid: str, lang: str) -> None:
+    if _refused(ds, store().file_name(rid), lang):
+        return
     try:
         store().delete(rid)
     except Exception as exc:
-        st.session_state[_OUTCOME] = ("error", t("rs.err.save", lang,
+        st.session_state[sk.RS_OUTCOME] = ("error", t("rs.err.save", lang,
                                                  detail=type(exc).__name__))
     else:
-        st.session_state[_OUTCOME] = ("success", t("rs.deleted", lang,
-                                                   file=store().file_name(rid)))
+        name = store().file_name(rid)
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.deleted", lang, file=name)
+                                      + _audit(ds, "runsheet_delete", name, lang))
 
 
 def _open_saved(ds: Dataset, rid: str, lang: str) -> None:
@@ -176,7 +198,7 @@ def _open_saved(ds: Dataset, rid: str, lang: str) -> None:
 
 
 def _upload(ds: Dataset, lang: str) -> None:
-    nonce = st.session_state.get("_rs_upload_nonce", 0)
+    nonce = st.session_state.get(sk.RS_UPLOAD_NONCE, 0)
     upload = st.file_uploader(t("rs.upload", lang), type=["toml"], key=f"rs_upload_{nonce}",
                               max_upload_size=1)
     if upload is None:
@@ -186,34 +208,35 @@ def _upload(ds: Dataset, lang: str) -> None:
     stem = name[: -len(rs.SUFFIX)] if name.lower().endswith(rs.SUFFIX) else name
     rid = stem if rs.valid_id(stem) else rs.slug(stem)
     checked = rs.read(ds, data, safe.plain(name, 200), rid)
-    st.session_state["_rs_upload_nonce"] = nonce + 1
+    st.session_state[sk.RS_UPLOAD_NONCE] = nonce + 1
     if checked.sheet is not None:
         # The editor's fields exist already in this run: the next run loads it, before them.
-        st.session_state["_rs_loaded"] = checked.sheet
-        st.session_state[_OUTCOME] = ("success", t("rs.uploaded", lang, title=safe.plain(
+        st.session_state[sk.RS_LOADED] = checked.sheet
+        st.session_state[sk.RS_OUTCOME] = ("success", t("rs.uploaded", lang, title=safe.plain(
             checked.sheet.title, 200), n=len(checked.sheet.steps)))
     if checked.problems:
-        st.session_state["_rs_upload_problems"] = checked
+        st.session_state[sk.RS_UPLOAD_PROBLEMS] = checked
     st.rerun()
 
 
 def _show_outcome() -> None:
-    outcome = st.session_state.pop(_OUTCOME, None)
+    outcome = st.session_state.pop(sk.RS_OUTCOME, None)
     if outcome:
         kind, text = outcome
         (st.success if kind == "success" else st.error)(safe.plain(text, 600))
 
 
-def editor(ctx, page: str) -> None:
+def editor(ctx: Context) -> None:
     """Sidebar: "Add this view" on every page, the draft's steps, files and the server."""
 
-    ds, lang = ctx.ds, ctx.lang
+    ds, lang, page = ctx.ds, ctx.lang, ctx.view.page
     if drafts.restore(lang):  # a reload or a reopened tab: the draft of the link (#24)
         _sync_widgets()
     with st.sidebar:
         st.divider()
         st.subheader(t("rs.sidebar", lang))
-        link = current_view_link(ds, ctx.state, lang, page)
+        # A step is shown as a presentation anyway: its link says what, not how.
+        link = shown_view(ctx.view).replace(present=False).link()
         title = t(f"page.{page}", lang)
         if not ctx.state.is_empty:
             title = f"{title} · {summary(ds, ctx.state, lang)}"
@@ -221,12 +244,12 @@ def editor(ctx, page: str) -> None:
                   help=t("rs.add.help", lang), width="stretch", on_click=_add_view,
                   args=(link, title, lang))
         _show_outcome()
-        upload_problems = st.session_state.pop("_rs_upload_problems", None)
+        upload_problems = st.session_state.pop(sk.RS_UPLOAD_PROBLEMS, None)
         if upload_problems is not None:
             st.error(t("rs.err.upload", lang, n=len(upload_problems.problems)))
             for p in upload_problems.problems[:20]:
                 st.caption(safe.plain(p.text(lang), 600))
-        loaded = st.session_state.pop("_rs_loaded", None)
+        loaded = st.session_state.pop(sk.RS_LOADED, None)
         if loaded is not None:
             _load_into_draft(loaded)
         draft = _draft(lang)
@@ -294,7 +317,8 @@ def _step_fields(ds: Dataset, lang: str, s: dict) -> None:
 
 
 def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
-    from zones.ui.admin import KEY_ADMIN, editing_configured, login
+    from zones.ui.admin import editing_configured, login
+    from zones.ui.identity import who
 
     ds, lang = ctx.ds, ctx.lang
     try:
@@ -311,33 +335,19 @@ def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:
                      on_click=_present_saved, args=(chosen,), width="stretch")
             b.button(t("rs.open_button", lang), key="rs_saved_open", icon=":material/edit:",
                      on_click=_open_saved, args=(ds, chosen, lang), width="stretch")
-        allowed = editing_configured() and st.session_state.get(KEY_ADMIN)
-        if not allowed:
+        me = who(ds)
+        if not me.may("runsheet"):
             st.caption(t("rs.save_rights", lang))
-            if editing_configured() and page != "data":  # the data page has its own login
+            if (not me.policy.configured and editing_configured()
+                    and page != "data"):  # the data page has its own login
                 login(lang)
             return
         if sheet is not None and sheet.steps:
             st.button(t("rs.save", lang), key="rs_save", icon=":material/save:",
-                      on_click=_save, args=(lang,), width="stretch",
+                      on_click=_save, args=(ds, lang), width="stretch",
                       disabled=not rs.valid_id(sheet.id))
         if ids:
             st.button(t("rs.delete_saved", lang), key="rs_saved_delete",
                       icon=":material/delete_forever:", width="stretch",
-                      on_click=_delete_saved, args=(st.session_state.get("rs_saved_pick"),
+                      on_click=_delete_saved, args=(ds, st.session_state.get("rs_saved_pick"),
                                                     lang))
-
-
-def page_tools(ctx, page: str) -> str | None:
-    """The shared header's run-sheet part: the presenter bar when a run-sheet is on, the
-    problems of a linked run-sheet, and the editor in the sidebar. Returns the heading
-    of the step shown (None when no step is on this page)."""
-    lang = ctx.lang
-    show_problems(lang)
-    active = active_step(ctx.ds)
-    if active is not None:
-        presenter_bar(ctx.ds, lang, active)
-        if active.checked.problems:
-            problem_list(active.checked, lang)
-    editor(ctx, page)
-    return heading(ctx.ds, lang) if active is not None else None

@@ -18,12 +18,13 @@ import streamlit as st
 from zones import safe
 from zones.i18n import t
 from zones.runsheets import follow
+from zones.ui import session_keys as sk
 from zones.ui.data import current_backend
 from zones.view import KEY_FOLLOW
 
 POLL_SECONDS = 0.5
-KEY_CODE = "_rs_follow"  # the code this window follows (kept across page switches)
-_PROBLEM = "_rs_follow_problem"
+KEY_CODE = sk.RS_FOLLOW
+_PROBLEM = sk.RS_FOLLOW_PROBLEM
 
 # A following window is the projector's: the view alone, full screen. The step bar stays
 # in the page, hidden, because its buttons carry the clicker's keys.

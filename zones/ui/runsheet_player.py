@@ -24,60 +24,42 @@ import streamlit as st
 
 from zones import safe
 from zones.i18n import DEFAULT_LANG, LANGS, t
-from zones.links import (
-    KEY_BY,
+from zones.links import address_query, canonical_query, link_for, view_from_link
+from zones.model import Dataset
+from zones.runsheets import sheet as rs
+from zones.runsheets.store import RunSheetStore
+from zones.ui import runsheet_follow as following
+from zones.ui import session_keys as sk
+from zones.ui.data import current_backend
+from zones.ui.options import filter_options
+from zones.ui.page_context import Context
+from zones.ui.points import step_points
+from zones.ui.state import current_lang, current_page
+from zones.view import (
+    KEY_CONSOLE,
     KEY_FACTS,
-    KEY_INTERVAL,
+    KEY_FOLLOW,
     KEY_LANG,
-    KEY_MEASURE,
     KEY_PERIOD,
     KEY_PRESENT,
     KEY_PROFILE,
     KEY_RUNSHEET,
     KEY_RUNSHEET_STEP,
     LIST_KEYS,
-    PAGE_OPTION_DEFAULTS,
+    PAGE_OPTIONS,
     PAGES,
-    QUERY_ORDER,
-    address_query,
-    canonical_query,
-    link_for,
-    view_from_link,
+    View,
 )
-from zones.model import Dataset
-from zones.runsheets import sheet as rs
-from zones.runsheets.store import RunSheetStore
-from zones.ui import runsheet_follow as following
-from zones.ui.data import current_backend
-from zones.ui.options import filter_options
-from zones.view import KEY_CONSOLE, KEY_FOLLOW, View
 from zones.view import KEY_DRAFT as URL_DRAFT
 
 PAGE_FILES = {page: f"pages/{page}.py" for page in PAGES}
 
 
-KEY_CURRENT = "_rs_current"  # (id, step) whose view was last put into the widgets
-
-
-_GOTO = "_rs_goto"  # a step asked for by a presenter button (set in its callback)
-
-
-_ERROR = "_rs_error"  # what to say on this page about the run-sheet in the link
-
-
-KEY_DRAFT = "_rs_draft"  # the run-sheet being built in this session
-
-
-KEY_PRESENT_DRAFT = "_rs_present_draft"  # present the session's draft, not the saved file
-
-
-KEY_DRAFT_ID = "_rs_draft_id"  # the draft's id in the scratch store and the address (#24)
-
-
-_PAGE = "_rs_page"  # url_path of the page this run draws (set by app.py)
-
-
-_BASE_LANG = "_rs_base_lang"  # the presenter's language: steps without ``lang`` use it
+KEY_CURRENT = sk.RS_CURRENT
+KEY_DRAFT = sk.RS_DRAFT
+KEY_PRESENT_DRAFT = sk.RS_PRESENT_DRAFT
+KEY_DRAFT_ID = sk.RS_DRAFT_ID
+_BASE_LANG = sk.RS_BASE_LANG
 
 
 _HIDDEN_KEYS = ("rs_next_right", "rs_next_space", "rs_prev_left")
@@ -91,15 +73,6 @@ _HIDDEN_CSS = "<style>" + ", ".join(f".st-key-{k}" for k in (*_HIDDEN_KEYS, "rs_
 def store() -> RunSheetStore:
     """The run-sheets' store, chosen as the import store is (database when configured)."""
     return current_backend().runsheets()
-
-
-def set_page(url_path: str) -> None:
-    """The router tells which page this run draws (a step may live on another page)."""
-    st.session_state[_PAGE] = url_path or "overview"
-
-
-def current_page() -> str:
-    return str(st.session_state.get(_PAGE) or "overview")
 
 
 _CHECKED: dict[tuple, rs.Checked] = {}
@@ -172,9 +145,9 @@ def before_sidebar(ds: Dataset) -> None:
     rid = st.query_params.get(KEY_RUNSHEET, "").strip() or _resume()
     if not rid:
         ss.pop(KEY_CURRENT, None)
-        ss.pop(_GOTO, None)
+        ss.pop(sk.RS_GOTO, None)
         return
-    opened = "_url_checked" not in ss  # the link was just opened (a new session)
+    opened = sk.URL_CHECKED not in ss  # the link was just opened (a new session)
     if opened:
         # ?runsheet=…&lang=en: the presenter's language, in any form a link may give it;
         # it is the language of every step whose link does not fix one (#24).
@@ -185,15 +158,15 @@ def before_sidebar(ds: Dataset) -> None:
         ss[KEY_LANG] = ss[_BASE_LANG]
     elif _BASE_LANG not in ss:  # presenting started from the editor: the page's language
         ss[_BASE_LANG] = _lang()
-    ss["_url_checked"] = True  # the link is the run-sheet's: zones.ui.parts need not check it
+    ss[sk.URL_CHECKED] = True  # the link is the run-sheet's: zones.ui.parts need not check it
     checked = load_sheet(ds, rid)
     if checked is None or checked.sheet is None or not checked.steps:
-        ss[_ERROR] = (rid, checked)
+        ss[sk.RS_ERROR] = (rid, checked)
         ss.pop(KEY_CURRENT, None)
         _leave_url()
         return
     total = len(checked.steps)
-    goto = ss.pop(_GOTO, None)
+    goto = ss.pop(sk.RS_GOTO, None)
     followed = following.followed_step(rid, total) if goto is None else None
     if goto is not None:
         n = max(1, min(int(goto), total))
@@ -203,7 +176,7 @@ def before_sidebar(ds: Dataset) -> None:
         raw = st.query_params.get(KEY_RUNSHEET_STEP)
         n, fine = _step_number(raw, total)
         if not fine:
-            ss[_ERROR] = ("step", t("rs.err.step_range", _lang(), value=safe.plain(
+            ss[sk.RS_ERROR] = ("step", t("rs.err.step_range", _lang(), value=safe.plain(
                 str(raw), 40), n=total, shown=n))
     step = checked.steps[n - 1]
     target_page = step.page or "overview"
@@ -284,16 +257,14 @@ def _apply(ds: Dataset, step: rs.CheckedStep) -> None:
     ss[KEY_FACTS] = f.report_only
     ss[KEY_PRESENT] = True  # a run-sheet is shown as a presentation
     ss[KEY_LANG] = view.lang
-    ss[KEY_PROFILE] = view.option(KEY_PROFILE) or None
-    for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
-        ss[key] = str(view.option(key))
-    ss.pop("_shared", None)  # zones.ui.parts must not carry the previous step's filter over
+    ss[KEY_PROFILE] = view.option(KEY_PROFILE)
+    for key in PAGE_OPTIONS:
+        ss[key] = view.option(key)
+    ss.pop(sk.SHARED, None)  # zones.ui.parts must not carry the previous step's filter over
     ss["rs_notes_on"] = False  # notes start hidden on every step
 
 
 def _lang() -> str:
-    from zones.ui.state import current_lang
-
     return current_lang()
 
 
@@ -306,7 +277,7 @@ def _leave_url() -> None:
 def _go(n: int, rid: str = "", total: int = 0) -> None:
     """A presenter's key: this window goes to step ``n``, and so does the console or
     projector it is paired with (#24)."""
-    st.session_state[_GOTO] = n
+    st.session_state[sk.RS_GOTO] = n
     code = st.session_state.get(following.KEY_CODE)
     if code and rid:
         following.move(code, rid, n, total)
@@ -331,7 +302,7 @@ def active_step(ds: Dataset) -> _Active | None:
 
 
 def show_problems(lang: str) -> None:
-    err = st.session_state.pop(_ERROR, None)
+    err = st.session_state.pop(sk.RS_ERROR, None)
     if not err:
         return
     if err[0] == "step":
@@ -395,6 +366,7 @@ def presenter_bar(ds: Dataset, lang: str, active: _Active) -> None:
         notes = step.step.notes_in(lang)
         st.info(safe.plain(notes, rs.MAX_NOTES) if notes else t("rs.no_notes", lang),
                 icon=":material/speaker_notes:")
+        step_points(ds, step.page, step.params, lang)  # the step's key points (#21)
     if step.problems:
         st.warning(t("rs.err.step_broken", lang, n=n, detail=safe.plain(
             "; ".join(p.message[lang] for p in step.problems), 1500)), icon=":material/warning:")
@@ -456,30 +428,16 @@ def console_link(rid: str, lang: str, n: int) -> str:
     return following.app_base(current_page()) + link_for("overview", params)
 
 
-def current_view_link(ds: Dataset, ctx_state, lang: str, page: str) -> str:
-    """The link of what this page shows now, in the canonical form (ids, no defaults).
-
-    Built from the ids the widgets hold, which are canonical already: no alias lookup
-    (``links.canonical_query`` costs ~10 ms), so drawing the button costs nothing.
-    """
-    ss = st.session_state
-    params: dict[str, str | list[str]] = {}
-    if lang != DEFAULT_LANG:
-        params[KEY_LANG] = lang
-    values = {"product": ctx_state.products, "dest": ctx_state.destinations,
-              "pref": ctx_state.prefectures, "zone": ctx_state.zones}
-    for key in LIST_KEYS:
-        if values[key]:
-            params[key] = list(values[key])
-    if ctx_state.period:
-        params[KEY_PERIOD] = list(ctx_state.period)
-    if ctx_state.report_only:
-        params[KEY_FACTS] = "true"
-    if page == "zones" and ss.get(KEY_PROFILE):
-        params[KEY_PROFILE] = str(ss[KEY_PROFILE])
-    if page == "volumes":
-        for key in (KEY_INTERVAL, KEY_BY, KEY_MEASURE):
-            value = ss.get(key)
-            if value and value != PAGE_OPTION_DEFAULTS[key]:
-                params[key] = str(value)
-    return link_for(page, {k: params[k] for k in QUERY_ORDER if k in params})
+def page_tools(ctx: Context) -> str | None:
+    """The page head's run-sheet part: the presenter bar when a run-sheet is on and the
+    problems of a linked run-sheet (the editor is part of the sidebar). Returns the heading
+    of the step shown (None when no step is on this page)."""
+    lang = ctx.lang
+    show_problems(lang)
+    active = active_step(ctx.ds)
+    if active is None:
+        return None
+    presenter_bar(ctx.ds, lang, active)
+    if active.checked.problems:
+        problem_list(active.checked, lang)
+    return heading(ctx.ds, lang)

@@ -1,4 +1,7 @@
 """The shared filter sidebar: language, presentation mode and filters, bound to the URL.
+
+Its result is the ``View`` the page shows (``zones.view``): every control after it (Copy
+link, the briefing, "Add this view") and every page read that one value.
 """
 
 from __future__ import annotations
@@ -6,10 +9,20 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from zones.dataset.filters import FilterState
 from zones.i18n import LANG_LABELS, LANGS, t
 from zones.model import Dataset
-from zones.ui.keys import (
+from zones.ui.options import filter_options
+from zones.ui.state import (
+    check_url_once,
+    current_lang,
+    current_page,
+    follow_new_periods,
+    page_options,
+    remember_shared,
+    reset_filters,
+    restore_after_page_switch,
+)
+from zones.view import (
     KEY_DEST,
     KEY_FACTS,
     KEY_LANG,
@@ -19,20 +32,17 @@ from zones.ui.keys import (
     KEY_PRODUCT,
     KEY_ZONE,
     LIST_KEYS,
-)
-from zones.ui.options import filter_options
-from zones.ui.state import (
-    check_url_once,
-    current_lang,
-    follow_new_periods,
-    remember_shared,
-    reset_filters,
-    restore_after_page_switch,
+    Filter,
+    View,
 )
 
 
-def sidebar(ds: Dataset, page: StreamlitPage | None = None) -> tuple[str, FilterState, bool]:
-    """Draw the shared filters (bound to the URL) and return language, filter, present."""
+def sidebar(ds: Dataset, page: StreamlitPage | None = None) -> View:
+    """Draw the shared filters (bound to the URL) and return the view they select.
+
+    The page's own options are the ones its widgets hold at the start of this run; a
+    control drawn after the page asks ``state.shown_view`` for the ones it drew.
+    """
     check_url_once(ds, page)
     restore_after_page_switch()
     with st.sidebar:
@@ -64,10 +74,11 @@ def sidebar(ds: Dataset, page: StreamlitPage | None = None) -> tuple[str, Filter
         st.caption(t("filter.share", lang))
     remember_shared()
     full = (periods[0], periods[-1])
-    state = FilterState(
+    filt = Filter(
         products=tuple(values[KEY_PRODUCT]), destinations=tuple(values[KEY_DEST]),
         prefectures=tuple(values[KEY_PREF]), zones=tuple(values[KEY_ZONE]),
         period=None if tuple(period) == full else (period[0], period[1]),
         report_only=bool(facts),
     )
-    return lang, state, bool(present)
+    name = (page.url_path or "overview") if page is not None else current_page()
+    return View.of(name, filt, lang, bool(present), options=page_options(name))

@@ -7,6 +7,8 @@ it), unknown values are noted for the page's notice, and the filter survives a p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -14,7 +16,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS
 from zones.links import address_query, canonical_query
 from zones.model import Dataset
-from zones.ui.keys import (
+from zones.ui import session_keys as sk
+from zones.ui.options import filter_options, page_option_label
+from zones.view import (
     FILTER_KEYS,
     KEY_FACTS,
     KEY_LANG,
@@ -23,9 +27,11 @@ from zones.ui.keys import (
     KEY_PROFILE,
     KEY_ZONE,
     LIST_KEYS,
+    OPTIONS_OF_PAGE,
     PAGE_OPTIONS,
+    PAGES,
+    View,
 )
-from zones.ui.options import filter_options, page_option_label
 
 
 def current_lang() -> str:
@@ -35,6 +41,38 @@ def current_lang() -> str:
         return str(value)
     by_label = {label: code for code, label in LANG_LABELS.items()} | {c: c for c in LANGS}
     return by_label.get(st.query_params.get(KEY_LANG, ""), DEFAULT_LANG)
+
+
+def set_page(url_path: str) -> None:
+    """The router tells which page this run draws (a run-sheet step may need another)."""
+    st.session_state[sk.CURRENT_PAGE] = url_path or "overview"
+
+
+def current_page() -> str:
+    """The page this run draws: the router's choice, else the page file run on its own."""
+    chosen = st.session_state.get(sk.CURRENT_PAGE)
+    if chosen:
+        return str(chosen)
+    ctx = get_script_run_ctx()
+    stem = Path(ctx.main_script_path).stem if ctx is not None else ""
+    return stem if stem in PAGES else "overview"
+
+
+def page_options(page: str) -> dict[str, str]:
+    """The page's own options (the volumes page's choices, the open profile) as the
+    widgets hold them now; a value the page does not offer counts as its default."""
+    out: dict[str, str] = {}
+    for key in OPTIONS_OF_PAGE.get(page, ()):
+        value = st.session_state.get(key)
+        if value and (key not in PAGE_OPTIONS or value in PAGE_OPTIONS[key]):
+            out[key] = str(value)
+    return out
+
+
+def shown_view(view: View) -> View:
+    """``view`` with the page's options as drawn in this run (read after the page ran,
+    or by a control drawn after them), for Copy link and "Add this view"."""
+    return view.replace(options=page_options(view.page))
 
 
 def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
@@ -60,13 +98,13 @@ def check_url_once(ds: Dataset, page: StreamlitPage | None = None) -> None:
     widgets seed from it and the address bar keeps it. Values that mean nothing are
     dropped, with the notice drawn by ``header``.
     """
-    if "_url_checked" in st.session_state:
+    if sk.URL_CHECKED in st.session_state:
         return
-    st.session_state["_url_checked"] = True
+    st.session_state[sk.URL_CHECKED] = True
     raw = {k: st.query_params.get_all(k) for k in st.query_params}
     params, problems = canonical_query(ds, raw)
     if problems:
-        st.session_state["_url_dropped"] = [(p.key, p.value) for p in problems]
+        st.session_state[sk.URL_DROPPED] = [(p.key, p.value) for p in problems]
     shown = address_query(ds, params, filter_options(ds))
     wanted = {k: v if isinstance(v, list) else [v] for k, v in sorted(shown.items())}
     if list(wanted.items()) == list(raw.items()):  # order too: one view, one address
@@ -94,7 +132,7 @@ def restore_after_page_switch() -> None:
     another page after a link was opened. The last values drawn are kept here, and put
     back when the URL lost them without the user clearing them.
     """
-    saved = st.session_state.get("_shared", {})
+    saved = st.session_state.get(sk.SHARED, {})
     if saved.get("_page") in (None, _page_hash()):
         return  # same page: whatever the widgets say is what the user chose
     for key, value in saved.items():
@@ -111,7 +149,7 @@ def _page_hash() -> str:
 def remember_shared() -> None:
     saved: dict[str, object] = {k: st.session_state.get(k) for k in _SHARED_KEYS}
     saved["_page"] = _page_hash()
-    st.session_state["_shared"] = saved
+    st.session_state[sk.SHARED] = saved
 
 
 def forget_unknown_url_keys(ds: Dataset, keys: list[str]) -> None:
@@ -127,8 +165,8 @@ def follow_new_periods(periods: list[str]) -> None:
     """After an import adds months (or an undo removes them), a period slider left at the
     full range follows the new full range; one pointing at months that are gone resets."""
     full = (periods[0], periods[-1])
-    old = st.session_state.get("_period_full")
-    st.session_state["_period_full"] = full
+    old = st.session_state.get(sk.PERIOD_FULL)
+    st.session_state[sk.PERIOD_FULL] = full
     current = st.session_state.get(KEY_PERIOD)
     if old is None or tuple(old) == full or current is None:
         return
