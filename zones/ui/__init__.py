@@ -44,6 +44,7 @@ from zones.ui.presenting import present_height
 from zones.ui.printing import screen_only
 from zones.ui.runsheet_console import console as presenter_console
 from zones.ui.runsheet_console import wanted as console_wanted
+from zones.ui.runsheet_player import followed_page
 from zones.ui.sharing import share_control
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang, set_page
@@ -63,6 +64,7 @@ __all__ = [
     "empty_state",
     "file_downloads",
     "first_export_list",
+    "followed_page",
     "header",
     "history_section",
     "illustrative_banner",

@@ -30,7 +30,7 @@ from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetStore
 from zones.ui import runsheet_follow as following
 from zones.ui import session_keys as sk
-from zones.ui.data import current_backend
+from zones.ui.data import current_backend, load_data
 from zones.ui.options import filter_options
 from zones.ui.page_context import Context
 from zones.ui.points import step_points
@@ -167,11 +167,13 @@ def before_sidebar(ds: Dataset) -> None:
         return
     total = len(checked.steps)
     goto = ss.pop(sk.RS_GOTO, None)
-    followed = following.followed_step(rid, total) if goto is None else None
+    followed = ss.pop(sk.RS_FOLLOWED, None)  # the router's pick for a following window
+    if followed is None and goto is None:
+        followed = following.followed_step(rid, total)
     if goto is not None:
         n = max(1, min(int(goto), total))
     elif followed is not None:
-        n = followed
+        n = max(1, min(int(followed), total))
     else:
         raw = st.query_params.get(KEY_RUNSHEET_STEP)
         n, fine = _step_number(raw, total)
@@ -187,7 +189,8 @@ def before_sidebar(ds: Dataset) -> None:
     # session state alone would not write it, and a copied address would open in Chinese.
     wanted = (_address(ds, step, rid, n) if opened
               else {KEY_RUNSHEET: [rid], KEY_RUNSHEET_STEP: [str(n)], **_carried()})
-    if target_page != current_page():
+    if target_page != current_page() and following.code() is None:
+        # A following window never gets here: the router ran the step's page (followed_page).
         # The step's state is put in on the target page's own run (below), so that no
         # page-switch clean-up of this page's widgets can undo it.
         ss.pop(KEY_CURRENT, None)
@@ -197,6 +200,40 @@ def before_sidebar(ds: Dataset) -> None:
     if opened and wanted != {k: st.query_params.get_all(k) for k in st.query_params}:
         st.query_params.from_dict(wanted)
         st.rerun()
+
+
+def followed_page() -> str | None:
+    """For a window that follows a console (#24): the page of the step it shows this run,
+    which the router runs in place of the address's page; None for any other window.
+
+    A following window never switches page: Streamlit clears a window's timed fragments
+    on a page change, and the poll of the new page then raced that clean-up (a projector
+    sometimes stopped following). It also makes one script run per step instead of two.
+    The step picked here is the one ``before_sidebar`` puts on (read once per run: a
+    console moving in between cannot make the two disagree).
+    """
+    ss = st.session_state
+    ss.pop(sk.RS_FOLLOWED, None)
+    rid = st.query_params.get(KEY_RUNSHEET, "").strip()
+    if not rid or following.code() is None:
+        return None
+    result = load_data()
+    if not result.ok or result.dataset is None:
+        return None
+    checked = load_sheet(result.dataset, rid)
+    if checked is None or checked.sheet is None or not checked.steps:
+        return None
+    total = len(checked.steps)
+    goto = ss.get(sk.RS_GOTO)
+    if goto is not None:  # a key pressed in this window (its callback moved the session)
+        n = max(1, min(int(goto), total))
+    else:
+        n = following.followed_step(rid, total)
+        if n is None:  # a code that cannot be followed (said on the page): the link's step
+            n = _step_number(st.query_params.get(KEY_RUNSHEET_STEP), total)[0]
+        else:
+            ss[sk.RS_FOLLOWED] = n
+    return checked.steps[n - 1].page or "overview"
 
 
 def _resume() -> str:

@@ -29,6 +29,7 @@ RS_DRAFT_ID = "_rs_draft_id"  # the draft's id in the scratch store and the addr
 RS_BASE_LANG = "_rs_base_lang"  # the presenter's language: steps without ``lang`` use it
 RS_FOLLOW = "_rs_follow"  # the code this window follows (kept across page switches)
 RS_FOLLOW_PROBLEM = "_rs_follow_problem"
+RS_FOLLOWED = "_rs_followed"  # the step the router picked for a following window this run
 RS_CONSOLE_T0 = "_rs_console_t0"
 RS_CONSOLE_SHOWN = "_rs_console_shown"
 RS_DRAFT_MISSING = "_rs_draft_missing"
