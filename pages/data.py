@@ -25,8 +25,8 @@ illustrative_banner(ctx, metrics.dataset_has_illustrative(ds))
 
 st.subheader(t("data.sources", lang))
 st.dataframe(datafiles.file_inventory(ds, lang), hide_index=True, width="stretch")
-with st.expander("data/SOURCES.md", expanded=False):
-    st.markdown(datafiles.sources_markdown())
+with st.expander(t("data.sources_doc", lang), expanded=False):
+    st.markdown(datafiles.sources_text(lang))
 
 st.subheader(t("data.dictionary", lang))
 st.dataframe(datafiles.data_dictionary(lang), hide_index=True, width="stretch")

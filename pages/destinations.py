@@ -41,6 +41,7 @@ else:
     screen_only("dest-choose").caption(t("dest.choose", lang))  # not on paper
     if missing := consignments.note(view.volumes, lang):
         st.caption(missing)  # rows from customs statistics give no count (#17)
-    table_with_download(tables.display_table(dests, lang), "destinations", lang, "dest_table",
+    table_with_download(tables.display_table(dests, lang),
+                        tables.download_name("dl.destinations", lang), lang, "dest_table",
                         on_select=select_destination_from_event("dest_table",
                                                                 dests["iso3"].tolist()))

@@ -7,8 +7,9 @@ the figures derived from them, kept apart.
 
 import streamlit as st
 
-from zones import derived, metrics
+from zones import derived, headline, metrics, safe
 from zones.charts.overview import MAP_HEIGHT, overview_charts
+from zones.dataset.filters import summary
 from zones.i18n import t
 from zones.ui import (
     context,
@@ -29,6 +30,14 @@ header(ctx, "page.overview")
 illustrative_banner(ctx, view.shows_illustrative)
 
 per_row = metrics.kpis_per_row(lang, ctx.present)
+filtered = not ctx.state.is_empty
+if filtered and (own := headline.headline_tiles(ds, view, lang)):
+    # The filter's own figures first (#22): a leader reads the first tiles as the answer.
+    what = safe.plain(summary(ds, ctx.state, lang), limit=500)
+    st.subheader(t("headline.title", lang, summary=what))
+    metric_rows(own, len(own) if ctx.present or lang == "zh" else per_row)
+if filtered:  # the report's tiles do not follow the filter: say so above them
+    st.subheader(t("province.title", lang))
 headline = metrics.headline_kpis(ds, view.figures, lang)
 metric_rows(headline, len(headline) if ctx.present  # one compact row on a projector (#16)
             else max(per_row, len(headline)) if lang == "zh" else per_row)
@@ -59,6 +68,8 @@ else:
 
 st.subheader(t("overview.kpis", lang))
 st.caption(t("banner.year", lang))
+if filtered:
+    st.caption(t("province.note", lang))
 for platform, figs in metrics.figures_by_platform(view.figures):
     st.markdown(f"**{t(f'overview.platform.{platform}', lang)}**")
     metric_rows(metrics.figure_kpis(ds, figs, lang), per_row)

@@ -45,7 +45,9 @@ st.vega_lite_chart(charts.timeseries_spec(series, by, measure, yearly, lang, sca
 if view.shows_illustrative:
     st.caption(t("vol.prelaunch", lang))
 with st.expander(t("vol.data", lang)):
-    table_with_download(tables.display_table(series, lang), f"timeseries-{by}-{measure}",
+    table_with_download(tables.display_table(series, lang, stack_by="year" if yearly
+                                             else "period"),
+                        tables.download_name("dl.timeseries", lang, by=by, measure=measure),
                         lang, "series", typed=tables.export_table(series, lang))
     if gaps := metrics.missing_months_note(labeled, lang):
         st.caption(gaps)
@@ -56,19 +58,22 @@ with left:
     st.vega_lite_chart(charts.ranking_spec(ranked, by, measure, lang, scale, ctx.present),
                        width="stretch")
     with st.expander(t("vol.data", lang)):
-        table_with_download(tables.display_table(ranked, lang), f"ranking-{by}-{measure}",
+        table_with_download(tables.display_table(ranked, lang),
+                            tables.download_name("dl.ranking", lang, by=by, measure=measure),
                             lang, "ranking", typed=tables.export_table(ranked, lang))
 with right:
     growth = metrics.yoy(labeled, measure, lang)
     st.vega_lite_chart(charts.yoy_spec(growth, measure, lang, ctx.present), width="stretch")
     st.caption(metrics.growth_caption(growth, lang))
     with st.expander(t("vol.data", lang)):
-        table_with_download(tables.display_table(growth, lang), f"growth-{measure}", lang,
+        table_with_download(tables.display_table(growth, lang),
+                            tables.download_name("dl.growth", lang, measure=measure), lang,
                             "growth", typed=tables.export_table(growth, lang))
 
 grid = metrics.matrix(labeled, measure)
 st.altair_chart(charts.matrix_chart(grid, measure, lang, ctx.present), width="stretch")
 st.caption(t("vol.matrix.note", lang))
 with st.expander(t("vol.data", lang)):
-    table_with_download(tables.display_table(grid, lang), f"destination-product-{measure}",
+    table_with_download(tables.display_table(grid, lang),
+                        tables.download_name("dl.matrix", lang, measure=measure),
                         lang, "matrix", typed=tables.export_table(grid, lang))

@@ -38,7 +38,9 @@ with map_col:
         empty_state(lang, metrics.why_no_zone(view))
     st.vega_lite_chart(
         maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
-                            height=present_height(ctx, 540), geometry=ctx.geometry),
+                            height=present_height(ctx, 540), geometry=ctx.geometry,
+                            frame=maps.jilin_frame(ds.geo, zt, ctx.state.prefectures,
+                                                   ctx.state.zones, present_height(ctx, 540))),
         width="stretch", key="zones_map", on_select=select_profile_from_event("zones_map"),
         selection_mode=maps.ZONE_SELECTION,
     )
@@ -52,7 +54,7 @@ hidden = ("lon", "lat", "category") + (("tonnes",) if ctx.state.report_only else
 table_with_download(tables.display_table(zt, lang, drop=hidden,
                                           illustrative_measures=metrics.any_illustrative(
                                               view.volumes)),
-                    "zones", lang, "zones_table",
+                    tables.download_name("dl.zones", lang), lang, "zones_table",
                     on_select=select_profile_from_event("zones_table", zt["zone_id"].tolist()))
 
 # With no zone chosen the section is a picker and an instruction: left off the printout.
@@ -104,4 +106,5 @@ else:
                 st.markdown(
                     f"**{metrics.volume_heading('zones.destinations', view.volumes, lang)}**")
                 table_with_download(tables.display_table(profile.destinations, lang),
-                                    f"zone-{chosen}-destinations", lang, "profile")
+                                    tables.download_name("dl.zone_destinations", lang, zone=chosen),
+                                    lang, "profile")

@@ -18,6 +18,7 @@ made valid, and wound with exterior rings clockwise (d3-geo / Vega convention,
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib.util
 import json
 import sqlite3
@@ -410,9 +411,20 @@ def build_china(src: Source, out: Path, china: BaseGeometry) -> None:
     write_collection(out / "china_maritime.geojson", out_features)
 
 
+def destination_names(data: Path) -> dict[str, tuple[str, str]]:
+    """The names data/destinations.csv gives its countries: the filter, the tables and the
+    map then call a country the same (#23: the map said "South Korea", the filter
+    "Republic of Korea")."""
+    path = data / "destinations.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["iso3"]: (r["name_zh"], r["name_en"]) for r in csv.DictReader(fh)}
+
+
 def build_world(src: Source, out: Path, china: BaseGeometry) -> list[str]:
     """Write world.geojson; return iso3 codes that were missing from the name map."""
-    names = src.country_names()
+    names = {**src.country_names(), **destination_names(REPO_ROOT / "data")}
     rows = src.query(
         "SELECT iso3, country, path FROM ADMINISTRATIVE "
         "WHERE source = '世界银行' AND kind = '陆地' AND level = '国'"

@@ -1,4 +1,6 @@
-"""Shared fixtures: the bundled dataset (loaded once) and a scratch copy of ``data/``."""
+"""Shared fixtures: the bundled dataset (loaded once), a scratch copy of ``data/``, the
+PostgreSQL server (one per test worker); the Hypothesis profiles; in CI a skip fails.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +9,50 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from zones.dataset.loading import DATA_DIR, CsvSource, load
 from zones.model import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The CLI speaks the locale's language when no --lang is given (#23): the tests that expect
+# the default (Chinese) must not depend on the developer's $LANG.
+for _name in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
+# Hypothesis: no deadline anywhere (a loaded machine or a parallel worker makes a slow
+# example, not a wrong one); "ci" runs fewer examples per property than "dev" so the suite
+# fits in its time, and is chosen whenever CI is set (HYPOTHESIS_PROFILE overrides both).
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.register_profile("ci", max_examples=40, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """In CI every test runs: a skip (a missing browser, server or tool) is a failure there,
+    not a quiet pass. Expected failures (xfail) are not skips and stay as they are."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """The same for a whole module skipped while collecting (``allow_module_level``)."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"{collector.nodeid} skipped in CI, where every test must run: {reason}"
 
 
 @pytest.fixture(scope="session")
@@ -47,16 +88,33 @@ def pg_server():
     server.stop()
 
 
+TEMPLATE_DB = "zones_template"
+
+
 @pytest.fixture(scope="session")
-def sql_url(pg_server) -> str:
-    """A database loaded with the bundled data by ``sql_load`` (the CLI's function)."""
+def sql_template(pg_server) -> str:
+    """The bundled data loaded once per session by ``sql_load`` (the CLI's function), into a
+    database nobody connects to: ``loaded_db`` copies it (``CREATE DATABASE … TEMPLATE``),
+    which needs the template free of connections."""
     from zones.dataset.loading import DATA_DIR
     from zones.sql.schema import engine_from_url
     from zones.sql.write import sql_load
 
-    url = pg_server.createdb("bundled")
-    engine = engine_from_url(url)
+    engine = engine_from_url(pg_server.createdb(TEMPLATE_DB))
     result = sql_load(engine, DATA_DIR)
     engine.dispose()
     assert result.ok, result.issues
-    return url
+    return TEMPLATE_DB
+
+
+@pytest.fixture(scope="session")
+def loaded_db(pg_server, sql_template: str):
+    """``loaded_db(name)``: the URL of a new database holding the bundled data (a copy of
+    the session's template), for a test that writes."""
+    return lambda name: pg_server.createdb(name, template=sql_template)
+
+
+@pytest.fixture(scope="session")
+def sql_url(loaded_db) -> str:
+    """A database with the bundled data, shared by the tests that only read."""
+    return loaded_db("bundled")

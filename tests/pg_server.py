@@ -70,11 +70,19 @@ class PgServer:
             log = (self.root / "log").read_text() if (self.root / "log").exists() else ""
             raise RuntimeError(f"pg_ctl start failed: {started.stderr}\n{log[-2000:]}")
 
-    def createdb(self, name: str) -> str:
-        made = self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user,
-                         name)
-        if made.returncode:
-            raise RuntimeError(made.stderr)
+    def createdb(self, name: str, template: str | None = None) -> str:
+        """A new database, empty or a copy of ``template`` (a file copy inside the server:
+        far cheaper than loading the data again). One SQL statement over the server's own
+        connection, not a ``createdb`` process per test."""
+        import psycopg
+        from psycopg import sql
+
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user,
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute(statement)
         return self.url(name)
 
     def stop(self) -> None:
@@ -103,17 +111,23 @@ def skip_reason() -> str | None:
     return None
 
 
-def start_server() -> PgServer:
+def start_server(attempts: int = 3) -> PgServer:
+    """A server on a free port. Parallel test workers each start their own: a port another
+    process took between ``_free_port`` and ``pg_ctl start`` is retried on a new one."""
     import getpass
 
     bindir = pg_bindir()
     assert bindir is not None
     user = "postgres" if os.geteuid() == 0 else getpass.getuser()
-    root = Path(tempfile.mkdtemp(prefix="zones-pg-"))
-    server = PgServer(bindir, root, _free_port(), user)
-    try:
-        server.start()
-    except Exception:
-        shutil.rmtree(root, ignore_errors=True)
-        raise
-    return server
+    for attempt in range(attempts):
+        root = Path(tempfile.mkdtemp(prefix="zones-pg-"))
+        server = PgServer(bindir, root, _free_port(), user)
+        try:
+            server.start()
+        except Exception:
+            shutil.rmtree(root, ignore_errors=True)
+            if attempt == attempts - 1:
+                raise
+            continue
+        return server
+    raise AssertionError("unreachable")

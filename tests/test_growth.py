@@ -92,7 +92,7 @@ cells = st.lists(st.tuples(st.sampled_from(_MONTHS), st.sampled_from(list(SOURCE
                  min_size=0, max_size=40)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(cells=cells, lo=st.sampled_from(_MONTHS), hi=st.sampled_from(_MONTHS))
 def test_growth_equals_the_reference_on_rows_and_through_the_seam(
         cells: list[tuple[str, str, float]], lo: str, hi: str) -> None:
@@ -104,7 +104,6 @@ def test_growth_equals_the_reference_on_rows_and_through_the_seam(
     _check(metrics.yoy(_lazy(frame, VolumeFilter(period=(lo, hi))), "tonnes", "en"), want)
 
 
-@settings(max_examples=60, deadline=None)
 @given(months=st.sets(st.integers(1, 12), min_size=1))
 def test_span_labels_name_every_month_and_only_those(months: set[int]) -> None:
     zh, en = growth.span_label(2008, sorted(months), "zh"), growth.span_label(
@@ -241,18 +240,16 @@ def test_growth_is_the_same_on_postgresql(sql_dataset: Dataset, dataset: Dataset
                            ref["growth"].round(4).to_numpy(dtype=float), equal_nan=True)
 
 
-def test_mixed_sources_on_postgresql_equal_the_files(pg_server, dataset: Dataset) -> None:
+def test_mixed_sources_on_postgresql_equal_the_files(loaded_db, dataset: Dataset) -> None:
     """Imported months inside illustrative years, written through the import path."""
     from sql_writes import write_tables
 
     from zones.dataset.loading import DATA_DIR
     from zones.sql.read import load_sql
     from zones.sql.schema import engine_from_url
-    from zones.sql.write import sql_load
 
-    engine = engine_from_url(pg_server.createdb("growth_mixed"))
+    engine = engine_from_url(loaded_db("growth_mixed"))
     try:
-        assert sql_load(engine, DATA_DIR).ok
         base = dataset.volumes
         pick = base[(base["zone_id"] == "dehui-poultry") & (base["period"] >= "2012-10")]
         imported = pick.assign(source="imported", tonnes=pick["tonnes"] * 2)

@@ -166,6 +166,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "brief.format.": brief_export.FORMATS,
     "brief.sheet.": brief.TABLES,
     "brief.what.": ("product", "dest", "prefecture", "zone"),
+    "brief.measure.": metrics.MEASURES,  # the deck's composition titles (#22)
     # growth like for like (issue 17)
     "growth.why.": (growth.NO_PREVIOUS, growth.NO_COMMON, growth.PREVIOUS_ZERO),
     "page.": ("overview", "zones", "destinations", "volumes", "data"),  # run-sheets (#16)
@@ -186,6 +187,8 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "audit.col.": AUDIT_COLUMNS,
     "audit.reason.": REFUSALS,
     "id.mode.": ("oidc", "proxy", "password"),
+    "desc.unit.": metrics.MEASURES,  # chart descriptions (#23)
+    "dl.measure.": metrics.MEASURES,  # download names (#23)
     # the presenter's console and a view in words (#24)
     "rs.follow.": ("unknown", "stale", "other"),
     "words.lang.": ("zh", "en"),
@@ -292,6 +295,7 @@ def test_page_option_labels_exist() -> None:
     from zones.links import PAGE_OPTION_LABEL_KEYS as patterns
     from zones.view import PAGE_OPTIONS as options
 
+    assert options, "no page options to check"
     assert set(patterns) == set(options)
     for key, values in options.items():
         for value in values:

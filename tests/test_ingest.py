@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from zones.i18n import STRINGS
@@ -272,7 +272,6 @@ def test_parse_number_refuses(cell: object, code: str) -> None:
     assert exc.value.code == code
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.decimals(min_value=0, max_value=Decimal("1e12"), places=4, allow_nan=False))
 def test_numbers_round_trip_in_every_spelling(value: Decimal) -> None:
     canonical = format_decimal(value)
@@ -285,7 +284,6 @@ def test_numbers_round_trip_in_every_spelling(value: Decimal) -> None:
     assert parse_number(f"{format_decimal(value / 10000)}万") == value
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=30))
 def test_parse_number_never_raises_anything_but_a_value_problem(text: str) -> None:
     try:
@@ -328,7 +326,6 @@ def test_parse_month_refuses(cell: object, code: str) -> None:
         assert " / " in exc.value.params["options"]
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.integers(1950, 2099), st.integers(1, 12), st.integers(1, 28))
 def test_every_spelling_of_a_month_gives_the_same_month(year: int, month: int, day: int) -> None:
     want = f"{year:04d}-{month:02d}"
@@ -344,7 +341,6 @@ def test_every_spelling_of_a_month_gives_the_same_month(year: int, month: int, d
         assert parse_month(s) == want, s
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.integers(1950, 2099), st.integers(1, 12), st.integers(1, 12))
 def test_day_month_orders_that_differ_are_refused(year: int, a: int, b: int) -> None:
     text = f"{a}/{b}/{year}"
@@ -355,7 +351,6 @@ def test_day_month_orders_that_differ_are_refused(year: int, a: int, b: int) -> 
             parse_month(text)
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=20), st.integers(), st.floats()))
 def test_parse_month_returns_a_month_or_a_problem(value: object) -> None:
     try:
@@ -384,7 +379,6 @@ def _variants(draw: st.DrawFn, name: str) -> str:
     return out
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_every_zone_name_finds_its_zone(lookups: Lookups, dataset: Dataset,
                                         data: st.DataObject) -> None:
@@ -393,7 +387,6 @@ def test_every_zone_name_finds_its_zone(lookups: Lookups, dataset: Dataset,
     assert lookups.zone(_variants(data.draw, str(row[col]))) == row["zone_id"]
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_every_product_name_and_hs_code_finds_its_product(lookups: Lookups, dataset: Dataset,
                                                           data: st.DataObject) -> None:
@@ -405,7 +398,6 @@ def test_every_product_name_and_hs_code_finds_its_product(lookups: Lookups, data
     assert lookups.product(_variants(data.draw, value)) == row["product_id"]
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_every_country_name_finds_its_country(lookups: Lookups, data: st.DataObject) -> None:
     countries = list(load_countries().values())
@@ -415,7 +407,6 @@ def test_every_country_name_finds_its_country(lookups: Lookups, data: st.DataObj
     assert lookups.country(_variants(data.draw, value)).iso3 == country.iso3
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=20))
 def test_lookups_answer_or_refuse(lookups: Lookups, text: str) -> None:
     for find in (lookups.zone, lookups.product, lookups.country, lookups.county):
@@ -453,7 +444,6 @@ def test_hs_digits(cell: object, digits: str | None) -> None:
     assert hs_digits(cell) == digits
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=15))
 def test_name_key_ignores_width_case_and_spaces(text: str) -> None:
     assert name_key(text) == name_key(name_key(text))

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import zones.dataset.loading
 from zones.i18n import LANG_LABELS, LANGS, STRINGS, t
 from zones.model import FILES
+from zones.paths import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -42,19 +42,20 @@ def assert_ok(at: AppTest) -> None:
 
 
 def open_page(page: str, lang: str = "zh", query: dict[str, str] | None = None) -> AppTest:
-    """Open ``page`` the way a shared link does: the language comes from the URL."""
+    """Open ``page`` the way a shared link does: that page's address (one run, not the
+    overview first), the language and filter from the URL."""
     at = AppTest.from_file(APP, default_timeout=60)
     params = dict(query or {})
     if lang != "zh":
         params.setdefault("lang", LANG_LABELS[lang])
     for key, value in params.items():
         at.query_params[key] = value
+    if page != "pages/overview.py":
+        at.switch_page(page)  # before the first run: the page named by the link's path
     at.run()
     assert_ok(at)
-    if page != "pages/overview.py":
-        at.switch_page(page)
-        at.run()
-        assert_ok(at)
+    titles = {t(PAGES[page], lg) for lg in LANGS}
+    assert at.title and at.title[0].value in titles, f"not the page linked to: {page}"
     return at
 
 
@@ -98,6 +99,8 @@ def test_page_renders_in_language(page: str, lang: str) -> None:
         han = re.compile(r"[\u4e00-\u9fff]")
         assert not han.search(at.title[0].value)
         assert not han.search(infos(at)[0])
+    # No English "Select all" in the filters (#23): an empty filter already means all.
+    assert at.multiselect and all(m.proto.select_all == 0 for m in at.multiselect)
 
 
 @pytest.mark.parametrize(("start", "switch_to"), [("zh", "en"), ("en", "zh")])
@@ -201,7 +204,7 @@ def test_zone_profile() -> None:
     at.selectbox(key="profile").set_value("dehui-poultry").run()
     assert_ok(at)
     success = " ".join(e.value for e in at.success)
-    assert "Z2" in success
+    assert "Dehui" in success and "Z2" not in success  # cited in words, not codes (#22)
     assert t("level.national_first_batch", "en") in success
 
 
@@ -310,10 +313,7 @@ def test_show_errors_with_a_duplicate_key(data_copy: Path) -> None:
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/volumes.py"])
 def test_app_on_a_broken_data_folder_shows_the_error_page(broken_data: Path, page: str,
                                                           monkeypatch) -> None:
-    env = getattr(zones.dataset.loading, "DATA_DIR_ENV", None)
-    if env is None:
-        pytest.skip("zones.dataset.loading has no data-folder override")
-    monkeypatch.setenv(env, str(broken_data))
+    monkeypatch.setenv(DATA_DIR_ENV, str(broken_data))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "English"
     at.run()
@@ -356,3 +356,35 @@ def test_an_unknown_id_next_to_a_known_one_is_still_reported() -> None:
     at = open_page("pages/overview.py", "en", query={"product": ["ginseng", "truffle"]})
     assert at.multiselect(key="product").value == ["ginseng"]
     assert "truffle" in " ".join(w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_filtered_overview_gives_the_filters_own_figures_first(lang: str) -> None:
+    """#22: under 人参 · 日本、韩国 the first tiles are the filter's, equal to the metrics;
+    the report's province-wide tiles come after a heading that says they do not follow it."""
+    from zones import headline, metrics, safe
+    from zones.dataset.filters import apply_filters, summary
+    from zones.dataset.loading import CsvSource, load
+    from zones.view import Filter
+
+    at = open_page("pages/overview.py", lang,
+                   {"product": ["ginseng"], "dest": ["JPN", "KOR"]})  # type: ignore[dict-item]
+    ds = load(CsvSource()).dataset
+    assert ds is not None
+    view = apply_filters(ds, Filter(products=("ginseng",), destinations=("JPN", "KOR")))
+    own = headline.headline_tiles(ds, view, lang)
+    headline = metrics.filter_headline(ds, view, lang)
+    assert headline is not None and headline.zones == 3 and headline.destinations == 2
+    tiles = [(m.label, m.value) for m in at.metric]
+    assert tiles[:len(own)] == [(safe.plain(label), value) for label, value, *_ in own]
+    province = [m.label for m in at.metric][len(own)]
+    assert province == safe.plain(metrics.headline_kpis(ds, view.figures, lang)[0][0])
+    heads = [str(h.value) for h in at.subheader]
+    assert heads.index(t("province.title", lang)) == 1  # straight after the filter's own
+    assert heads[0] == t("headline.title", lang, summary=safe.plain(
+        summary(ds, view.state, lang)))
+
+
+def test_an_unfiltered_overview_has_no_filter_headline() -> None:
+    at = open_page("pages/overview.py")
+    assert t("province.title", "zh") not in [str(h.value) for h in at.subheader]

@@ -94,28 +94,39 @@ def _open(page: str, state: dict[str, str], options: dict[str, str]) -> AppTest:
         else:
             at.multiselect(key=key).set_value([value]).run()
         assert_ok(at)
+    return _set_options(at, options)
+
+
+def _set_options(at: AppTest, options: dict[str, str]) -> AppTest:
     for key, value in options.items():
         at.segmented_control(key=key).set_value(value).run()
         assert_ok(at)
     return at
 
 
-@pytest.mark.parametrize("state", STATES, ids=lambda s: ",".join(s) or "all")
-@pytest.mark.parametrize("page", list(PAGES))
+# The data page does not depend on the filter: it is compared once, unfiltered.
+PAGE_STATES = [(page, state) for page in PAGES for state in STATES
+               if page != "pages/data.py" or not state]
+
+
+@pytest.mark.parametrize(("page", "state"), PAGE_STATES,
+                         ids=[f"{p}-{','.join(s) or 'all'}" for p, s in PAGE_STATES])
 def test_same_numbers_as_the_files(page: str, state: dict[str, str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     combos: list[dict[str, str]] = [{}]
-    if page == "pages/volumes.py":
+    if page == "pages/volumes.py":  # each set on the same open page, one after the other
         combos = [{"by": "product", "measure": "tonnes"},
                   {"by": "destination", "measure": "value_usd"},
                   {"by": "zone", "measure": "consignments", "interval": "monthly"}]
-    elif page == "pages/data.py" and state:
-        pytest.skip("the data page does not depend on the filter")
+    sql_at = _open(page, state, {})
+    with monkeypatch.context() as m:
+        m.delenv(URL_ENV)
+        files_at = _open(page, state, {})
     for options in combos:
-        sql = _numbers(_open(page, state, options))
+        sql = _numbers(_set_options(sql_at, options))
         with monkeypatch.context() as m:
-            m.delenv(URL_ENV)
-            files = _numbers(_open(page, state, options))
+            m.delenv(URL_ENV)  # every rerun of the files' page reads the files
+            files = _numbers(_set_options(files_at, options))
         assert sql["metrics"] == files["metrics"]
         assert sql["info"] == files["info"]
         assert len(sql["tables"]) == len(files["tables"]), options
@@ -161,17 +172,14 @@ def test_secrets_toml_connection_is_used(pg_server, monkeypatch: pytest.MonkeyPa
     assert "sql-load" in problems  # the (empty) database named by the secrets was read
 
 
-def test_a_write_shows_on_the_next_rerun(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_shows_on_the_next_rerun(loaded_db, monkeypatch: pytest.MonkeyPatch) -> None:
     """The data version is the cache key: a commit anywhere is seen by the next click."""
     from sql_writes import write_tables
 
-    from zones.dataset.loading import DATA_DIR
     from zones.sql.schema import engine_from_url
-    from zones.sql.write import sql_load
 
-    url = pg_server.createdb("live_change")
+    url = loaded_db("live_change")
     engine = engine_from_url(url)
-    assert sql_load(engine, DATA_DIR).ok
     monkeypatch.setenv(URL_ENV, url)
     at = open_page("pages/destinations.py", "en")
     before = table_with(at, "Destination", "Tonnes")
@@ -188,20 +196,17 @@ def test_a_write_shows_on_the_next_rerun(pg_server, monkeypatch: pytest.MonkeyPa
         jpn + 1000, abs=0.05)
 
 
-def test_admin_import_apply_undo_on_the_database(pg_server, monkeypatch: pytest.MonkeyPatch
+def test_admin_import_apply_undo_on_the_database(loaded_db, monkeypatch: pytest.MonkeyPatch
                                                   ) -> None:
     """The Data page's import writes to the database (one transaction) and undoes there."""
     from test_import_page import GOOD, PASSWORD, frame_with, login, open_data
 
     from zones import ui
-    from zones.dataset.loading import DATA_DIR
     from zones.sql.schema import data_version, engine_from_url
-    from zones.sql.write import sql_load
     from zones.ui import admin as ui_admin
 
-    url = pg_server.createdb("page_import")
+    url = loaded_db("page_import")
     engine = engine_from_url(url)
-    assert sql_load(engine, DATA_DIR).ok
     v0 = data_version(engine)
     monkeypatch.setenv(URL_ENV, url)
     monkeypatch.setenv(ui.ADMIN_ENV, PASSWORD)

@@ -179,6 +179,8 @@ def test_editor_builds_a_runsheet_from_views_reorders_renames_and_downloads(fold
         rs.Step(s["title"], s["view"], s["notes"]) for s in draft["steps"]))
     assert sheet == expected  # what "Download .toml" writes: rs.to_bytes(sheet)
     assert [b for b in at.get("download_button") if "rs_download" in str(b.proto.id)]
+    # the run-sheet's slides one click away (#22): a download built when clicked
+    assert [b for b in at.get("download_button") if "rs_deck" in str(b.proto.id)]
     # no save without editing rights, and nothing written
     assert not [b for b in at.button if b.key == "rs_save"]
     assert not (folder / "runsheets" / "delegation-visit.toml").exists()
@@ -194,8 +196,8 @@ def test_saving_needs_editing_rights_and_writes_the_file(folder, monkeypatch):
     press(at, "rs_add")
     ok(at.text_input(key="rs_sheet_id").input("saved-one").run())
     assert not [b for b in at.button if b.key == "rs_save"]
-    ok(at.text_input(key="_import_pw").input(PASSWORD).run())
-    press(at, "import_login")
+    ok(at.text_input(key="_import_pw").input(PASSWORD).run())  # Enter signs in (#23)
+    assert not [b for b in at.button if b.key == "import_login"]
     press(at, "rs_save")
     path = folder / "runsheets" / "saved-one.toml"
     checked = rs.read(None, path.read_bytes(), "saved-one.toml", "saved-one")

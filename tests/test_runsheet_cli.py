@@ -52,7 +52,8 @@ def test_brief_runsheet_pptx_has_title_step_titles_and_speaker_notes(tmp_path):
     for step in sheet.steps:
         own = [(texts, notes) for texts, notes in slides if step.title in texts]
         assert own, f"no slide titled {step.title!r}"
-        assert all(notes.startswith(step.notes) for _, notes in own)  # speaker notes
+        assert own[0][1].startswith(step.notes)  # speaker notes, on the step's first slide
+        assert not any(step.notes in notes for _, notes in own[1:])  # and only there (#22)
     by_title = {step.title: [texts for texts, _ in slides if step.title in texts]
                 for step in sheet.steps}
     # each step brings its view's charts and maps: the zone map for the zones step, the

@@ -37,10 +37,9 @@ def engine(sql_url: str):
 
 
 @pytest.fixture
-def fresh(pg_server):
-    """A database of its own, loaded with the bundled data (for tests that write)."""
-    eng = engine_from_url(pg_server.createdb(next(_names)))
-    assert sql_load(eng, DATA_DIR).ok
+def fresh(loaded_db):
+    """A database of its own, with the bundled data (for tests that write)."""
+    eng = engine_from_url(loaded_db(next(_names)))
     yield eng
     eng.dispose()
 

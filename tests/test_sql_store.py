@@ -19,7 +19,6 @@ from zones.sql import store as sql_store
 from zones.sql.read import load_sql
 from zones.sql.schema import data_version, engine_from_url
 from zones.sql.store import SqlStore
-from zones.sql.write import sql_load
 
 VOL_HEADER = "period,zone_id,product_id,destination_iso3,tonnes,value_usd,consignments\n"
 NEW_MONTH = "2013-01,dehui-poultry,poultry_meat,JPN,100,200000,5\n"
@@ -29,9 +28,8 @@ _names = (f"st{i}" for i in itertools.count())
 
 
 @pytest.fixture
-def db(pg_server):
-    eng = engine_from_url(pg_server.createdb(next(_names)))
-    assert sql_load(eng, DATA_DIR).ok
+def db(loaded_db):
+    eng = engine_from_url(loaded_db(next(_names)))
     yield SqlStore(eng)
     eng.dispose()
 

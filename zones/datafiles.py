@@ -75,7 +75,7 @@ def data_dictionary(lang: str) -> pd.DataFrame:
         {
             t("data.file", lang): spec.name,
             t("data.column", lang): col.name,
-            t("data.type", lang): col.kind,
+            t("data.type", lang): t(f"tpl.format.{col.kind}", lang),
             t("data.required", lang): t("data.yes" if col.required else "data.no", lang),
             t("data.meaning", lang): col.doc_zh if lang == "zh" else col.doc_en,
         }
@@ -93,3 +93,9 @@ def sources_markdown(root: Path | None = None) -> str:
 
     data, _ = read_regular_file((root or data_dir()) / "SOURCES.md", "SOURCES.md")
     return document(data.decode("utf-8", errors="replace")) if data else ""
+
+
+def sources_text(lang: str) -> str:
+    """Where the data comes from, in the page's language (#23): SOURCES.md is an English
+    developer document, so the Chinese page gives its gist from the catalogue instead."""
+    return t("data.sources_gist", lang) if lang == "zh" else sources_markdown()

@@ -104,10 +104,19 @@ def build_options(ds: Dataset) -> dict[str, dict[str, str]]:
     }
 
 
-def page_option_label(key: str, value: str) -> str:
-    """A page-level option's label (both languages, like the filters)."""
+def page_option_label(key: str, value: str, lang: str | None = None) -> str:
+    """A page-level option's label: in ``lang`` (what the volumes page shows, #23), or in
+    both languages as links written before #23 carry it."""
     pair = PAGE_OPTION_LABEL_KEYS[key].format(value)
+    if lang in LANGS:
+        return t(pair, lang)
     return bilingual(t(pair, "zh"), t(pair, "en"))
+
+
+def page_option_aliases(key: str, value: str) -> set[str]:
+    """Every form of a page option a link may carry: id, either language, both."""
+    return {value, page_option_label(key, value),
+            *(page_option_label(key, value, lang) for lang in LANGS)}
 
 
 _ALIASES: dict[int, tuple[Dataset, dict[str, dict[str, str]]]] = {}
@@ -194,7 +203,7 @@ def _period(ds: Dataset, values: list[str]) -> list[str] | None:
 def _page_option(key: str, value: str) -> str | None:
     wanted = value.strip().lower()
     for choice in PAGE_OPTIONS[key]:
-        if wanted in (choice.lower(), page_option_label(key, choice).lower()):
+        if wanted in {a.lower() for a in page_option_aliases(key, choice)}:
             return choice
     return None
 
@@ -290,6 +299,7 @@ def address_query(ds: Dataset, params: Mapping[str, str | list[str]],
     ``build_options(ds)`` when the caller has it cached.
     """
     opts = options if options is not None else build_options(ds)
+    lang = str(params.get(KEY_LANG, DEFAULT_LANG))
     out: Params = {}
     for key, value in params.items():
         if key == KEY_LANG:
@@ -299,7 +309,7 @@ def address_query(ds: Dataset, params: Mapping[str, str | list[str]],
         elif key == KEY_PROFILE:
             out[key] = opts[KEY_ZONE][str(value)]
         elif key in PAGE_OPTIONS:
-            out[key] = page_option_label(key, str(value))
+            out[key] = page_option_label(key, str(value), lang)  # as the widget writes it
         else:
             out[key] = value if isinstance(value, str) else list(value)
     return out

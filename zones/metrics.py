@@ -259,6 +259,9 @@ def zone_totals(ds: Dataset, zones: pd.DataFrame, volumes: VolumeRows, lang: str
         "prefecture": zones["prefecture_zh" if lang == "zh" else "prefecture_en"],
         "source": zones["source"],
         "fact_id": zones["fact_id"].fillna(""),
+        # the tooltip's source in words (#22): the report's section and wording, no code
+        "cited": [citation(ds, str(f), lang) if isinstance(f, str) and f else ""
+                  for f in zones["fact_id"]],
         "tonnes_source": sources_label(_sources(volumes), lang),
     })
     return out.reset_index(drop=True)
@@ -543,3 +546,44 @@ def missing_months_note(labeled: Labeled, lang: str) -> str:
         return ""
     shown = gaps if len(gaps) <= 12 else [*gaps[:12], "…"]
     return t("vol.missing_months", lang, months=("、" if lang == "zh" else ", ").join(shown))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The filter's own headline: what a leader reads first when a filter is set (#22)."""
+
+    year_label: str            # the latest full year ('2010'), or the latest part-year named
+    value_usd: float
+    value_growth: float | None
+    tonnes: float
+    tonnes_growth: float | None
+    basis: str                 # which months were compared, or why there is no growth
+    zones: int
+    destinations: int
+    source_label: str
+
+
+def filter_headline(ds: Dataset, view: Slices, lang: str) -> Headline | None:
+    """Value and tonnes of the latest full year with like-for-like growth, zones, destinations.
+
+    None when the filter leaves no volume (e.g. report facts only). A part-year is used
+    only when the filter has no full year, and its label names its months.
+    """
+    labeled = label_volumes(ds, view.volumes, lang)
+    if labeled.empty:
+        return None
+    value, tonnes = yoy(labeled, "value_usd", lang), yoy(labeled, "tonnes", lang)
+    full = value[value["year_label"] == value["year"]]
+    row = (full if not full.empty else value).index[-1]
+    v, w = value.loc[row], tonnes.loc[row]
+    dests = grouped(view.volumes, ("destination_iso3", "tonnes"))
+    n_dest = dests.loc[dests["tonnes"].fillna(0) > 0, "destination_iso3"].nunique()
+
+    def growth(x: float) -> float | None:
+        return None if pd.isna(x) else float(x)
+
+    return Headline(year_label=str(v["year_label"]), value_usd=float(v["value_usd"]),
+                    value_growth=growth(v["growth"]), tonnes=float(w["tonnes"]),
+                    tonnes_growth=growth(w["growth"]), basis=str(v["growth_basis"]),
+                    zones=len(view.zones), destinations=int(n_dest),
+                    source_label=str(v["source_label"]))

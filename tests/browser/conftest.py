@@ -1,8 +1,10 @@
 """Fixtures for the real-browser suite: a running app, one Chromium, and a watched page.
 
 The app runs as ``streamlit run app.py`` on a free port of 127.0.0.1 for the whole
-session; every test gets a fresh browser context (so a fresh Streamlit session) whose
-requests are recorded, and the test fails at teardown if any left the machine.
+session (one per xdist worker); every test gets a fresh browser context (so a fresh
+Streamlit session) whose requests are recorded, and the test fails at teardown if any left
+the machine. Nothing here sleeps for a fixed time: ``poll_until`` and ``wait_quiet`` wait
+for a condition.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -37,6 +39,49 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
 STARTUP_TIMEOUT = 60.0
+QUIET_MS = 250
+
+# True once Streamlit's run is over and the page has not changed for ``quietMs``: the
+# script is not running, connected, no status widget, nothing stale or still loading, and
+# no change to the page or the address bar in that time (a MutationObserver, installed on
+# the first call, records the last change).
+_QUIET_JS = """(quietMs) => {
+  const w = window, now = performance.now();
+  if (!w.__zonesQuiet) {
+    w.__zonesQuiet = {last: now, url: location.href};
+    new MutationObserver(() => { w.__zonesQuiet.last = performance.now(); }).observe(
+      document, {subtree: true, childList: true, characterData: true, attributes: true,
+                 attributeFilter: ['data-test-script-state', 'data-test-connection-state',
+                                   'data-stale', 'data-collapsed', 'd', 'transform',
+                                   'aria-checked', 'aria-rowcount', 'value']});
+  }
+  const q = w.__zonesQuiet;
+  if (location.href !== q.url) { q.url = location.href; q.last = now; }
+  const app = document.querySelector('[data-testid="stApp"]');
+  const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+    || app.getAttribute('data-test-connection-state') !== 'CONNECTED'
+    || document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"], '
+                              + '[data-testid^="stSkeleton"]');
+  if (busy) { q.last = now; return false; }
+  return now - q.last >= quietMs;
+}"""
+
+
+def poll_until(check: Callable[[], bool], timeout: float, what: str,
+               interval: float = 0.1) -> None:
+    """Return as soon as ``check()`` is true; fail naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+def wait_quiet(page, quiet_ms: int = QUIET_MS, timeout: float = 60_000) -> None:
+    """Wait until the app is idle and the page and address have not changed for
+    ``quiet_ms`` (a rerun a click triggered has come and gone, a map is drawn, the address
+    rewritten). Returns at once on a page that has long been still."""
+    page.wait_for_function(_QUIET_JS, arg=quiet_ms, polling=50, timeout=timeout)
 
 
 def _free_port() -> int:
@@ -65,35 +110,40 @@ def running_app(log_dir: Path, env: dict[str, str] | None = None, *,
                 port: int | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
     """``streamlit run app.py`` from the repo root on a free port of 127.0.0.1 (or ``port``),
     with ``env`` added (e.g. ``ZONES_DATA_DIR``) and ``args`` after the usual options;
-    yields ``http://127.0.0.1:<port>``."""
-    port = port or _free_port()
+    yields ``http://127.0.0.1:<port>``. Parallel workers start servers at once: a free
+    port taken in between is retried on another."""
     log_path = log_dir / "streamlit.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        # Other people edit the sources while the suite runs: never watch or rerun on save,
-        # or a "source changed" prompt would keep the status widget up.
-        "--server.fileWatcherType", "none",
-        "--server.runOnSave", "false",
-        *args,
-    ]
+    wanted = port
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                env=full_env)
+    for attempt in range(3):
+        port = wanted or _free_port()
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            # Other people edit the sources while the suite runs: never watch or rerun on
+            # save, or a "source changed" prompt would keep the status widget up.
+            "--server.fileWatcherType", "none",
+            "--server.runOnSave", "false",
+            *args,
+        ]
         url = f"http://127.0.0.1:{port}"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                    env=full_env)
         try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    tail = log_path.read_text(errors="replace")[-3000:]
-                    pytest.fail(f"streamlit did not become healthy at {url} "
-                                f"(exit code {proc.poll()}):\n{tail}")
-                time.sleep(0.25)
+            poll_until(lambda: proc.poll() is not None or _healthy(url),  # noqa: B023
+                       STARTUP_TIMEOUT, f"streamlit to be healthy at {url}", 0.25)
+            if proc.poll() is not None:
+                tail = log_path.read_text(errors="replace")[-3000:]
+                if attempt < 2 and wanted is None and "already in use" in tail:
+                    continue
+                pytest.fail(f"streamlit exited ({proc.poll()}) before it was healthy "
+                            f"at {url}:\n{tail}")
             yield url
+            return
         finally:
             proc.terminate()
             try:

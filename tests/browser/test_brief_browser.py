@@ -13,6 +13,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_browser import no_exception, open_app, q
 
+pytestmark = pytest.mark.browser
+
 
 def test_briefing_downloads_a_pptx_of_the_filtered_view(page: Page, app_url: str,
                                                          tmp_path) -> None:

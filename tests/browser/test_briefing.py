@@ -16,7 +16,14 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.test_browser import charts, main, no_exception, open_app  # noqa: E402
+from tests.browser.conftest import wait_quiet  # noqa: E402
+from tests.browser.test_browser import (  # noqa: E402
+    charts,
+    main,
+    no_exception,
+    no_tooltip,
+    open_app,
+)
 from zones.units import chart_title  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -25,8 +32,7 @@ LANG_QUERY = {"zh": "", "en": "lang=English"}
 
 
 def _quiet(page: Page) -> None:
-    page.mouse.move(1, 1)  # no tooltip over the screenshot
-    page.wait_for_timeout(400)
+    no_tooltip(page)  # no tooltip over the screenshot, the page still
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -52,7 +58,7 @@ def test_overview_leads_with_the_map_above_the_fold(page: Page, app_url: str,
         "Changchun" in text and "Dehui poultry" in text)
     no_exception(page)
     page.set_viewport_size({"width": 1600, "height": 2600})
-    page.wait_for_timeout(300)
+    wait_quiet(page)  # the charts redrawn at the new width
     page.screenshot(path=str(screenshot_dir / f"brief-overview-full-{lang}.png"), full_page=True)
 
 

@@ -9,7 +9,6 @@ both must show the same. Screenshots that were looked at go to
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,10 +21,12 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
+from tests.browser.conftest import wait_quiet  # noqa: E402
 from tests.browser.test_browser import (  # noqa: E402
     main,
     nav_links,
     no_exception,
+    no_tooltip,
     open_app,
     sidebar,
     title,
@@ -59,17 +60,11 @@ LINKS = [
 ]
 
 
-def settled_url(page: Page, quiet: float = 1.0, timeout: float = 10.0) -> str:
-    """The address once it has not changed for ``quiet`` seconds (the rewrite is done)."""
-    deadline = time.monotonic() + timeout
-    url, since = page.url, time.monotonic()
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-        if page.url != url:
-            url, since = page.url, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return url
-    pytest.fail(f"the address never settled (last: {url})")
+def settled_url(page: Page) -> str:
+    """The address once the run is over and neither it nor the page has changed for a
+    moment (the rewrite is done)."""
+    wait_quiet(page, quiet_ms=500)
+    return page.url
 
 
 def shown(page: Page) -> dict[str, object]:
@@ -182,7 +177,7 @@ def test_presentation_fits_one_screen(page: Page, app_url: str, name: str, scree
     open_app(page, app_url, PAGE_PATHS[name], f"present=true&lang={lang}")
     figure = _main_figure(page, name)
     expect(figure).to_be_visible()
-    page.wait_for_timeout(300)
+    wait_quiet(page)  # laid out at this size
     box = figure.bounding_box()
     assert box is not None
     assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (name, box)
@@ -210,19 +205,38 @@ def test_presentation_fits_one_screen(page: Page, app_url: str, name: str, scree
     no_exception(page)
 
 
+def _assert_projected(page: Page, size: dict[str, int], title_text: str) -> None:
+    """What a projected screenshot shows: the page's title, the sidebar out of the way,
+    the main figure drawn and whole on the screen, no error."""
+    expect(title(page)).to_have_text(title_text)
+    expect(sidebar(page)).to_have_attribute("data-collapsed", "true")
+    figure = main(page).locator('[data-testid="stVegaLiteChart"]').first
+    expect(figure.locator("svg .role-mark").first).to_be_attached()
+    box = figure.bounding_box()
+    assert box is not None and box["height"] > 100, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], box
+    no_exception(page)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_presentation_screenshots(page: Page, app_url: str, screenshot_dir: Path,
                                   lang: str) -> None:
+    titles = {"overview": {"zh": "总览", "en": "Overview"},
+              "destinations": {"zh": "出口目的地", "en": "Destinations"}}
     page.set_viewport_size(SCREENS["1920x1080"])
     for name in ("overview", "destinations"):
         query = f"present=true&lang={lang}" + ("&dest=JPN" if name == "destinations" else "")
         open_app(page, app_url, PAGE_PATHS[name], query)
-        page.mouse.move(1, 1)
-        page.wait_for_timeout(400)
+        no_tooltip(page)
+        _assert_projected(page, SCREENS["1920x1080"], titles[name][lang])
+        if name == "destinations":
+            assert _filled(page) == 1  # Japan, and only Japan, filled on the world map
         page.screenshot(path=str(screenshot_dir / f"room-present-{name}-1920-{lang}.png"))
     open_app(page, app_url, "", f"present=true&lang={lang}")
     page.set_viewport_size(SCREENS["1366x768"])
-    page.wait_for_timeout(800)
+    wait_quiet(page)  # laid out again at the smaller size
+    _assert_projected(page, SCREENS["1366x768"], titles["overview"][lang])
     page.screenshot(path=str(screenshot_dir / f"room-present-overview-1366-{lang}.png"))
 
 
@@ -237,7 +251,7 @@ def test_phone_sidebar_collapsed_nothing_wider(page: Page, app_url: str,
     page.set_viewport_size(PHONE)
     open_app(page, app_url, PAGE_PATHS[name], f"lang={lang}")
     expect(sidebar(page)).to_have_attribute("data-collapsed", "true")
-    page.wait_for_timeout(500)
+    wait_quiet(page)  # laid out at phone width
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     for part in (title(page), main(page).get_by_text("当前筛选：", exact=False).or_(
             main(page).get_by_text("Current filter: ", exact=False)).first,
@@ -263,7 +277,7 @@ def test_desk_sidebar_starts_open(page: Page, app_url: str) -> None:
 def _filled(page: Page) -> int:
     svg = main(page).locator('[data-testid="stVegaLiteChart"] svg').first
     expect(svg.locator("path").first).to_be_attached()
-    page.wait_for_timeout(300)
+    wait_quiet(page)  # every shape drawn in its colour
     return svg.locator(f'path[fill="{CHOSEN_FILL}"], path[fill="{CHOSEN_FILL.lower()}"]').count()
 
 

@@ -7,7 +7,6 @@ Every test also fails (at teardown, see ``conftest.page``) if a request left 127
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -20,6 +19,9 @@ if not CHROMIUM.exists():
 pytest.importorskip("playwright.sync_api", reason="the browser suite needs playwright")
 
 from playwright.sync_api import Locator, Page, expect  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
+from tests.browser.conftest import wait_quiet  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -53,9 +55,12 @@ def sidebar(page: Page) -> Locator:
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until the script run is over: a title, script not running, nothing stale."""
-    expect(main(page).locator("h1").first).to_be_visible()
-    page.wait_for_timeout(250)  # tiny settle: a rerun triggered just now may not show yet
+    """Wait until the script run is over: a title, script not running, nothing stale, and
+    the page still for a moment (a rerun triggered just now has come and gone). The first
+    page of a cold server (each xdist worker starts one) may take a minute on a loaded
+    machine: the title gets a generous timeout, and the wait ends as soon as it shows."""
+    expect(main(page).locator("h1").first).to_be_visible(timeout=90_000)
+    wait_quiet(page)
     app = page.locator('[data-testid="stApp"]')
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
     expect(app).to_have_attribute("data-test-script-state", "notRunning")
@@ -83,16 +88,20 @@ def url_params(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
+_PARAMS_JS = """(expected) => {
+  const got = new URLSearchParams(location.search);
+  return Object.entries(expected).every(([k, v]) => v === null ? !got.has(k)
+    : JSON.stringify(got.getAll(k)) === JSON.stringify(v));
+}"""
+
+
 def wait_for_params(page: Page, timeout: float = 8.0, **expected: list[str] | None) -> None:
-    """Poll the address bar until each key has the expected values (None: key absent)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = url_params(page)
-        if all(got.get(k) == v for k, v in expected.items()):
-            return
-        if time.monotonic() > deadline:
-            pytest.fail(f"URL params {got} never matched {expected} (url: {page.url})")
-        page.wait_for_timeout(100)
+    """Wait until each key of the address bar has the expected values (None: absent)."""
+    try:
+        page.wait_for_function(_PARAMS_JS, arg=expected, polling=50, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        pytest.fail(f"URL params {url_params(page)} never matched {expected} "
+                    f"(url: {page.url})")
 
 
 def summary(page: Page) -> Locator:
@@ -162,6 +171,13 @@ def grid_cell(grid: Locator, row: int, col: int) -> Locator:
     """The accessible (off-screen) copy of a glide grid cell; ``row`` 0 is the header."""
     return grid.locator(f'table[role="grid"] [aria-rowindex="{row + 1}"] '
                         f'[aria-colindex="{col + 1}"]')
+
+
+def no_tooltip(page: Page) -> None:
+    """Move the mouse away and wait until no Vega tooltip shows (none over a screenshot)."""
+    page.mouse.move(1, 1)
+    expect(page.locator("#vg-tooltip-element.visible")).to_have_count(0)
+    wait_quiet(page)
 
 
 def shot(page: Page, screenshot_dir: Path, name: str) -> None:
@@ -347,8 +363,7 @@ def test_zone_marker_click_opens_profile(page: Page, app_url: str,
     expect(main(page).get_by_role("combobox", name="示范区详情")).to_have_value(WANGQING_LABEL)
     no_exception(page)
     heading.scroll_into_view_if_needed()
-    page.mouse.move(1, 1)  # no tooltip over the screenshot
-    page.wait_for_timeout(200)
+    no_tooltip(page)
     shot(page, screenshot_dir, "zones-profile")
 
 

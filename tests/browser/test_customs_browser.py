@@ -28,7 +28,8 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 from tests.browser.test_browser import go, main, no_exception, wait_idle  # noqa: E402
 
-pytestmark = pytest.mark.browser
+# Its own server (module fixture): all its tests on one worker, so it starts once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("customs-data")]
 PASSWORD = "customs-secret"
 EXAMPLE = ROOT / "docs" / "examples" / "customs_export_gbk.csv"
 AMBIGUOUS = ROOT / "tests" / "bad_inputs" / "import" / "customs_ambiguous_zone.csv"

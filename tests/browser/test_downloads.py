@@ -13,6 +13,8 @@ from playwright.sync_api import Page
 
 from tests.browser.test_browser import main, no_exception, open_app, q
 
+pytestmark = pytest.mark.browser
+
 
 def test_destination_table_downloads_the_filtered_rows(page: Page, app_url: str,
                                                         tmp_path) -> None:

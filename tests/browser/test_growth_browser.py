@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_browser import main, no_exception, open_app, q
 
+pytestmark = pytest.mark.browser
+
 CASES = [("中文", "2008年7–12月", "2009年7–12月 比 2008年7–12月", "出口额（亿美元）", "−7.1%"),
          ("English", "Jul–Dec 2008", "Jul–Dec 2009 vs Jul–Dec 2008",
           "Export value (USD million)", "−7.1%")]

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, ROOT, running_app
+from tests.browser.conftest import CHROMIUM, ROOT, running_app, wait_quiet
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not found", allow_module_level=True)
@@ -26,7 +26,8 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.browser
+# Its own server (module fixture): all its tests on one worker, so it starts once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("hostile-data")]
 
 PHISH = "https://phish.example/login"
 PIXEL = "http://203.0.113.9/p.png"
@@ -88,7 +89,7 @@ def _text(locator) -> str:
 def _idle(page: Page) -> None:
     main = page.locator('[data-testid="stMain"]')
     expect(main.locator("h1").first).to_be_visible(timeout=60_000)
-    page.wait_for_timeout(300)
+    wait_quiet(page)
     app = page.locator('[data-testid="stApp"]')
     expect(app).to_have_attribute("data-test-script-state", "notRunning")
     expect(page.locator('[data-stale="true"]')).to_have_count(0)

@@ -15,7 +15,6 @@ import re
 import shutil
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, ROOT, VIEWPORT, _free_port, running_app
+from tests.browser.conftest import (
+    CHROMIUM,
+    ROOT,
+    VIEWPORT,
+    _free_port,
+    poll_until,
+    running_app,
+)
 
 NGINX = shutil.which("nginx")
 if NGINX is None or not CHROMIUM.exists():
@@ -68,13 +74,15 @@ def _nginx(work: Path, app_url: str, htpasswd: Path) -> tuple[subprocess.Popen, 
         encoding="utf-8")
     proc = subprocess.Popen([NGINX, "-c", str(work / "nginx.conf"), "-p", str(work)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    for _ in range(100):
+    def listening() -> bool:
+        assert proc.poll() is None, (work / "error.log").read_text()
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return True
         except OSError:
-            assert proc.poll() is None, (work / "error.log").read_text()
-            time.sleep(0.1)
+            return False
+
+    poll_until(listening, 10, f"nginx to listen on {port}")
     return proc, f"http://127.0.0.1:{port}"
 
 

@@ -26,7 +26,8 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 from tests.browser.test_browser import go, main, summary, title, wait_idle  # noqa: E402
 
-pytestmark = pytest.mark.browser
+# Its own server (module fixture): all its tests on one worker, so it starts once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("import-data")]
 PASSWORD = "round-trip-secret"
 NEW_ROWS = [
     ["2013-01", "dehui-poultry", "poultry_meat", "JPN", 1234.5, 3456700, 42],

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, ROOT, _free_port
+from tests.browser.conftest import CHROMIUM, ROOT, _free_port, poll_until, wait_quiet
 
 NGINX = shutil.which("nginx")
 if NGINX is None or not CHROMIUM.exists():
@@ -24,7 +23,8 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-pytestmark = pytest.mark.browser
+# Its own server (module fixture): all its tests on one worker, so it starts once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("nginx")]
 HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options",
            "referrer-policy")
 
@@ -48,14 +48,16 @@ def proxy_url(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     proc = subprocess.Popen([NGINX, "-c", str(work / "nginx.conf"), "-p", str(work)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    def listening() -> bool:
+        assert proc.poll() is None, (work / "error.log").read_text()
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None, (work / "error.log").read_text()
-                time.sleep(0.1)
+        poll_until(listening, 10, f"nginx to listen on {port}")
         yield url
     finally:
         proc.terminate()
@@ -94,7 +96,7 @@ def test_dashboard_works_under_the_csp(page: Page, proxy_url: str) -> None:
     main = page.locator('[data-testid="stMain"]')
     expect(main.locator("h1").first).to_have_text("Overview", timeout=60_000)
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=60_000)
-    page.wait_for_timeout(1000)
+    wait_quiet(page, quiet_ms=500)  # every script and style of the page has been applied
     assert not violations, violations
 
 

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+pytestmark = pytest.mark.browser
 RID = "provincial-briefing"
 FULL_HD = {"width": 1920, "height": 1080}
 
@@ -41,11 +42,8 @@ def press(page: Page, key: str) -> None:
     expect(page.locator(".st-key-rs_first button")).to_be_attached(timeout=60_000)
     before = indicator(page).inner_text()
     page.keyboard.press(key)
-    page.wait_for_timeout(200)
+    expect(indicator(page)).not_to_have_text(before, timeout=60_000)  # every key here steps
     idle(page)
-    if indicator(page).inner_text() == before and key in ("PageDown", "PageUp"):
-        page.wait_for_timeout(1500)  # a second chance for a run still settling
-        idle(page)
 
 
 def test_pagedown_and_pageup_step_through_the_runsheet(page: Page, app_url: str) -> None:
@@ -145,8 +143,6 @@ def test_screenshot_of_a_step_at_full_hd(browser, app_url: str, screenshot_dir: 
     try:
         page = context.new_page()
         page.goto(f"{app_url}/?runsheet={RID}&step=3&lang={lang}")
-        idle(page)
-        page.wait_for_timeout(1500)  # the world map's shapes
         idle(page)
         page.wait_for_function("""() => [...document.querySelectorAll(
             '.st-key-rs_bar button')].some(b => b.innerText.includes('PageDown'))""",

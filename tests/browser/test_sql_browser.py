@@ -28,7 +28,8 @@ from tests.browser.test_browser import (  # noqa: E402
     summary,
 )
 
-pytestmark = pytest.mark.browser
+# Its own server (module fixture): all its tests on one worker, so it starts once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("sql-app")]
 
 
 @pytest.fixture(scope="module")

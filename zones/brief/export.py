@@ -54,14 +54,19 @@ def filename(deck: Deck, fmt: str) -> str:
 
 
 def render_images(deck: Deck, progress: Progress = _quiet, files: bool = False,
-                  start: float = 0.1, end: float = 0.8
+                  start: float = 0.1, end: float = 0.8, native: bool = False
                   ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """PNG of every figure, keyed by figure name; ``files``: image files (sharper PNG + SVG)."""
+    """PNG of every figure, keyed by figure name; ``files``: image files (sharper PNG + SVG).
+
+    ``native``: the PPTX draws its charts itself (#22); only the maps become images.
+    """
     from zones.brief.images import FILE_SCALE, PNG_SCALE, to_png, to_svg
 
     pngs: dict[str, bytes] = {}
     svgs: dict[str, str] = {}
-    figures = deck.figures
+    drawn = {s.figure.name for s in deck.slides
+             if native and s.native is not None and s.figure is not None}
+    figures = [f for f in deck.figures if f.name not in drawn]
     for i, fig in enumerate(figures, start=1):
         progress(start + (end - start) * (i - 1) / max(1, len(figures)),
                  t("brief.status.image", deck.lang, i=i, n=len(figures), name=fig.title))
@@ -156,7 +161,7 @@ def render(deck: Deck, fmt: str, progress: Progress = _quiet, points: KeyPoints 
     if fmt == "data":
         progress(0.5, t("brief.status.render", deck.lang, fmt="XLSX/CSV"))
         return data_zip(deck, points)
-    pngs, svgs = render_images(deck, progress, files=fmt == "images")
+    pngs, svgs = render_images(deck, progress, files=fmt == "images", native=fmt == "pptx")
     progress(0.85, t("brief.status.render", deck.lang, fmt=fmt.upper()))
     if fmt == "images":
         return images_zip(deck, pngs, svgs)
@@ -172,8 +177,10 @@ def render(deck: Deck, fmt: str, progress: Progress = _quiet, points: KeyPoints 
 
 
 def export(ds: Dataset, state: FilterState, lang: str, date: dt.date, fmt: str,
-           options: BriefOptions | None = None, progress: Progress = _quiet) -> Export:
-    """Build the briefing of ``state`` in ``lang`` and render it as ``fmt``."""
+           options: BriefOptions | None = None, progress: Progress = _quiet,
+           title: str | None = None) -> Export:
+    """Build the briefing of ``state`` in ``lang`` and render it as ``fmt``; ``title``
+    is the cover's title as typed (default: the app's)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     t0 = time.perf_counter()
@@ -185,7 +192,7 @@ def export(ds: Dataset, state: FilterState, lang: str, date: dt.date, fmt: str,
         progress(1.0, t("brief.status.done", lang, seconds=f"{seconds:.1f}"))
         return Export(name, data, MIME[fmt], sections, seconds)
     progress(0.02, t("brief.status.deck", lang))
-    deck = build_deck(ds, state, lang, date, options)
+    deck = build_deck(ds, state, lang, date, options, title=title)
     points: KeyPoints = ()
     if fmt == "data":
         from zones.brief.written import brief_views
@@ -216,12 +223,12 @@ def _worker_init(progress_queue: multiprocessing.queues.Queue) -> None:  # type:
     _worker_queue = progress_queue
 
 
-def _worker_export(call: int, args: tuple) -> Export:
+def _worker_export(call: int, args: tuple, title: str | None = None) -> Export:
     def progress(fraction: float, message: str) -> None:
         if _worker_queue is not None:
             _worker_queue.put((call, fraction, message))
 
-    return export(*args, progress=progress)
+    return export(*args, progress=progress, title=title)
 
 
 def _pool() -> tuple[ProcessPoolExecutor, multiprocessing.queues.Queue]:  # type: ignore[name-defined]
@@ -245,7 +252,7 @@ def _reset_pool() -> None:
 
 def export_isolated(ds: Dataset, state: FilterState, lang: str, date: dt.date, fmt: str,
                     options: BriefOptions | None = None, progress: Progress = _quiet,
-                    poll: float = 0.1) -> Export:
+                    poll: float = 0.1, title: str | None = None) -> Export:
     """``export`` in the worker process; the caller's thread only relays progress.
 
     Falls back to rendering here if no worker process can be started at all.
@@ -253,10 +260,11 @@ def export_isolated(ds: Dataset, state: FilterState, lang: str, date: dt.date, f
     try:
         pool, progress_queue = _pool()
         call = next(_CALLS)
-        future = pool.submit(_worker_export, call, (ds, state, lang, date, fmt, options))
+        future = pool.submit(_worker_export, call, (ds, state, lang, date, fmt, options),
+                             title)
     except (OSError, RuntimeError, BrokenProcessPool):
         _reset_pool()
-        return export(ds, state, lang, date, fmt, options, progress)
+        return export(ds, state, lang, date, fmt, options, progress, title=title)
     while True:
         try:
             who, fraction, message = progress_queue.get(timeout=poll)

@@ -76,6 +76,8 @@ def slide_boxes(slide: Slide) -> dict[str, Box]:
         note_h = 0.75 if slide.lines else 0.0
         return {"figure": Box(BODY.x, BODY.y, BODY.w, BODY.h - note_h),
                 "lines": Box(BODY.x, BODY.y + BODY.h - note_h + 0.05, BODY.w, note_h)}
+    if slide.kind == "sources":  # long text: leave room above the footer (see appendix)
+        return {"body": BODY, "lines": Box(BODY.x, BODY.y, BODY.w, BODY.h - 0.35)}
     return {"body": BODY, "lines": BODY}
 
 
@@ -175,6 +177,19 @@ def plan(slide: Slide, n: int, total: int, lang: str) -> list[Op]:
         if len(slide.lines) > 1:
             ops.append(_fitted(boxes["note"], list(slide.lines[1:]), SIZES["body"], 14,
                                color="illustrative" if slide.illustrative else "report"))
+    elif slide.kind == "appendix":  # one slide of figures in words, in two columns (#22)
+        head, rest = list(slide.lines[:1]), list(slide.lines[1:])
+        body = boxes["body"]
+        top = Box(body.x, body.y, body.w, 0.45)
+        if head:
+            ops.append(_fitted(top, head, SIZES["note"], 12, color="muted"))
+        half = (len(rest) + 1) // 2
+        col_w = (body.w - 0.3) / 2
+        for i, chunk in enumerate((rest[:half], rest[half:])):
+            if chunk:
+                # a margin above the footer: WPS/LibreOffice set CJK wider than estimated
+                box = Box(body.x + i * (col_w + 0.3), body.y + 0.5, col_w, body.h - 0.85)
+                ops.append(_fitted(box, chunk, SIZES["side"], 11, gap_pt=3))
     elif slide.kind == "figures":
         for tile, kpi in zip(kpi_grid(len(slide.kpis), boxes["body"]), slide.kpis,
                              strict=True):

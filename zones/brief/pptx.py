@@ -13,7 +13,9 @@ from collections.abc import Mapping
 
 from PIL import Image
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -21,6 +23,7 @@ from pptx.util import Inches, Pt
 
 from zones.brief.deck import SLIDE_H, SLIDE_W, Deck
 from zones.brief.layout import COLORS, LINE, Box, Rect, Text, plan
+from zones.brief.native import KINDS, NativeChart
 from zones.i18n import t
 
 LATIN_FONT = "Arial"
@@ -95,6 +98,73 @@ def _rect(slide, op: Rect) -> None:
     shape.shadow.inherit = False
 
 
+def _east_asian(rpr, lang: str) -> None:
+    """Name the East Asian font on a run's (or a chart's default) properties: ``a:ea``."""
+    latin = rpr.find(qn("a:latin"))
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = rpr.makeelement(qn("a:ea"), {})
+        if latin is not None:
+            latin.addnext(ea)
+        else:
+            rpr.append(ea)
+    ea.set("typeface", EA_FONT)
+    rpr.set("lang", "zh-CN" if lang == "zh" else "en-GB")
+
+
+def _native(slide, chart: NativeChart, box: Box, lang: str) -> None:
+    """A chart PowerPoint draws and an officer can edit (#22): its data in the embedded
+    workbook, the value axis titled with its unit, values printed on the bars."""
+    data = CategoryChartData(number_format=chart.number_format)
+    data.categories = list(chart.categories)
+    for name, values in chart.series:
+        data.add_series(name, list(values))
+    frame = slide.shapes.add_chart(getattr(XL_CHART_TYPE, KINDS[chart.kind]),
+                                   Inches(box.x), Inches(box.y), Inches(box.w),
+                                   Inches(box.h), data)
+    c = frame.chart
+    c.has_title = False  # the slide's title says it once
+    c.font.size = Pt(14)
+    c.font.name = LATIN_FONT
+    c.font.color.rgb = _rgb(COLORS["text"])
+    _east_asian(c.font._rPr, lang)
+    c.has_legend = chart.legend
+    if chart.legend:
+        c.legend.position = XL_LEGEND_POSITION.BOTTOM
+        c.legend.include_in_layout = False
+    plot = c.plots[0]
+    plot.gap_width = 60
+    if chart.kind != "stacked":
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.number_format = chart.number_format
+        labels.number_format_is_linked = False
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        labels.font.size = Pt(13)
+    for i, series in enumerate(c.series):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _rgb(SERIES_COLORS[i % len(SERIES_COLORS)])
+    axis = c.value_axis
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb(COLORS["rule"])
+    top = max((v for _, vs in chart.series for v in vs if v is not None), default=0.0)
+    # ticks without decimals once they are whole numbers apart; the labels keep them
+    axis.tick_labels.number_format = "#,##0" if top >= 10 else chart.number_format
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_title = True
+    axis.axis_title.text_frame.text = chart.value_title
+    for para in axis.axis_title.text_frame.paragraphs:
+        for run in para.runs:
+            run.font.size = Pt(13)
+            run.font.bold = False
+            _east_asian(run._r.get_or_add_rPr(), lang)
+
+
+# Tableau 10, as the charts on the pages (zones.charts.plots.color_scale)
+SERIES_COLORS = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
+                 "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC")
+
+
 def render_pptx(deck: Deck, images: Mapping[str, bytes]) -> bytes:
     """The deck as .pptx bytes; ``images`` maps figure names to PNG bytes."""
     prs = Presentation()
@@ -108,6 +178,9 @@ def render_pptx(deck: Deck, images: Mapping[str, bytes]) -> bytes:
                 _text(s, op, deck.lang)
             elif isinstance(op, Rect):
                 _rect(s, op)
+            elif slide.native is not None and slide.figure is not None \
+                    and op.name == slide.figure.name:
+                _native(s, slide.native, op.box, deck.lang)
             else:
                 _picture(s, images[op.name], op.box)
         notes = [k.label + "：" + k.value + " — " + k.note for k in slide.kpis]

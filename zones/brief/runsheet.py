@@ -32,12 +32,14 @@ from zones.view import DEFAULT_PAGE, from_params
 _FIRST_MAP, _ZONE_MAP = "first-export-map", "jilin-map"
 # Which of a full deck's slides show what each page shows.
 _PAGE_SLIDES: dict[str, Callable[[Slide], bool]] = {
-    "overview": lambda s: s.kind == "figures" or _name(s) in (_ZONE_MAP, _FIRST_MAP)
+    "overview": lambda s: s.kind in ("points", "figures") or _name(s) in (_ZONE_MAP,
+                                                                          _FIRST_MAP)
     or _name(s).startswith("timeseries-") or (s.kind == "text"),
+    # the province-wide appendix goes with the data page's sources, once per step there
     "zones": lambda s: _name(s) == _ZONE_MAP,
     "destinations": lambda s: _name(s) == _FIRST_MAP,
     "volumes": lambda s: s.kind in ("chart", "text"),
-    "data": lambda s: s.kind == "sources",
+    "data": lambda s: s.kind in ("sources", "appendix"),
 }
 
 
@@ -57,14 +59,17 @@ def _step_slides(ds: Dataset, step: CheckedStep, lang: str, date: dt.date
     deck = build_deck(ds, state, lang, date, options)
     keep = _PAGE_SLIDES[step.page or "overview"]
     prefix = f"s{step.number:02d}-"
-    slides = []
+    slides: list[Slide] = []
     for slide in deck.slides:
         if not keep(slide):
             continue
         what = " · ".join(x for x in (slide.title, slide.subtitle) if x)
         slides.append(replace(
+            # the step's notes once, on its first slide (#22): not repeated on each
             slide, title=step.step.title_in(lang), subtitle=what,
-            notes=step.step.notes_in(lang),
+            notes="\n\n".join(x for x in (step.step.notes_in(lang) if not slides else "",
+                                            slide.notes if slide.kind != "points" else "")
+                               if x),
             # one deck, many steps: figure names must stay unique (they name the images)
             figure=replace(slide.figure, name=prefix + slide.figure.name)
             if slide.figure is not None else None,
@@ -73,10 +78,13 @@ def _step_slides(ds: Dataset, step: CheckedStep, lang: str, date: dt.date
     return slides, deck
 
 
-def build_runsheet_deck(ds: Dataset, checked: Checked, lang: str, date: dt.date) -> Deck:
-    """The deck of a checked run-sheet (``checked.ok`` is the caller's to require)."""
+def build_runsheet_deck(ds: Dataset, checked: Checked, lang: str, date: dt.date,
+                        title: str | None = None) -> Deck:
+    """The deck of a checked run-sheet (``checked.ok`` is the caller's to require);
+    ``title`` replaces the run-sheet's own on the cover."""
     assert checked.sheet is not None
     sheet = checked.sheet
+    cover = (title or "").strip() or sheet.title
     body: list[Slide] = []
     facts: list[str] = []
     report_only = True
@@ -88,21 +96,26 @@ def build_runsheet_deck(ds: Dataset, checked: Checked, lang: str, date: dt.date)
     illustrative = any(s.illustrative for s in body)
     steps_line = " · ".join(f"{t('rs.brief.step', lang, n=s.number)} {s.step.title_in(lang)}"
                             for s in checked.steps)
-    title = Slide(kind="title", title=sheet.title,
+    title_slide = Slide(kind="title", title=cover,
                   subtitle=t("brief.subtitle", lang, date=date.isoformat()),
                   lines=tuple(x for x in (
                       steps_line,
                       t("banner.illustrative", lang) if illustrative else
                       t("banner.facts_only", lang) if report_only else "") if x),
                   footer=t("app.source_line", lang), illustrative=illustrative)
-    sources = sources_slide(lang, date, sheet.title, list(dict.fromkeys(facts)),
-                             illustrative, report_only)
+    sources = sources_slide(ds, lang, date, cover, list(dict.fromkeys(facts)),
+                            illustrative, report_only)
     badge = t("source.illustrative", lang)
     slides = [replace(s, badge=badge) if s.illustrative else s
-              for s in (title, *body, sources)]
-    stem = "_".join([t("brief.file_prefix", lang), safe_name(sheet.id, 64), date.isoformat()])
-    return Deck(lang=lang, date=date, title=sheet.title, filter_text=sheet.title,
+              for s in (title_slide, *body, sources)]
+    stem = runsheet_stem(sheet.id, lang, date)
+    return Deck(lang=lang, date=date, title=cover, filter_text=sheet.title,
                 slides=tuple(slides), file_stem=stem)
+
+
+def runsheet_stem(sheet_id: str, lang: str, date: dt.date) -> str:
+    """The run-sheet deck's file name without extension, known before it is built."""
+    return "_".join([t("brief.file_prefix", lang), safe_name(sheet_id, 64), date.isoformat()])
 
 
 def _cited(deck: Deck) -> list[str]:
@@ -111,10 +124,10 @@ def _cited(deck: Deck) -> list[str]:
 
 
 def export_runsheet(ds: Dataset, checked: Checked, lang: str, date: dt.date, fmt: str,
-                    progress: Progress | None = None) -> Export:
+                    progress: Progress | None = None, title: str | None = None) -> Export:
     """Build and render the run-sheet's deck as ``fmt`` (pptx or pdf; images, data too)."""
     t0 = time.perf_counter()
-    deck = build_runsheet_deck(ds, checked, lang, date)
+    deck = build_runsheet_deck(ds, checked, lang, date, title)
     data = render(deck, fmt, progress) if progress is not None else render(deck, fmt)
     return Export(filename(deck, fmt), data, MIME[fmt], len(deck.slides),
                   time.perf_counter() - t0)

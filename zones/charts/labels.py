@@ -196,6 +196,18 @@ def boxes(frame: pd.DataFrame) -> list[Box]:
     return [Box(*map(float, r)) for r in frame[["x0", "y0", "x1", "y1"]].to_numpy().tolist()]
 
 
+def without_overlaps(frame: pd.DataFrame, taken: Sequence[Box] = ()) -> pd.DataFrame:
+    """``frame`` without the labels that still overlap an earlier one (or ``taken``):
+    where placement could not find room, fewer names read better than a clump."""
+    keep: list[int] = []
+    kept: list[Box] = list(taken)
+    for i, box in enumerate(boxes(frame)):
+        if not any(box.overlap(b) > 0 for b in kept):
+            keep.append(i)
+            kept.append(box)
+    return frame.iloc[keep].reset_index(drop=True)
+
+
 def overlaps(frame: pd.DataFrame) -> list[tuple[int, int]]:
     """Pairs of labels whose boxes overlap (the tests expect none)."""
     bs = boxes(frame)

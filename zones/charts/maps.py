@@ -13,6 +13,8 @@ import altair as alt
 import pandas as pd
 from shapely.geometry import shape
 
+from zones.charts import describe
+from zones.charts import framing as fr
 from zones.charts import labels as lb
 from zones.charts.geoassets import Geometry, layer_url
 from zones.charts.specs import fill, template
@@ -54,12 +56,14 @@ def highlight_table(highlight: list[str]) -> pd.DataFrame:
 
 def jilin_map(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
               height: int = 540, width_hint: int = 700, geometry: Geometry = "inline",
-              labels: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> alt.LayerChart:
+              labels: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+              frame: fr.Frame | None = None) -> alt.LayerChart:
     """County shapes faint, zone counties highlighted, zone markers by category and source,
     prefecture and zone names placed without collisions."""
     return _jilin_map(geo, zone_marks(zones), highlight_table(highlight), lang, height,
                       geometry, labels if labels is not None
-                      else jilin_label_tables(geo, zones, lang, height, width_hint))
+                      else jilin_label_tables(geo, zones, lang, height, width_hint, frame),
+                      frame)
 
 
 def zone_marks(zones: pd.DataFrame) -> pd.DataFrame:
@@ -74,22 +78,26 @@ def zone_marks(zones: pd.DataFrame) -> pd.DataFrame:
 
 def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
                height: int, geometry: Geometry,
-               labels: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> alt.LayerChart:
+               labels: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+               frame: fr.Frame | None = None) -> alt.LayerChart:
     county_name = "properties.name_zh" if lang == "zh" else "properties.name_en"
     pref_name = "properties.prefecture_zh" if lang == "zh" else "properties.prefecture_en"
     county_tips = [alt.Tooltip(f"{county_name}:N", title=t("col.county", lang)),
                    alt.Tooltip(f"{pref_name}:N", title=t("col.prefecture", lang))]
     county_shapes = _features(geo.counties, "counties", geometry)
     counties = alt.Chart(county_shapes).mark_geoshape(
+        clip=True,
         fill=LAND, stroke=BORDER, strokeWidth=0.5).encode(tooltip=county_tips)
     # Zone counties drawn over them: rows of ``lit`` joined to their shapes in the browser.
     highlighted = alt.Chart(lit).mark_geoshape(
+        clip=True,
         fill=HIGHLIGHT, stroke=BORDER, strokeWidth=0.5,
     ).transform_lookup(
         lookup="adcode", from_=alt.LookupData(data=county_shapes, key="properties.adcode",
                                               fields=["type", "geometry", "properties"]),
     ).encode(tooltip=county_tips)
     prefectures = alt.Chart(_features(geo.prefectures, "prefectures", geometry)).mark_geoshape(
+        clip=True,
         fill=None, stroke="#8A857B", strokeWidth=1.1)
     sel = alt.selection_point(name=ZONE_SELECTION, fields=["zone_id"], on="click")
     # Colours and shapes ride in the rows (model.py's palette), so the legends list only
@@ -103,18 +111,22 @@ def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
         # the illustrative shape.
         color=alt.Color("category_label:N", title=t("col.category", lang),
                         scale=alt.Scale(range=alt.FieldRange(field="category_color")),
-                        sort="ascending", legend=alt.Legend(orient="right")),
+                        sort="ascending", legend=alt.Legend(
+                            orient="bottom", direction="horizontal", columns=_LEGEND_COLUMNS,
+                            labelLimit=200)),
         shape=alt.Shape("source_label:N", title=t("source.title", lang),
                         scale=alt.Scale(range=alt.FieldRange(field="source_shape")),
                         sort="ascending",
-                        legend=alt.Legend(orient="right", symbolFillColor="#777",
-                                          labelLimit=260)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          symbolFillColor="#777", labelLimit=260,
+                                          columns=_LEGEND_COLUMNS)),
         size=alt.Size("tonnes:Q", title=f"{t('col.tonnes', lang)} · " + (
                        str(zones["tonnes_source"].iloc[0]) if "tonnes_source" in zones
                        and len(zones) else t("source.illustrative", lang)),
                        scale=alt.Scale(range=[120, 1100], zero=True),
                        legend=alt.Legend(orient="bottom", direction="horizontal",
-                                         titleLimit=600, tickCount=4))
+                                         titleLimit=600,
+                                         tickCount={"expr": f"width < {fr.DESK_W} ? 2 : 4"}))
         if zones["tonnes"].fillna(0).sum() > 0 else alt.value(260),  # no volumes: no legend
         strokeWidth=alt.condition(sel, alt.value(2.5), alt.value(0.8)),
         tooltip=[
@@ -124,12 +136,21 @@ def _jilin_map(geo: GeoData, zones: pd.DataFrame, lit: pd.DataFrame, lang: str,
             alt.Tooltip("county:N", title=t("col.county", lang)),
             alt.Tooltip("tonnes:Q", title=t("col.tonnes", lang), format=",.1f"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
-            alt.Tooltip("fact_id:N", title=t("col.fact_id", lang)),
+            alt.Tooltip("cited:N", title=t("col.fact_id", lang)),
         ],
     ).add_params(sel)
     label_layers = _jilin_label_layers(*labels) if labels is not None else []
-    return alt.layer(counties, highlighted, prefectures, points, *label_layers).project(
-        "mercator").properties(height=height).configure_view(stroke=None)
+    chart = alt.layer(counties, highlighted, prefectures, points, *label_layers)
+    chart = (chart.project(**frame.projection()) if frame is not None and frame.regional
+             else chart.project("mercator"))
+    # Legends below the map (#22): stacked on a phone, side by side from DESK_W up.
+    return chart.properties(height=height).configure_view(stroke=None).configure_legend(
+        layout=_LEGEND_LAYOUT)
+
+
+_LEGEND_COLUMNS = {"expr": f"width < {fr.DESK_W} ? 2 : 0"}
+_LEGEND_LAYOUT = {"expr": "{bottom: {anchor: 'start', direction: width < "
+                          f"{fr.DESK_W} ? 'vertical' : 'horizontal'}}}}"}
 
 
 def china_inset(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "inline"
@@ -149,13 +170,17 @@ def china_inset(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "
 def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.DataFrame,
               lang: str, height: int = 520, geometry: Geometry = "inline",
               labels: tuple[pd.DataFrame, pd.DataFrame] | None = None,
-              chosen: pd.DataFrame | None = None) -> alt.LayerChart:
-    """Pacific-centred world map with lines from zones (or Jilin) to destinations,
-    country names and the first routes labelled; ``chosen`` (``chosen_table``) countries
-    filled, so the eye finds the filtered destinations."""
+              chosen: pd.DataFrame | None = None, frame: fr.Frame | None = None
+              ) -> alt.LayerChart:
+    """Lines from zones (or Jilin) to destinations, country names and the first routes
+    labelled; ``chosen`` (``chosen_table``) countries filled, so the eye finds the filtered
+    destinations. ``frame`` (zones.charts.framing) is where the map looks: the chosen
+    countries with Jilin, or the Pacific-centred world (the default)."""
+    frame = frame or fr.Frame(None)
     name = "properties.name_zh" if lang == "zh" else "properties.name_en"
     world_shapes = _features(geo.world, "world", geometry)
     land = alt.Chart(world_shapes).mark_geoshape(
+        clip=True,
         stroke="#FFFFFF", strokeWidth=0.4,
     ).encode(
         color=alt.condition("datum.properties.iso3 == 'CHN'", alt.value("#E6DFD0"),
@@ -165,6 +190,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
     # The filter's countries, joined to their shapes in the browser (like the Jilin map's
     # zone counties): a filter change sends a new table, never a new spec.
     picked = alt.Chart(chosen if chosen is not None else chosen_table(())).mark_geoshape(
+        clip=True,
         fill=CHOSEN_FILL, stroke=CHOSEN_STROKE, strokeWidth=1.2,
     ).transform_lookup(
         lookup="iso3", from_=alt.LookupData(data=world_shapes, key="properties.iso3",
@@ -172,10 +198,11 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
     ).encode(tooltip=[alt.Tooltip(f"{name}:N", title=t("col.destination", lang))]
              ).properties(name=CHOSEN_LAYER)  # bench/browser.py: may be drawn empty
     sea = alt.Chart(_features(geo.china_maritime, "china_maritime", geometry)).mark_geoshape(
+        clip=True,
         filled=False, stroke="#6E6A62", strokeWidth=0.6)
     layers: list[alt.Chart] = [land, picked, sea]
     if not arcs.empty:
-        layers.append(alt.Chart(arcs).mark_rule(opacity=0.45, color="#4477AA").encode(
+        layers.append(alt.Chart(arcs).mark_rule(clip=True, opacity=0.45, color="#4477AA").encode(
             longitude="lon:Q", latitude="lat:Q", longitude2="dest_lon:Q", latitude2="dest_lat:Q",
             strokeWidth=alt.StrokeWidth("tonnes:Q", scale=alt.Scale(range=[0.6, 7]),
                                         title=f"{t('col.tonnes', lang)} · "
@@ -186,7 +213,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
                      alt.Tooltip("source_label:N", title=t("col.source", lang))],
         ))
     if not firsts.empty:
-        layers.append(alt.Chart(firsts).mark_rule(color=FIRST_COLOR, strokeWidth=3,
+        layers.append(alt.Chart(firsts).mark_rule(clip=True, color=FIRST_COLOR, strokeWidth=3,
                                                   strokeDash=[6, 3]).encode(
             longitude="lon:Q", latitude="lat:Q", longitude2="dest_lon:Q",
             latitude2="dest_lat:Q",
@@ -196,7 +223,7 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
 
     # Always present (even empty) so that the page can listen for its selection.
     sel = alt.selection_point(name=DEST_SELECTION, fields=["iso3"], on="click")
-    layers.append(alt.Chart(dests).mark_circle(color="#4477AA", opacity=0.85,
+    layers.append(alt.Chart(dests).mark_circle(clip=True, color="#4477AA", opacity=0.85,
                                                stroke="#1B3A5C").encode(
         longitude="dest_lon:Q", latitude="dest_lat:Q",
         size=alt.Size("tonnes:Q", scale=alt.Scale(range=[40, 600]), legend=None),
@@ -205,9 +232,9 @@ def world_map(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame, firsts: pd.
                  alt.Tooltip("source_label:N", title=t("col.source", lang))],
     ).add_params(sel))
     if labels is None:
-        labels = world_label_tables(geo, dests, firsts, lang, height)
+        labels = world_label_tables(geo, dests, firsts, lang, height, frame)
     layers += _world_label_layers(*labels)  # last: nothing hides them
-    return alt.layer(*layers).project("equalEarth", rotate=[-150, 0, 0]).properties(
+    return alt.layer(*layers).project(**frame.projection()).properties(
         height=height).configure_view(stroke=None).configure_legend(orient="bottom")
 
 
@@ -262,7 +289,13 @@ def _label_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _text_layer(table: pd.DataFrame, **mark: object) -> alt.Chart:
-    return alt.Chart(table).mark_text(align="center", baseline="middle", **mark).encode(
+    """Labels centred on their placed boxes; a table with a ``tier`` column draws its
+    ``desk`` rows from ``framing.DESK_W`` pixels wide up and its ``phone`` rows below."""
+    chart = alt.Chart(table)
+    if "tier" in table:
+        chart = chart.transform_filter(
+            f"(datum.tier == 'desk') == (width >= {fr.DESK_W})")
+    return chart.mark_text(align="center", baseline="middle", clip=True, **mark).encode(
         longitude="centre_lon:Q", latitude="centre_lat:Q", text="text:N")
 
 
@@ -288,13 +321,23 @@ def _jilin_scale(geo: GeoData, height: int, width_hint: int, size_legend: bool =
 
 
 def jilin_labels(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540,
-                 width_hint: int = 700) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Prefecture names (placed first, centred) and zone names beside their markers."""
-    k = _jilin_scale(geo, height, width_hint,
-                     size_legend="tonnes" in zones and zones["tonnes"].fillna(0).sum() > 0)
+                 width_hint: int = 700, frame: fr.Frame | None = None,
+                 legend_h: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Prefecture names (placed first, centred) and zone names beside their markers.
 
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return lb.mercator(lon, lat, k)
+    ``frame``: the map fitted to chosen prefectures or zones; ``legend_h``: what the
+    legends below take from ``height`` (default: as measured on a desk screen).
+    """
+    sized = "tonnes" in zones and zones["tonnes"].fillna(0).sum() > 0
+    if frame is not None and frame.regional:
+        plot_h = height - (legend_h if legend_h is not None else 120 if sized else 70)
+        project = frame.projector(width_hint, plot_h)
+    else:
+        k = _jilin_scale(geo, height + 120 - legend_h if legend_h is not None else height,
+                         width_hint, size_legend=sized)
+
+        def project(lon: float, lat: float) -> tuple[float, float]:
+            return lb.mercator(lon, lat, k)
 
     tonnes = zones["tonnes"].fillna(0.0) if "tonnes" in zones else pd.Series(dtype=float)
     top = float(tonnes.max()) if len(tonnes) and tonnes.sum() > 0 else 0.0
@@ -351,11 +394,40 @@ def jilin_labels(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540
     return prefs.iloc[keep].reset_index(drop=True), zl
 
 
+PHONE_LEGEND_H = 230  # the legends stacked below the map on a phone (measured)
+
+
 def jilin_label_tables(geo: GeoData, zones: pd.DataFrame, lang: str, height: int = 540,
-                       width_hint: int = 700) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The prefecture and zone name tables the Jilin map draws (per rerun: data only)."""
-    prefs, zl = jilin_labels(geo, zones, lang, height, width_hint)
-    return _label_table(prefs), _label_table(zl)
+                       width_hint: int = 700, frame: fr.Frame | None = None,
+                       fixed: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The prefecture and zone name tables the Jilin map draws (per rerun: data only).
+
+    A stretched map (``fixed`` False) gets a second set placed at phone width, with the
+    legends stacked below it, drawn only there (``tier``, see _text_layer).
+    """
+    prefs, zl = jilin_labels(geo, zones, lang, height, width_hint, frame)
+    if fixed:
+        return _label_table(prefs), _label_table(zl)
+    phone = jilin_labels(geo, zones, lang, height, fr.PHONE_W, frame, PHONE_LEGEND_H)
+    return tuple(pd.concat([_label_table(a).assign(tier="desk"),  # type: ignore[return-value]
+                            _label_table(b).assign(tier="phone")], ignore_index=True)
+                 .astype({"tier": "string"}) for a, b in zip((prefs, zl), phone, strict=True))
+
+
+def jilin_frame(geo: GeoData, zones: pd.DataFrame, prefectures: Sequence[str],
+                chosen_zones: Sequence[str], height: int) -> fr.Frame:
+    """Where the zones map looks (#22): the chosen prefectures and zones, else Jilin."""
+    points: list[tuple[float, float]] = []
+    wanted = {str(p) for p in prefectures}
+    for f in geo.prefectures.get("features", []):
+        if f.get("geometry") and str(f["properties"].get("adcode")) in wanted:
+            x0, y0, x1, y1 = shape(f["geometry"]).bounds
+            points += [(x0, y0), (x1, y1)]
+    if chosen_zones and not zones.empty:
+        picked = zones[zones["zone_id"].isin(list(chosen_zones))]
+        points += list(zip(picked["lon"].astype(float), picked["lat"].astype(float),
+                           strict=True))
+    return fr.box_of_points(points, height - 120) if points else fr.Frame(None)
 
 
 def _jilin_label_layers(prefs: pd.DataFrame, zl: pd.DataFrame) -> list[alt.Chart]:
@@ -370,16 +442,16 @@ MAX_COUNTRY_LABELS = 30
 
 
 def world_labels(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: str,
-                 height: int = 520, width_hint: int = 1400) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 height: int = 520, width_hint: int = 1400, frame: fr.Frame | None = None,
+                 most: int = MAX_COUNTRY_LABELS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """First-route labels ('日本：萝卜 · 2010（推断）') placed first, then the other countries.
 
-    Both keep off the origin (Jilin), off every destination marker and off each other.
+    Both keep off the origin (Jilin), off every destination marker and off each other: a
+    label that cannot is left out (fewer names rather than a clump). ``frame`` and
+    ``width_hint`` give the scale the browser will draw at (zones.charts.framing).
     """
-    k = min(height / 2.635, width_hint / 5.413)  # Equal Earth spans 5.413 × 2.635 units
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return lb.equal_earth(lon, lat, k)
-
+    frame = frame or fr.Frame(None)
+    project = frame.projector(width_hint, height)  # height: of the plot, legend excluded
     pts = geo.world_points
     name = "name_zh" if lang == "zh" else "name_en"
     names = {str(f["properties"]["iso3"]): str(f["properties"][name])
@@ -402,19 +474,45 @@ def world_labels(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: 
     # table lists them all, and every marker keeps its tooltip).
     ranked = sorted((i for i in radius if i in pts and i not in first_iso),
                     key=lambda i: -radius[i])
-    others = ranked[:MAX_COUNTRY_LABELS]
+    others = ranked[:most]
     cl = lb.label_frame([pts[i] for i in others], [names.get(i, i) for i in others],
                         [radius[i] for i in others], project, WORLD_LABEL_FONT,
                         obstacles_lonlat=[origin, *markers], taken=lb.boxes(fl),
                         far=(0.0, 10.0))
-    return fl, cl
+    fl = lb.without_overlaps(fl)
+    return fl, lb.without_overlaps(cl, taken=lb.boxes(fl))
+
+
+def _legend_h(frame: fr.Frame) -> int:
+    """Height the legend below a stretched map takes from it (measured in Chromium)."""
+    return fr.LEGEND_H if frame.regional else 0
+
+
+PHONE_COUNTRY_LABELS = 8
 
 
 def world_label_tables(geo: GeoData, dests: pd.DataFrame, firsts: pd.DataFrame, lang: str,
-                       height: int = 520) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Country names and first-route labels as the world map draws them."""
-    fl, cl = world_labels(geo, dests, firsts, lang, height)
-    return _label_table(cl), _label_table(fl)
+                       height: int = 520, frame: fr.Frame | None = None,
+                       width: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Country names and first-route labels as the world map draws them: a desk set and
+    a sparser phone set, each drawn at its own widths (``tier``, see _text_layer).
+
+    ``width`` fixes the map's width (the deck's images): then one set, placed for it.
+    """
+    frame = frame or fr.Frame(None)
+    desk = width or (fr.DESK_W if frame.regional else 1400)
+    if width is None:  # stretched: the legend below takes its height from the map
+        height -= _legend_h(frame)
+    fl, cl = world_labels(geo, dests, firsts, lang, height, desk, frame)
+    countries, first = [_label_table(cl).assign(tier="desk")], [
+        _label_table(fl).assign(tier="desk")]
+    if width is None:
+        pfl, pcl = world_labels(geo, dests, firsts, lang, height, fr.PHONE_W, frame,
+                                most=PHONE_COUNTRY_LABELS)
+        countries.append(_label_table(pcl).assign(tier="phone"))
+        first.append(_label_table(pfl).assign(tier="phone"))
+    return (pd.concat(countries, ignore_index=True).astype({"tier": "string"}),
+            pd.concat(first, ignore_index=True).astype({"tier": "string"}))
 
 
 def _world_label_layers(countries: pd.DataFrame, firsts: pd.DataFrame) -> list[alt.Chart]:
@@ -435,8 +533,8 @@ def _geo_key(geo: GeoData, geometry: Geometry) -> int | None:
 
 
 def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang: str,
-                   height: int = 540, geometry: Geometry = "url", width_hint: int = 700
-                   ) -> dict:
+                   height: int = 540, geometry: Geometry = "url", width_hint: int = 700,
+                   frame: fr.Frame | None = None) -> dict:
     """``jilin_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun.
 
     Tables are DataFrames under ``datasets`` (Streamlit sends them as Arrow); the name
@@ -446,19 +544,35 @@ def jilin_map_spec(geo: GeoData, zones: pd.DataFrame, highlight: list[str], lang
     tonnes_source = (str(zones["tonnes_source"].iloc[0])
                      if "tonnes_source" in zones and len(zones) else "")  # size legend title
     key = ("jilin", _geo_key(geo, geometry), lang, height, geometry, sized, tonnes_source)
-    prefs, zl = jilin_label_tables(geo, zones, lang, height, width_hint)
+    prefs, zl = jilin_label_tables(geo, zones, lang, height, width_hint, frame)
     frames = {"zones": zone_marks(zones), "highlight": highlight_table(highlight),
               "pref_labels": prefs, "zone_labels": zl}
     text = template(key, lambda: _jilin_map(geo, frames["zones"], frames["highlight"], lang,
                                             height, geometry, (prefs, zl)), frames, geo)
-    return fill(text, frames)
+    spec = describe.speak(fill(text, frames), describe.zone_map(zones, lang),
+                          repeats=("highlight",))
+    if frame is not None and frame.regional:  # fitted to the chosen prefectures or zones
+        spec["projection"] = frame.projection()
+    return spec
+
+
+def world_frame(geo: GeoData, dests: pd.DataFrame, chosen: Sequence[str], height: int,
+                width: int = fr.DESK_W) -> fr.Frame:
+    """Where the destinations map looks: the chosen countries, else the ones shown, with
+    Jilin in frame (zones.charts.framing)."""
+    wanted = list(chosen) or [str(i) for i in dests.get("iso3", [])]
+    return fr.fit_frame(geo.world, wanted, geo.jilin_point, height - fr.LEGEND_H, width)
 
 
 def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
                    firsts: pd.DataFrame, lang: str, height: int = 520,
                    geometry: Geometry = "url", chosen: Sequence[str] = ()) -> dict:
-    """``world_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun."""
-    countries, first_labels = world_label_tables(geo, dests, firsts, lang, height)
+    """``world_map`` as a Vega-Lite dict for ``st.vega_lite_chart``; cheap per rerun.
+
+    The template is one for every filter; the frame (the projection) is set per rerun.
+    """
+    frame = world_frame(geo, dests, chosen, height)
+    countries, first_labels = world_label_tables(geo, dests, firsts, lang, height, frame)
     frames = {"arcs": arcs, "dests": dests, "firsts": firsts, "country_labels": countries,
               "first_labels": first_labels, "chosen": chosen_table(chosen)}
     arcs_source = str(arcs["source_label"].iloc[0]) if len(arcs) else ""  # legend title
@@ -467,11 +581,14 @@ def world_map_spec(geo: GeoData, arcs: pd.DataFrame, dests: pd.DataFrame,
     text = template(key, lambda: world_map(geo, arcs, dests, firsts, lang, height, geometry,
                                            (countries, first_labels), frames["chosen"]),
                     frames, geo)
-    return fill(text, frames)
+    return {**describe.speak(fill(text, frames), describe.world_map(dests, firsts, lang),
+                             repeats=("chosen",)), "projection": frame.projection()}
 
 
 def china_inset_spec(geo: GeoData, lang: str, size: int = 240, geometry: Geometry = "url"
                      ) -> dict:
     """``china_inset`` as a Vega-Lite dict; it has no per-rerun data at all."""
     key = ("inset", _geo_key(geo, geometry), lang, size, geometry)
-    return fill(template(key, lambda: china_inset(geo, lang, size, geometry), {}, geo), {})
+    return describe.speak(
+        fill(template(key, lambda: china_inset(geo, lang, size, geometry), {}, geo), {}),
+        describe.china_inset(lang))

@@ -33,9 +33,10 @@ def overview_charts(ds: Dataset, view: Slices, lang: str, geometry: Geometry,
                     ) -> OverviewCharts:
     """The zone map and the yearly trend by product of ``view``, as the overview shows them."""
     zt = metrics.zone_totals(ds, view.zones, view.volumes, lang, volumes_shown=not report_only)
+    frame = maps.jilin_frame(ds.geo, zt, view.state.prefectures, view.state.zones, map_height)
     zone_map = maps.jilin_map_spec(ds.geo, zt, sorted(view.zones["county_adcode"]), lang,
                                    height=map_height, geometry=geometry,
-                                   width_hint=MAP_WIDTH_HINT)
+                                   width_hint=MAP_WIDTH_HINT, frame=frame)
     labeled = metrics.label_volumes(ds, view.volumes, lang)
     trend = None
     if not labeled.empty:

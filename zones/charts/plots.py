@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from zones import units
+from zones.charts import describe
 from zones.charts.specs import fill, template, token_scale
 from zones.consignments import given
 from zones.dataset.columnar import memo, plain
@@ -73,14 +74,50 @@ def timeseries_chart(data: pd.DataFrame, by: str, measure: str, yearly: bool, la
     return _sized(chart, present)
 
 
+STEP = {"normal": 30, "present": 42}  # px per bar: readable for 1, 2 or 30 bars (#22)
+
+
+def bar_step(present: bool) -> alt.Step:
+    """A band's height, not the chart's: under ``width="stretch"`` Streamlit fits the whole
+    chart (titles, axes) into a fixed height, which left two bars 3 px thick (#22)."""
+    return alt.Step(STEP["present" if present else "normal"])
+
+
+def with_bar_labels(data: pd.DataFrame, shown: units.Shown) -> pd.DataFrame:
+    """``data`` plus ``bar_label`` ('944.0 · 63.7%': the bar's figure in the axis unit and
+    its share) and ``pad`` (room for the label right of the longest bar)."""
+    if data.empty or shown.field not in data:
+        return data.assign(bar_label=pd.Series(dtype="string"), pad=pd.Series(dtype=float))
+    values = pd.to_numeric(data[shown.field], errors="coerce")
+    shares = data["share"] if "share" in data else pd.Series(float("nan"), index=data.index)
+    labels = [("" if pd.isna(v) else format(float(v), shown.fmt))
+              + ("" if pd.isna(p) else f" · {float(p):.1%}")
+              for v, p in zip(values, shares, strict=True)]
+    top = float(values.max()) if values.notna().any() else 0.0
+    return data.assign(bar_label=labels, pad=top * 1.28)
+
+
+def _labelled_bars(bars: alt.Chart, y: alt.Y, x_field: str, present: bool) -> alt.LayerChart:
+    """Bars with their figure and share at the end, and room on the right for them."""
+    label, _ = FONT_SIZES["present" if present else "normal"]
+    text = bars.mark_text(align="left", baseline="middle", dx=4, fontSize=label,
+                          color="#1F2328").encode(
+        y=y, x=alt.X(f"{x_field}:Q"), text="bar_label:N", color=alt.value("#1F2328"))
+    room = bars.mark_point(opacity=0).encode(y=y, x=alt.X("pad:Q"))
+    return alt.layer(bars, text, room)
+
+
 def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
-                  present: bool = False) -> alt.Chart:
+                  present: bool = False) -> alt.LayerChart:
+    """Totals per category, largest first, each bar labelled with its figure and share."""
     data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
+    data = data if "bar_label" in data else with_bar_labels(data, shown)
     by_title = t(f"vol.by.{by}", lang)
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y(f"{by}:N", sort="-x", title=by_title,
-                axis=y_axis(category=True, labelOverlap=False, labelLimit=240)),
+    y = alt.Y(f"{by}:N", sort="-x", title=by_title,
+              axis=y_axis(category=True, labelOverlap=False, labelLimit=240))
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y,
         x=alt.X(f"{shown.field}:Q", title=shown.title),
         color=alt.Color(f"{by}:N", scale=scale, legend=None),
         tooltip=[
@@ -90,8 +127,10 @@ def ranking_chart(data: pd.DataFrame, by: str, measure: str, lang: str, scale: a
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(units.chart_title("vol.ranking", measure, lang), lang, data),
-                 height=max(160, 30 * len(data)))
+    )
+    chart = _labelled_bars(bars, y, shown.field, present).properties(
+        title=_title(units.chart_title("vol.ranking", measure, lang), lang, data),
+        height=bar_step(present))
     return _sized(chart, present)
 
 
@@ -126,17 +165,21 @@ def yoy_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
 
 
 def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
-                    ) -> alt.Chart:
+                    ) -> alt.LayerChart:
+    """Products by category; the legend lists only the categories drawn (#22)."""
     data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     if "category_label" not in data.columns:
         data = _with_category_label(data, lang)
     data, shown = units.shown(data, measure, lang)
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("product:N", sort="-x", title=t("col.product", lang),
-                axis=y_axis(category=True, labelOverlap=False, labelLimit=240)),
+    data = data if "bar_label" in data else with_bar_labels(data, shown)
+    drawn = set(data["category"]) if "category" in data and len(data) else None
+    y = alt.Y("product:N", sort="-x", title=t("col.product", lang),
+              axis=y_axis(category=True, labelOverlap=False, labelLimit=240))
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y,
         x=alt.X(f"{shown.field}:Q", title=shown.title),
         color=alt.Color("category_label:N", title=t("col.category", lang),
-                        scale=category_scale(lang)),
+                        scale=category_scale(lang, drawn)),
         tooltip=[
             alt.Tooltip("category_label:N", title=t("col.category", lang)),
             alt.Tooltip("product:N", title=t("col.product", lang)),
@@ -144,8 +187,10 @@ def breakdown_chart(data: pd.DataFrame, measure: str, lang: str, present: bool =
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(units.chart_title("vol.breakdown", measure, lang), lang, data),
-                 height=max(160, 30 * len(data)))
+    )
+    chart = _labelled_bars(bars, y, shown.field, present).properties(
+        title=_title(units.chart_title("vol.breakdown", measure, lang), lang, data),
+        height=bar_step(present))
     return _sized(chart, present)
 
 
@@ -162,21 +207,34 @@ def y_axis(category: bool = False, **kwargs: object) -> alt.Axis:
 
 
 def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = False
-                 ) -> alt.Chart:
-    """Destination × product: what goes where, which neither the ranking nor the trend shows."""
+                 ) -> alt.LayerChart:
+    """Destination × product: what goes where, which neither the ranking nor the trend shows.
+
+    Each cell prints its figure (in the legend's unit), dark cells in white; the colour
+    legend below shows the scale from 0 with several ticks, not just its maximum (#22).
+    """
     data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
+    values = pd.to_numeric(data[shown.field], errors="coerce") if len(data) else pd.Series(
+        dtype=float)
+    top = float(values.max()) if values.notna().any() else 0.0
+    data = data.assign(cell_label=[("" if pd.isna(v) else format(float(v), shown.fmt))
+                                   for v in values],
+                       cell_dark=(values > top * 0.55) if top else False)
     measure_title = shown.title
-    chart = alt.Chart(data).mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
-        x=alt.X("destination:N", title=t("col.destination", lang),
-                axis=alt.Axis(orient="top", labelOverlap=False, labelLimit=130,
-                              labelAngle=0 if lang == "zh" else -30,
-                              labelAlign="center" if lang == "zh" else "left")),
-        y=alt.Y("product:N", title=t("col.product", lang),
-                axis=y_axis(category=True, labelLimit=240, labelOverlap=False)),
+    x = alt.X("destination:N", title=t("col.destination", lang),
+              axis=alt.Axis(orient="top", labelOverlap=False, labelLimit=130,
+                            labelAngle=0 if lang == "zh" else -30,
+                            labelAlign="center" if lang == "zh" else "left"))
+    y = alt.Y("product:N", title=t("col.product", lang),
+              axis=y_axis(category=True, labelLimit=240, labelOverlap=False))
+    cells = alt.Chart(data).mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
+        x=x, y=y,
         color=alt.Color(f"{shown.field}:Q", title=measure_title,
-                        scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(orient="right", format=shown.legend)),
+                        scale=alt.Scale(scheme="blues", zero=True),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          format=shown.legend, gradientLength=260,
+                                          tickCount=4, labelOverlap=False, titleLimit=400)),
         tooltip=[
             alt.Tooltip("product:N", title=t("col.product", lang)),
             alt.Tooltip("destination:N", title=t("col.destination", lang)),
@@ -184,8 +242,15 @@ def matrix_chart(data: pd.DataFrame, measure: str, lang: str, present: bool = Fa
             alt.Tooltip("share:Q", title=t("col.share", lang), format=".1%"),
             alt.Tooltip("source_label:N", title=t("col.source", lang)),
         ],
-    ).properties(title=_title(units.chart_title("vol.matrix", measure, lang), lang, data),
-                 height=max(180, 40 * data["product"].nunique()))
+    )
+    label, _ = FONT_SIZES["present" if present else "normal"]
+    text = alt.Chart(data).mark_text(fontSize=label).encode(
+        x=x, y=y, text="cell_label:N",
+        color=alt.condition("datum.cell_dark", alt.value("#FFFFFF"), alt.value("#1F2328")))
+    chart = alt.layer(cells, text).properties(
+        title=_title(units.chart_title("vol.matrix", measure, lang), lang, data),
+        height=alt.Step(40 if not present else 52),
+        description=describe.matrix(data, measure, lang))
     return _sized(chart, present)
 
 
@@ -220,7 +285,8 @@ def timeseries_spec(data: pd.DataFrame, by: str, measure: str, yearly: bool, lan
            "year_label" in data)
     text = template(key, lambda: timeseries_chart(data, by, measure, yearly, lang,
                                                   token_scale(_SCALE), present), {"data": data})
-    return fill(text, {"data": data}, {_SCALE: scale})
+    return describe.speak(fill(text, {"data": data}, {_SCALE: scale}),
+                           describe.timeseries(data, by, measure, yearly, lang))
 
 
 def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: alt.Scale,
@@ -228,10 +294,12 @@ def ranking_spec(data: pd.DataFrame, by: str, measure: str, lang: str, scale: al
     """``ranking_chart`` as a Vega-Lite dict (its height follows the number of rows)."""
     data = given(data, measure)  # a count that is not given is not drawn as 0 (#17)
     data, shown = units.shown(data, measure, lang)
+    data = with_bar_labels(data, shown)
     key = ("ranking", by, measure, lang, present, len(data), _sources(data), shown.unit)
     text = template(key, lambda: ranking_chart(data, by, measure, lang, token_scale(_SCALE),
                                                present), {"data": data})
-    return fill(text, {"data": data}, {_SCALE: scale})
+    return describe.speak(fill(text, {"data": data}, {_SCALE: scale}),
+                           describe.ranking(data, by, measure, lang))
 
 
 def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False) -> dict:
@@ -241,5 +309,6 @@ def yoy_spec(data: pd.DataFrame, measure: str, lang: str, present: bool = False)
     text = template(("yoy", measure, lang, present, _sources(data), shown.unit,
                      tuple(c for c in ("year_label", "growth_basis") if c in data)),
                     lambda: yoy_chart(data, measure, lang, present), {"data": data})
-    return fill(text, {"data": data})
+    return describe.speak(fill(text, {"data": data}),
+                           describe.yoy(data, measure, lang))
 

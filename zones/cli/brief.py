@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     try:
-        out = export(ds, view.filter, view.lang, date, args.format, BriefOptions.of_view(view))
+        out = export(ds, view.filter, view.lang, date, args.format, BriefOptions.of_view(view),
+                     title=args.title)
     except FontMissing as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -86,23 +87,18 @@ def write_out(args: argparse.Namespace, out) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
     from zones.brief.formats import FORMATS
 
-    p = sub.add_parser("brief", help="build a briefing (slides, written brief, images or data) "
-                                     "of a filter")
-    p.add_argument("--format", choices=FORMATS, default="pptx",
-                   help="pptx, pdf (slides), docx or brief-pdf (the written brief, A4), "
-                        "images (PNG+SVG zip) or data (XLSX+CSV zip)")
-    p.add_argument("--out", type=Path, required=True,
-                   help="output file, or a folder to write the standard file name into")
-    add_view(p)  # the deck's filter and volume charts: the view's flags, as links take them
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the deck (default today)")
-    p.add_argument("--runsheet", metavar="ID|FILE.toml",
-                   help="the deck follows a run-sheet: an id in <data>/runsheets/ (or the "
-                        "database), or a .toml file; its views replace the filter options")
-    add_data_dir(p)
-    add_url(p)
+    p = sub.add_parser("brief", help=t("cli.help.brief", lang))
+    p.add_argument("--format", choices=FORMATS, default="pptx", help=t("cli.help.format", lang))
+    p.add_argument("--out", type=Path, required=True, help=t("cli.help.out", lang))
+    add_view(p, lang)  # the deck's filter and volume charts: the view's flags, as links take them
+    p.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.help.date", lang))
+    p.add_argument("--title", metavar="TEXT", help=t("cli.help.title", lang))
+    p.add_argument("--runsheet", metavar="ID|FILE.toml", help=t("cli.help.runsheet", lang))
+    add_data_dir(p, lang)
+    add_url(p, lang)
     p.set_defaults(func=run)
 
 
@@ -163,7 +159,7 @@ def run_runsheet(args: argparse.Namespace, ds: Dataset) -> int:
         return 1
     try:
         date = _date(args.date, lang)
-        out = (export_runsheet(ds, checked, lang, date, args.format)
+        out = (export_runsheet(ds, checked, lang, date, args.format, title=args.title)
                if args.format in ("pptx", "pdf") else _written_runsheet(ds, checked, lang, date,
                                                                          args.format))
     except UsageError as exc:

@@ -164,37 +164,35 @@ def _write(change: Callable[[], store.HistoryEntry], target: store.Store, lang: 
     return None
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="check a CSV/XLSX against the data and apply it")
-    p.add_argument("file", help="the CSV or XLSX file to import")
-    p.add_argument("--table", required=True, choices=TABLES)
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    p = sub.add_parser("import", help=t("cli.help.import", lang))
+    p.add_argument("file", help=t("cli.help.import_file", lang))
+    p.add_argument("--table", required=True, choices=TABLES, help=t("cli.help.table", lang))
     p.add_argument("--mode", choices=records.MODES, default="upsert",
-                   help="upsert: same key replaced, new keys added; replace: whole table")
-    p.add_argument("--sheet", default=None, help="XLSX sheet (default: the first)")
-    p.add_argument("--zone", default=None,
-                   help="export_volumes: the zone (id or name) of every row the file leaves "
-                        "without one, e.g. a customs export whose places fit several zones")
-    p.add_argument("--dry-run", action="store_true", help="check and show the diff only")
-    p.add_argument("--user", default=None, help="recorded in the history (default: login)")
-    add_data_dir(p)
-    add_url(p)
-    add_lang(p)
+                   help=t("cli.help.mode", lang))
+    p.add_argument("--sheet", default=None, help=t("cli.help.sheet", lang))
+    p.add_argument("--zone", default=None, help=t("cli.help.zone", lang))
+    p.add_argument("--dry-run", action="store_true", help=t("cli.help.dry_run", lang))
+    p.add_argument("--user", default=None, help=t("cli.help.user", lang))
+    _common(p, lang)
     p.set_defaults(func=run_import)
 
-    p = sub.add_parser("history", help="list the imports and undos, and the audit trail")
-    p.add_argument("--person", default=None, help="audit trail: only this person's changes")
-    p.add_argument("--table", default=None, help="audit trail: only this table or run-sheet")
-    add_data_dir(p)
-    add_url(p)
-    add_lang(p)
+    p = sub.add_parser("history", help=t("cli.help.history", lang))
+    p.add_argument("--person", default=None, help=t("cli.help.person", lang))
+    p.add_argument("--table", default=None, help=t("cli.help.audit_table", lang))
+    _common(p, lang)
     p.set_defaults(func=run_history)
 
-    p = sub.add_parser("undo", help="restore the data as it was before the last import")
-    p.add_argument("--user", default=None, help="recorded in the history (default: login)")
-    add_data_dir(p)
-    add_url(p)
-    add_lang(p)
+    p = sub.add_parser("undo", help=t("cli.help.undo", lang))
+    p.add_argument("--user", default=None, help=t("cli.help.user", lang))
+    _common(p, lang)
     p.set_defaults(func=run_undo)
+
+
+def _common(p: argparse.ArgumentParser, lang: str) -> None:
+    add_data_dir(p, lang)
+    add_url(p, lang)
+    add_lang(p, lang)
 
 
 def attribution_lines(parsed: Parsed, lang: str) -> list[str]:

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 
 from zones.cli import brief, imports, serve, sql_load, validate
+from zones.cli.common import argparse_speaks, chosen_lang
+from zones.i18n import DEFAULT_LANG, t
 
 # One line per concern, in the order ``--help`` lists them.
 COMMANDS = (
@@ -24,21 +26,26 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    """The whole command line, its help in ``lang`` (build and use it inside
+    ``argparse_speaks(lang)`` for argparse's own words too)."""
     parser = argparse.ArgumentParser(prog="python -m zones",
-                                     description="Jilin export-zone dashboard tools")
+                                     description=t("cli.description", lang))
     sub = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
-        command.register(sub)
+        command.register(sub, lang)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: 2 on usage errors, 0 for --help
-        return int(exc.code or 0)
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    lang = chosen_lang(args_in)  # --lang, else $LANG (#23)
+    with argparse_speaks(lang):
+        parser = build_parser(lang)
+        try:
+            args = parser.parse_args(args_in)
+        except SystemExit as exc:  # argparse: 2 on usage errors, 0 for --help
+            return int(exc.code or 0)
     return int(args.func(args))
 
 

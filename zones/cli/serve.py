@@ -75,8 +75,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="run the dashboard (streamlit run app.py, kept offline)")
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    from zones.i18n import t
+
+    p = sub.add_parser("serve", help=t("cli.help.serve", lang))
     p.add_argument("streamlit_args", nargs=argparse.REMAINDER,
-                   help="after --, passed to streamlit run, e.g. -- --server.port 8502")
+                   help=t("cli.help.streamlit_args", lang))
     p.set_defaults(func=run)

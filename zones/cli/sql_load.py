@@ -40,10 +40,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sql-load", help="load a data folder into PostgreSQL, in one "
-                       "transaction; exit 1 if it has problems (nothing written)")
-    add_url(p)
-    add_data_dir(p)
-    add_lang(p)
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    p = sub.add_parser("sql-load", help=t("cli.help.sql_load", lang))
+    add_url(p, lang)
+    add_data_dir(p, lang)
+    add_lang(p, lang)
     p.set_defaults(func=run)

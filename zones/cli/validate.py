@@ -55,8 +55,8 @@ def check_runsheets(root, ds, lang: str) -> bool:
     return bad == 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check a data folder; exit 1 if it has problems")
-    add_data_dir(p)
-    add_lang(p)
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    p = sub.add_parser("validate", help=t("cli.help.validate", lang))
+    add_data_dir(p, lang)
+    add_lang(p, lang)
     p.set_defaults(func=run)

@@ -46,6 +46,8 @@ def editing_configured() -> bool:
 def _try_login() -> None:
     """Button callback (runs before the rerun, so no rerun can swallow the click)."""
     given = str(st.session_state.get(sk.IMPORT_PASSWORD) or "")
+    if not given or st.session_state.get(KEY_ADMIN):  # Enter, then the button: one try
+        return
     st.session_state[sk.IMPORT_PASSWORD] = ""
     misses = _FAILED_LOGINS["n"]
     if misses >= 3:  # a few wrong tries slow every next one, for every session
@@ -63,8 +65,9 @@ def login(lang: str) -> bool:
     """Password field; constant-time compare; after 3 misses each try waits longer."""
     if st.session_state.get(KEY_ADMIN):
         return True
-    with st.container(border=True):
-        st.text_input(t("import.password", lang), type="password", key=sk.IMPORT_PASSWORD)
+    with st.container(border=True):  # Enter in the field signs in too (on_change, #23)
+        st.text_input(t("import.password", lang), type="password", key=sk.IMPORT_PASSWORD,
+                      on_change=_try_login)
         st.button(t("import.login", lang), icon=":material/lock_open:", key="import_login",
                   on_click=_try_login)
     if st.session_state.get(sk.IMPORT_LOGIN_FAILED):  # kept until the next try

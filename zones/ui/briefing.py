@@ -16,8 +16,8 @@ from zones import safe
 from zones.brief.deck import BriefOptions
 from zones.brief.formats import FORMATS
 from zones.i18n import t
+from zones.links import page_option_aliases
 from zones.ui import session_keys as sk
-from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
 from zones.view import (
     KEY_BY,
@@ -29,6 +29,7 @@ from zones.view import (
 )
 
 KEY_BRIEF_FORMAT = "brief_format"
+KEY_BRIEF_TITLE = "brief_title"  # the cover's title as typed (#22); empty: the default
 
 
 def _page_option_value(key: str) -> str:
@@ -36,7 +37,7 @@ def _page_option_value(key: str) -> str:
     value = st.session_state.get(key)
     if value in PAGE_OPTIONS[key]:
         return str(value)
-    by_label = {page_option_label(key, v): v for v in PAGE_OPTIONS[key]}
+    by_label = {a: v for v in PAGE_OPTIONS[key] for a in page_option_aliases(key, v)}
     return by_label.get(st.query_params.get(key, ""), PAGE_OPTION_DEFAULTS[key])
 
 
@@ -61,16 +62,19 @@ def briefing_export(ctx: Context) -> None:
         fmt = st.radio(t("brief.format", lang), FORMATS, key=KEY_BRIEF_FORMAT,
                        format_func=lambda f: t(f"brief.format.{f}", lang),
                        help=t("brief.help", lang))
+        title = st.text_input(t("brief.deck_title", lang), key=KEY_BRIEF_TITLE,
+                              max_chars=120, placeholder=t("app.title", lang),
+                              help=t("brief.deck_title.help", lang)).strip()
         view = brief_view(ctx.view)
         options = BriefOptions.of_view(view)
         today = dt.date.today()
-        request = (fmt, view.replace(present=False), today)
+        request = (fmt, view.replace(present=False), today, title)
         # A callback flag rather than the button's return value, which AppTest runs of
         # this multipage app lost; the flag is read (and cleared) exactly once.
         st.button(t("brief.build", lang), key="brief_build", width="stretch",
                   icon=":material/slideshow:", on_click=_request_briefing)
         if st.session_state.pop(sk.BRIEF_REQUESTED, False):
-            _build_briefing(ctx, str(fmt), options, today, request)
+            _build_briefing(ctx, str(fmt), options, today, request, title)
         done = st.session_state.get(sk.BRIEF_RESULT)
         if done and done["request"] == request:
             st.download_button(t("brief.download", lang), done["data"],
@@ -87,7 +91,7 @@ def _request_briefing() -> None:
 
 
 def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.date,
-                    request: tuple) -> None:
+                    request: tuple, title: str = "") -> None:
     from zones.brief.export import export_isolated
     from zones.brief.images import FontMissing
 
@@ -100,7 +104,8 @@ def _build_briefing(ctx: Context, fmt: str, options: BriefOptions, today: dt.dat
 
         started = time.perf_counter()
         try:
-            out = export_isolated(ctx.ds, ctx.state, lang, today, fmt, options, progress)
+            out = export_isolated(ctx.ds, ctx.state, lang, today, fmt, options, progress,
+                                  title=title or None)
         except FontMissing as exc:
             detail = str(exc)
         except Exception as exc:  # a failed export must leave the page working

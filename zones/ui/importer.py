@@ -18,6 +18,7 @@ from zones.intake import limits, planning, records, store
 from zones.intake.parsed import Parsed, skipped_lines
 from zones.intake.store import HistoryEntry
 from zones.model import Dataset
+from zones.tables import download_name
 from zones.typed_export import XLSX_MIME
 from zones.ui import session_keys as sk
 from zones.ui.admin import editing_configured, login
@@ -107,7 +108,9 @@ def _show_preview(plan: planning.Plan, lang: str) -> None:
             if frame.empty:
                 st.caption(t("import.none", lang))
             else:
-                st.dataframe(frame, hide_index=True, width="stretch", key=f"import_{key}")
+                # A missing count reads "not given" in the page's language, not "None" (#23).
+                shown = frame.astype(object).where(frame.notna(), t("vol.not_given", lang))
+                st.dataframe(shown, hide_index=True, width="stretch", key=f"import_{key}")
 
 
 def _may_import(ctx: Context) -> bool:
@@ -156,11 +159,13 @@ def import_section(ctx: Context) -> None:
     d1, d2 = st.columns(2)
     d1.download_button(t("import.template", lang),
                        _template_bytes(table, lang, False, target.label, fp),
-                       file_name=f"template-{table}-{lang}.xlsx", mime=XLSX_MIME,
+                       file_name=download_name("dl.template", lang, "xlsx", table=table),
+                       mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_empty")
     d2.download_button(t("import.template_data", lang),
                        _template_bytes(table, lang, True, target.label, fp),
-                       file_name=f"{table}-{lang}.xlsx", mime=XLSX_MIME,
+                       file_name=download_name("dl.template_data", lang, "xlsx", table=table),
+                       mime=XLSX_MIME,
                        icon=":material/download:", key="import_tpl_data")
     zone = _file_zone_picker(ctx, table)
     nonce = st.session_state.get(sk.IMPORT_NONCE, 0)
@@ -182,7 +187,7 @@ def import_section(ctx: Context) -> None:
         problems = _issues_frame(plan.issues, lang)
         st.dataframe(problems, hide_index=True, width="stretch", key="import_problems")
         st.download_button(t("import.problems_download", lang), csv_bytes(problems),
-                           file_name="import-problems.csv", mime="text/csv",
+                           file_name=download_name("dl.import_problems", lang), mime="text/csv",
                            icon=":material/download:", key="import_problems_dl")
         return
     assert plan.diff is not None

@@ -6,7 +6,7 @@ into HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +18,9 @@ from zones.datafiles import download_tables
 from zones.dataset.filters import summary
 from zones.i18n import t
 from zones.model import Dataset
+from zones.tables import number_format
 from zones.typed_export import csv_frame
+from zones.ui.a11y import a11y_css
 from zones.ui.options import page_option_label
 from zones.ui.page_context import Context
 from zones.ui.presenting import PHONE_CSS, present_line, present_marking
@@ -42,7 +44,7 @@ def header(ctx: Context, title_key: str) -> None:
     lang = ctx.lang
     if ctx.present:
         st.html(PRESENT_CSS)
-    st.html(PRINT_CSS + PHONE_CSS)
+    st.html(PRINT_CSS + PHONE_CSS + a11y_css(lang, ctx.present))
     # run-sheets (#16): the presenter bar; while presenting, the step's title (#24)
     step_title = page_tools(ctx)
     st.title(safe.plain(step_title, 200) if step_title else t(title_key, lang))
@@ -79,7 +81,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return safe.csv_bytes(df)
 
 
-def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
+def table_with_download(df: pd.DataFrame, file_name: str, lang: str, key: str,
                         on_select: Callable[[], None] | None = None,
                         typed: pd.DataFrame | None = None) -> None:
     """A table and, right under it, the same rows as a CSV download.
@@ -87,8 +89,9 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
     ``typed`` (``tables.export_table``): the rows the CSV holds instead, with numbers
     as numbers (growth −7.71, not the text '−7.7%'), so a spreadsheet can add them up.
     """
-    # Thousands separators on screen (the browser's locale); the CSV keeps plain numbers.
-    config = {c: st.column_config.NumberColumn(format="localized")
+    # Thousands separators on screen in the app's number format, not the browser's locale
+    # (#23); the CSV keeps plain numbers.
+    config = {c: st.column_config.NumberColumn(format=number_format(df[c]))
               for c in df.columns if pd.api.types.is_float_dtype(df[c])}
     if on_select is None:
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config)
@@ -96,7 +99,7 @@ def table_with_download(df: pd.DataFrame, file_stem: str, lang: str, key: str,
         st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=config,
                      on_select=on_select, selection_mode="single-row")
     rows = df if typed is None else csv_frame(typed)
-    csv_download(t("vol.download", lang), lambda: rows, f"{file_stem}.csv", f"dl-{key}")
+    csv_download(t("vol.download", lang), lambda: rows, file_name, f"dl-{key}")
 
 
 def csv_download(label: str, frame: Callable[[], pd.DataFrame], file_name: str, key: str,
@@ -164,17 +167,21 @@ def page_option(container: DeltaGenerator, key: str, label_key: str, lang: str) 
     default = PAGE_OPTION_DEFAULTS[key]
     value = container.segmented_control(
         t(label_key, lang), list(PAGE_OPTIONS[key]), key=key, default=default,
-        format_func=lambda v: page_option_label(key, v), bind="query-params")
+        format_func=lambda v: page_option_label(key, v, lang), bind="query-params")
     return str(value or default)
 
 
-def metric_rows(kpis: list[tuple[str, str, str]], per_row: int) -> None:
-    """KPI tiles, ``per_row`` to a row so that long values are never cut off."""
+def metric_rows(kpis: Sequence[tuple[str, ...]], per_row: int) -> None:
+    """KPI tiles, ``per_row`` to a row so that long values are never cut off.
+
+    A tile is (label, value, hover) or, with a change such as growth, (…, delta).
+    """
     for start in range(0, len(kpis), per_row):
         cols = st.columns(per_row)
-        for col, (label, value, help_text) in zip(cols, kpis[start:start + per_row],
-                                                   strict=False):
-            col.metric(safe.plain(label), value, border=True,
+        for col, (label, value, help_text, *delta) in zip(cols, kpis[start:start + per_row],
+                                                           strict=False):
+            col.metric(safe.plain(label), value, delta=(delta[0] or None) if delta else None,
+                       border=True,
                        help=safe.plain(help_text, limit=2000) if help_text else None)
 
 

@@ -79,7 +79,8 @@ def present_line(ctx: Context) -> None:
              summary=safe.plain(summary(ctx.ds, ctx.state, lang), limit=2000))
     line = st.container(horizontal=True, vertical_alignment="center", gap="small",
                         key="present-line")
-    line.markdown(f":material/filter_alt: {text}")
+    # No Markdown icon: it is an image named in English ("filter_alt icon", #23).
+    line.markdown(text)
     slot = line.empty()
     details = line.popover(t("present.details", lang), icon=":material/info:")
     details.markdown(text)
@@ -98,11 +99,9 @@ def present_marking(ctx: Context, shows_illustrative: bool) -> bool:
         return False
     slot, details = slots
     if ctx.state.report_only:
-        slot.badge(t("present.facts_only", ctx.lang), icon=":material/verified:",
-                   color="green")
+        slot.badge(t("present.facts_only", ctx.lang), color="green")  # icons: English names
         details.success(t("banner.facts_only", ctx.lang), icon=":material/verified:")
     elif shows_illustrative:
-        slot.badge(t("present.illustrative", ctx.lang), icon=":material/science:",
-                   color="orange")
+        slot.badge(t("present.illustrative", ctx.lang), color="orange")
         details.warning(t("banner.illustrative", ctx.lang), icon=":material/science:")
     return True

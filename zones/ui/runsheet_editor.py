@@ -293,6 +293,7 @@ def editor(ctx: Context) -> None:
                                    mime="application/toml", key="rs_download",
                                    icon=":material/download:", on_click="ignore",
                                    width="stretch")
+                _deck_button(ds, sheet, lang)
             _upload(ds, lang)
             st.button(t("rs.new", lang), key="rs_new", icon=":material/restart_alt:",
                       on_click=_start_over, args=(lang,), width="stretch")
@@ -314,6 +315,35 @@ def _step_fields(ds: Dataset, lang: str, s: dict) -> None:
         st.text_area(t("rs.notes_en", lang), value=s.get("notes_en", ""),
                      key=f"rs_notes_en_{uid}", max_chars=rs.MAX_NOTES, height=170,
                      on_change=_edited, args=(uid, "notes_en"))
+
+
+def _deck_button(ds: Dataset, sheet: rs.RunSheet, lang: str) -> None:
+    """The run-sheet's deck in one click (#22): built when the button is pressed (a
+    callable download), each step's slides under its title with its notes once."""
+    import datetime as dt
+
+    from zones.brief.runsheet import export_runsheet, runsheet_stem
+
+    today = dt.date.today()
+    data = rs.to_bytes(sheet)
+
+    def build() -> bytes:
+        checked = rs.read(ds, data, f"{sheet.id}{rs.SUFFIX}", sheet.id)
+        if not checked.ok:
+            return b""
+        try:
+            return export_runsheet(ds, checked, lang, today, "pptx").data
+        except Exception:  # never a traceback on screen; the log says what failed
+            logging.getLogger("zones").exception("run-sheet deck failed")
+            return b""
+
+    st.download_button(t("rs.deck", lang), build,
+                       file_name=f"{runsheet_stem(sheet.id, lang, today)}.pptx",
+                       mime="application/vnd.openxmlformats-officedocument."
+                            "presentationml.presentation",
+                       key="rs_deck", icon=":material/co_present:", on_click="ignore",
+                       width="stretch", help=t("rs.deck.help", lang),
+                       disabled=not rs.valid_id(sheet.id))
 
 
 def _saved_section(ctx, page: str, sheet: rs.RunSheet | None) -> None:

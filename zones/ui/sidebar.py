@@ -61,6 +61,8 @@ def sidebar(ds: Dataset, page: StreamlitPage | None = None) -> View:
             values[key] = st.multiselect(
                 t(label[key], lang), list(opts[key]), format_func=opts[key].__getitem__, key=key,
                 bind="query-params", placeholder=t("filter.all", lang),
+                # No "Select all" (English only, #23): an empty filter already means all.
+                select_all=False,
                 help=t("filter.product.help", lang) if key == KEY_PRODUCT else None,
             )
         periods = ds.periods

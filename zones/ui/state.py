@@ -14,10 +14,10 @@ from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zones.i18n import DEFAULT_LANG, LANG_LABELS, LANGS
-from zones.links import address_query, canonical_query
+from zones.links import address_query, canonical_query, page_option_aliases
 from zones.model import Dataset
 from zones.ui import session_keys as sk
-from zones.ui.options import filter_options, page_option_label
+from zones.ui.options import filter_options
 from zones.view import (
     FILTER_KEYS,
     KEY_FACTS,
@@ -82,7 +82,7 @@ def _valid_url_values(ds: Dataset) -> dict[str, set[str]]:
     valid[KEY_FACTS] = valid[KEY_PRESENT] = {"true", "false"}
     valid[KEY_PROFILE] = set(valid[KEY_ZONE])
     for key, values in PAGE_OPTIONS.items():
-        valid[key] = {page_option_label(key, v) for v in values}
+        valid[key] = {a for v in values for a in page_option_aliases(key, v)}
     return valid
 
 
