@@ -77,14 +77,17 @@ def measure(bases: list[str], steps: int) -> list[float]:
             console.wait_for_function(CONSOLE_IDLE, timeout=180_000, polling=20)
             t0 = time.perf_counter()
             console.keyboard.press(key)
-            try:  # the console itself shows the step (else the key was lost: press again)
-                console.wait_for_function(STEP_SHOWN, arg=n, timeout=15_000, polling=20)
-            except Exception:
-                lost += 1
-                console.wait_for_function(CONSOLE_IDLE, timeout=180_000, polling=20)
-                t0 = time.perf_counter()
-                console.keyboard.press(key)
-                console.wait_for_function(STEP_SHOWN, arg=n, timeout=60_000, polling=20)
+            for attempt in range(4):  # the console shows the step, else the key was lost
+                try:
+                    console.wait_for_function(STEP_SHOWN, arg=n, timeout=20_000, polling=20)
+                    break
+                except Exception:
+                    if attempt == 3:
+                        raise
+                    lost += 1  # pressed again, counted (the delay starts at the last press)
+                    console.wait_for_function(CONSOLE_IDLE, timeout=180_000, polling=20)
+                    t0 = time.perf_counter()
+                    console.keyboard.press(key)
             try:
                 projector.wait_for_function(
                     "(n) => new URLSearchParams(location.search).get('step') === String(n)",
