@@ -189,6 +189,10 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "id.mode.": ("oidc", "proxy", "password"),
     "desc.unit.": metrics.MEASURES,  # chart descriptions (#23)
     "dl.measure.": metrics.MEASURES,  # download names (#23)
+    # the presenter's console and a view in words (#24)
+    "rs.follow.": ("unknown", "stale", "other"),
+    "words.lang.": ("zh", "en"),
+    "opt.": metrics.MEASURES,
 }
 
 

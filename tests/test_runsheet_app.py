@@ -55,7 +55,7 @@ def folder(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_link_opens_step_one_in_presentation_mode_and_keeps_runsheet_in_the_url():
     at = open_app({"runsheet": RID})
     assert indicator(at) == "1 / 4 · 总体情况"
-    assert at.title[0].value == t("page.overview", "zh")
+    assert at.title[0].value == "总体情况"  # the step's own title is the heading (#24)
     assert at.query_params["runsheet"] == RID and at.query_params["step"] == "1"
     assert at.toggle(key="present").value is True
     assert at.button(key="rs_prev").disabled and at.button(key="rs_first").disabled
@@ -65,15 +65,15 @@ def test_stepping_changes_page_and_filter_and_the_url():
     at = open_app({"runsheet": RID})
     press(at, "rs_next")
     assert indicator(at) == "2 / 4 · 德惠禽肉示范区"
-    assert at.title[0].value == t("page.zones", "zh")
+    assert at.title[0].value == "德惠禽肉示范区"
     assert at.selectbox(key="profile").value == "dehui-poultry"
     assert at.query_params["step"] == "2"
     press(at, "rs_next")
-    assert at.title[0].value == t("page.destinations", "zh")
+    assert at.title[0].value == "五个首次出口"
     assert at.multiselect(key="dest").value == ["JPN"]
     press(at, "rs_next")
     assert indicator(at).startswith("4 / 4 · ")
-    assert at.title[0].value == t("page.volumes", "zh")
+    assert at.title[0].value == "人参出口走势（示意）"
     assert at.multiselect(key="product").value == ["ginseng"]
     assert at.multiselect(key="dest").value == []  # the previous step's filter is gone
     assert at.segmented_control(key="by").value == "destination"
@@ -82,7 +82,7 @@ def test_stepping_changes_page_and_filter_and_the_url():
     assert indicator(at).startswith("3 / 4") and at.query_params["step"] == "3"
     press(at, "rs_first")
     assert indicator(at).startswith("1 / 4") and at.multiselect(key="dest").value == []
-    assert at.title[0].value == t("page.overview", "zh")
+    assert at.title[0].value == "总体情况"
     press(at, "rs_last")
     assert indicator(at).startswith("4 / 4")
     # the extra buttons that carry Right / Left / Space do the same
@@ -227,3 +227,72 @@ def test_uploading_a_toml_loads_it_for_editing_and_a_bad_one_is_explained(folder
     shown = " ".join(c.value.replace("\\", "") for c in at.caption)
     assert "bad.toml: Not valid TOML" in shown
     assert at.session_state["_rs_draft"]["title"] == "Mailed in"  # the draft is kept
+
+
+# -- presenting that holds, and windows that follow a console (#24) ---------------------
+
+BACK_AND_FORTH = """title = "Languages"
+[[steps]]
+title = "总览"
+title_en = "Overview in English"
+view = "/"
+[[steps]]
+title = "人参"
+view = "/volumes?lang=en&product=ginseng&interval=monthly&measure=value_usd"
+[[steps]]
+title = "出口量"
+view = "/volumes"
+"""
+
+
+def test_a_step_opens_exactly_its_link_whatever_came_before(folder):
+    (folder / "runsheets" / "langs.toml").write_text(BACK_AND_FORTH, encoding="utf-8")
+    at = open_app({"runsheet": "langs"})
+    assert at.radio(key="lang").value == "zh" and at.title[0].value == "总览"
+    press(at, "rs_next")
+    assert at.radio(key="lang").value == "en"  # the step's link says English
+    assert at.segmented_control(key="interval").value == "monthly"
+    press(at, "rs_next")  # same page, no lang, no options: Chinese and the defaults
+    assert at.radio(key="lang").value == "zh"
+    assert at.segmented_control(key="interval").value == "yearly"
+    assert at.segmented_control(key="measure").value == "tonnes"
+    assert at.multiselect(key="product").value == []
+    press(at, "rs_first")
+    assert at.radio(key="lang").value == "zh" and at.title[0].value == "总览"
+    at = open_app({"runsheet": "langs", "lang": "en"})  # the presenter's language
+    assert at.title[0].value == "Overview in English"
+    press(at, "rs_last")
+    assert at.radio(key="lang").value == "en"
+
+
+def test_a_window_following_a_session_shows_its_step_and_moves_it(folder):
+    from zones.runsheets import follow
+    from zones.runsheets.scratch import FileScratch
+
+    store = FileScratch(folder)
+    session = follow.start("abcdefgh", RID, 3, 1e12)  # far future: never stale here
+    store.put(follow.KIND, "abcdefgh", session.to_bytes())
+    at = open_app({"runsheet": RID, "follow": "abcdefgh"})
+    assert indicator(at).startswith("3 / 4") and at.query_params["follow"] == "abcdefgh"
+    assert not [w for w in at.toggle if w.key == "rs_notes_on"]  # no notes on a projector
+    press(at, "rs_prev")
+    assert follow.from_bytes("abcdefgh", store.get(follow.KIND, "abcdefgh")).step == 2
+    assert indicator(at).startswith("2 / 4")
+    at = open_app({"runsheet": RID, "follow": "zzzzzzzz"})
+    assert any("zzzzzzzz" in w.value for w in at.warning)  # said in words
+    assert indicator(at).startswith("1 / 4")
+
+
+def test_the_console_makes_a_session_and_its_keys_move_it(folder):
+    from zones.runsheets import follow
+    from zones.runsheets.scratch import FileScratch
+
+    at = open_app({"runsheet": RID, "console": "1", "step": "2"})
+    code = at.query_params["follow"]
+    assert follow.valid_code(code)
+    assert any("全国首批示范区（Z2）" in m.value for m in at.markdown)  # step 2's notes
+    assert any(code in c.value for c in at.code)  # the projector link
+    press(at, "rs_c_next")
+    stored = follow.from_bytes(code, FileScratch(folder).get(follow.KIND, code))
+    assert stored is not None and stored.step == 3
+    assert any("萝卜首次出口日本" in m.value for m in at.markdown)

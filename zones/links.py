@@ -49,6 +49,7 @@ from zones.view import (  # the keys and choices are the view's (re-exported for
     PAGE_OPTIONS,
     PAGES,
     QUERY_ORDER,
+    SESSION_KEYS,
     Params,
     View,
     from_params,
@@ -261,8 +262,8 @@ def canonical_query(ds: Dataset, raw: Mapping[str, str | list[str]]
                 problems.append(_problem(key, values[-1]))
             elif choice != PAGE_OPTION_DEFAULTS[option_key]:
                 out[option_key] = choice
-        elif key == KEY_RUNSHEET:
-            out[key] = values[-1].strip()
+        elif key == KEY_RUNSHEET or key in SESSION_KEYS:
+            out[key] = values[-1].strip()  # checked where used (zones.runsheets.follow)
         else:
             problems.append(_problem(key, ",".join(values), unknown_key=True))
     return {k: out[k] for k in QUERY_ORDER if k in out}, tuple(problems)

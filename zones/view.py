@@ -29,6 +29,10 @@ KEY_PROFILE, KEY_BY, KEY_MEASURE = "profile", "by", "measure"
 # (issue 16) needed ``step`` for the step number; ``step=monthly`` is still read.
 KEY_INTERVAL = "interval"
 KEY_RUNSHEET, KEY_RUNSHEET_STEP = "runsheet", "step"
+# Where a presenter is, not what is shown (#24): the console, a following window's session
+# code, a draft run-sheet kept on the server. Links carry them; a view ignores them.
+KEY_CONSOLE, KEY_FOLLOW, KEY_DRAFT = "console", "follow", "draft"
+SESSION_KEYS = (KEY_CONSOLE, KEY_FOLLOW, KEY_DRAFT)
 FILTER_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE, KEY_PERIOD, KEY_FACTS)
 LIST_KEYS = (KEY_PRODUCT, KEY_DEST, KEY_PREF, KEY_ZONE)
 
@@ -46,7 +50,7 @@ PAGE_OPTION_DEFAULTS: dict[str, str] = {
 OPTIONS_OF_PAGE: dict[str, tuple[str, ...]] = {
     "zones": (KEY_PROFILE,), "volumes": (KEY_INTERVAL, KEY_BY, KEY_MEASURE)}
 # The order of keys in a canonical query (links are then written sorted: ``link_for``).
-QUERY_ORDER = (KEY_RUNSHEET, KEY_RUNSHEET_STEP, KEY_LANG, KEY_PRESENT, *FILTER_KEYS,
+QUERY_ORDER = (KEY_RUNSHEET, KEY_RUNSHEET_STEP, *SESSION_KEYS, KEY_LANG, KEY_PRESENT, *FILTER_KEYS,
                KEY_PROFILE, KEY_INTERVAL, KEY_BY, KEY_MEASURE)
 PAGES = ("overview", "zones", "destinations", "volumes", "data")
 DEFAULT_PAGE = "overview"

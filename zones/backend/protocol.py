@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from zones.audit.record import AuditLog
     from zones.dataset.loading import LoadResult
     from zones.intake.store import Store
+    from zones.runsheets.scratch import ScratchStore
     from zones.runsheets.store import RunSheetStore
 
 
@@ -46,6 +47,10 @@ class Backend(Protocol):
 
     def runsheets(self) -> RunSheetStore:
         """Where run-sheets are kept."""
+        ...
+
+    def scratch(self) -> ScratchStore:
+        """Presentation sessions and drafts (#24): shared by every replica of a backend."""
         ...
 
     def audit(self) -> AuditLog:

@@ -66,10 +66,10 @@ def _step_slides(ds: Dataset, step: CheckedStep, lang: str, date: dt.date
         what = " · ".join(x for x in (slide.title, slide.subtitle) if x)
         slides.append(replace(
             # the step's notes once, on its first slide (#22): not repeated on each
-            slide, title=step.step.title, subtitle=what,
-            notes="\n\n".join(x for x in (step.step.notes if not slides else "",
+            slide, title=step.step.title_in(lang), subtitle=what,
+            notes="\n\n".join(x for x in (step.step.notes_in(lang) if not slides else "",
                                             slide.notes if slide.kind != "points" else "")
-                                if x),
+                               if x),
             # one deck, many steps: figure names must stay unique (they name the images)
             figure=replace(slide.figure, name=prefix + slide.figure.name)
             if slide.figure is not None else None,
@@ -94,7 +94,7 @@ def build_runsheet_deck(ds: Dataset, checked: Checked, lang: str, date: dt.date,
         facts += _cited(deck)
         report_only = report_only and step_state(ds, step)[0].report_only
     illustrative = any(s.illustrative for s in body)
-    steps_line = " · ".join(f"{t('rs.brief.step', lang, n=s.number)} {s.step.title}"
+    steps_line = " · ".join(f"{t('rs.brief.step', lang, n=s.number)} {s.step.title_in(lang)}"
                             for s in checked.steps)
     title_slide = Slide(kind="title", title=cover,
                   subtitle=t("brief.subtitle", lang, date=date.isoformat()),

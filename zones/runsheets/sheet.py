@@ -7,6 +7,8 @@ A run-sheet is a plain UTF-8 TOML file that an officer can write by hand, mail a
     title = "人参出口走势"
     view = "/volumes?product=ginseng"   # a link as the address bar shows it
     notes = "要点：……"                   # optional
+    title_en = "Ginseng exports"         # optional: the English player, console and deck
+    notes_en = "Points: ..."             # optional
 
 This module is pure (no Streamlit): the app, ``python -m zones brief --runsheet`` and
 ``python -m zones validate`` all read and check a run-sheet here, so a file accepted by
@@ -27,6 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zones.i18n import LANGS, t
 from zones.links import KEY_RUNSHEET, KEY_RUNSHEET_STEP, parse_link
 from zones.model import Dataset
+from zones.view import SESSION_KEYS
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 SUFFIX = ".toml"
@@ -35,7 +38,7 @@ MAX_STEPS = 200
 MAX_TITLE = 200
 MAX_NOTES = 10_000
 MAX_VIEW = 2_000
-STEP_KEYS = ("title", "view", "notes")
+STEP_KEYS = ("title", "view", "notes", "title_en", "notes_en")
 TOP_KEYS = ("title", "steps")
 
 
@@ -44,6 +47,14 @@ class Step:
     title: str
     view: str
     notes: str = ""
+    title_en: str = ""  # optional English title and notes (#24); Chinese when left out
+    notes_en: str = ""
+
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+    def notes_in(self, lang: str) -> str:
+        return self.notes_en if lang == "en" and self.notes_en else self.notes
 
 
 @dataclass(frozen=True)
@@ -183,7 +194,8 @@ def _parse_step(raw: dict, file: str, n: int) -> tuple[Step, list[Problem]]:
         if key not in STEP_KEYS:
             problems.append(Problem(file, n, _msg("rs.err.unknown_step_key", value=_quote(key))))
     for key, required, limit in (("title", True, MAX_TITLE), ("view", True, MAX_VIEW),
-                                 ("notes", False, MAX_NOTES)):
+                                 ("notes", False, MAX_NOTES), ("title_en", False, MAX_TITLE),
+                                 ("notes_en", False, MAX_NOTES)):
         value = raw.get(key)
         if value is None:
             if required:
@@ -200,8 +212,9 @@ def _parse_step(raw: dict, file: str, n: int) -> tuple[Step, list[Problem]]:
         if len(value) > limit:
             problems.append(Problem(file, n, _msg("rs.err.too_long", name=key, n=len(value),
                                                   limit=limit)))
-        values[key] = value.strip() if key != "notes" else value.strip("\n")
-    return Step(values["title"], values["view"], values["notes"]), problems
+        values[key] = value.strip("\n") if key.startswith("notes") else value.strip()
+    return Step(values["title"], values["view"], values["notes"], values["title_en"],
+                values["notes_en"]), problems
 
 
 def check_steps(ds: Dataset, sheet: RunSheet, file: str,
@@ -228,7 +241,7 @@ def _check_view(ds: Dataset, view: str, file: str, n: int
     if parts.scheme or parts.netloc or not view.strip().startswith("/"):
         return None, {}, [Problem(file, n, _msg("rs.err.view_not_link", value=_quote(view)))]
     keys = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
-    if KEY_RUNSHEET in keys:
+    if KEY_RUNSHEET in keys or keys & set(SESSION_KEYS):
         return None, {}, [Problem(file, n, _msg("rs.err.view_runsheet", view=_quote(view)))]
     parsed = parse_link(ds, view.strip())
     problems = [Problem(file, n, {lang: t("rs.err.view", lang, view=_quote(view),
@@ -305,8 +318,11 @@ def to_toml(sheet: RunSheet) -> str:
              f"title = {_basic(sheet.title)}"]
     for step in sheet.steps:
         lines += ["", "[[steps]]", f"title = {_basic(step.title)}", f"view = {_basic(step.view)}"]
-        if step.notes:
-            lines.append(f"notes = {_string(step.notes.replace(chr(13) + chr(10), chr(10)))}")
+        if step.title_en:
+            lines.append(f"title_en = {_basic(step.title_en)}")
+        for key, notes in (("notes", step.notes), ("notes_en", step.notes_en)):
+            if notes:
+                lines.append(f"{key} = {_string(notes.replace(chr(13) + chr(10), chr(10)))}")
     return "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,9 @@ the chosen backend), ``page_context`` (the ``Context`` a page reads), ``context`
 page starts with; the sidebar assembled), ``session_keys`` (the session's own state),
 ``parts`` (shared page parts), ``presenting`` (one screen per view, phones), ``printing``
 (Ctrl+P gives a handout: the print stylesheet, screen-only parts), ``sharing`` (Copy link),
-``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``admin``, ``importer`` (import,
+``runsheet_player`` and ``runsheet_editor`` (run-sheets), ``runsheet_console``,
+``runsheet_follow`` and ``runsheet_drafts`` (the presenter's console, windows that follow
+it, drafts kept), ``admin``, ``importer`` (import,
 history, undo), ``identity`` (who is signed in, through ``st.user``), ``audit_view``
 (recording and showing the audit trail), ``briefing`` (deck export), ``points`` (key
 points), ``warmup`` and ``offline``. The modules import each other, never this facade;
@@ -41,6 +43,9 @@ from zones.ui.points import key_points_block
 from zones.ui.presenting import present_height
 from zones.ui.printing import screen_only
 from zones.ui.rendered import arrow, arrow_table, per_data, per_view, vega_chart
+from zones.ui.runsheet_console import console as presenter_console
+from zones.ui.runsheet_console import wanted as console_wanted
+from zones.ui.runsheet_player import followed_page
 from zones.ui.sharing import share_control
 from zones.ui.sidebar import sidebar
 from zones.ui.state import current_lang, set_page
@@ -54,6 +59,7 @@ __all__ = [
     "arrow",
     "arrow_table",
     "audit_section",
+    "console_wanted",
     "context",
     "csv_bytes",
     "current_lang",
@@ -61,6 +67,7 @@ __all__ = [
     "empty_state",
     "file_downloads",
     "first_export_list",
+    "followed_page",
     "header",
     "history_section",
     "illustrative_banner",
@@ -73,6 +80,7 @@ __all__ = [
     "per_data",
     "per_view",
     "present_height",
+    "presenter_console",
     "screen_only",
     "select_destination_from_event",
     "select_profile_from_event",

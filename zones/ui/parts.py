@@ -46,8 +46,9 @@ def header(ctx: Context, title_key: str) -> None:
     if ctx.present:
         st.html(PRESENT_CSS)
     st.html(PRINT_CSS + PHONE_CSS + a11y_css(lang, ctx.present))
-    page_tools(ctx)  # run-sheets (#16): the presenter bar
-    st.title(t(title_key, lang))
+    # run-sheets (#16): the presenter bar; while presenting, the step's title (#24)
+    step_title = page_tools(ctx)
+    st.title(safe.plain(step_title, 200) if step_title else t(title_key, lang))
     if ctx.present:  # one line, the full text one click away (#16)
         present_line(ctx)
     else:

@@ -17,10 +17,13 @@ from zones.i18n import t
 from zones.links import (
     KEY_RUNSHEET,
     KEY_RUNSHEET_STEP,
+    view_from_link,
 )
 from zones.model import Dataset
 from zones.runsheets import sheet as rs
 from zones.runsheets.store import RunSheetError
+from zones.runsheets.words import describe
+from zones.ui import runsheet_drafts as drafts
 from zones.ui import session_keys as sk
 from zones.ui.page_context import Context
 from zones.ui.runsheet_player import (
@@ -49,7 +52,8 @@ def _add_view(link: str, title: str, lang: str) -> None:
     draft = _draft(lang)
     draft["seq"] += 1
     draft["steps"].append({"uid": draft["seq"], "title": title[:rs.MAX_TITLE], "view": link,
-                           "notes": ""})
+                           "notes": "", "title_en": "", "notes_en": ""})
+    drafts.keep()
     st.session_state[sk.RS_OUTCOME] = ("success", t("rs.added", lang, n=len(draft["steps"]),
                                                title=title))
     st.session_state["rs_edit_on"] = True  # show what was added, ready to rename and note
@@ -61,11 +65,13 @@ def _move(uid: int, by: int) -> None:
     j = i + by
     if 0 <= j < len(steps):
         steps[i], steps[j] = steps[j], steps[i]
+    drafts.keep()
 
 
 def _delete(uid: int) -> None:
     draft = st.session_state[KEY_DRAFT]
     draft["steps"] = [s for s in draft["steps"] if s["uid"] != uid]
+    drafts.keep()
 
 
 def _edited(uid: int, what: str) -> None:
@@ -73,17 +79,20 @@ def _edited(uid: int, what: str) -> None:
     value = str(st.session_state.get(f"rs_{what}_{uid}") or "")
     for s in st.session_state[KEY_DRAFT]["steps"]:
         if s["uid"] == uid:
-            s[what] = value if what == "notes" else value.strip()
+            s[what] = value if what.startswith("notes") else value.strip()
+    drafts.keep()
 
 
 def _edited_head(what: str) -> None:
     value = str(st.session_state.get(f"rs_sheet_{what}") or "").strip()
     st.session_state[KEY_DRAFT][what] = value
+    drafts.keep()
 
 
 def _start_over(lang: str) -> None:
     st.session_state[KEY_DRAFT] = _new_draft(lang)
     _sync_widgets()
+    drafts.keep()
 
 
 def _sync_widgets() -> None:
@@ -92,16 +101,18 @@ def _sync_widgets() -> None:
     st.session_state["rs_sheet_title"] = draft["title"]
     st.session_state["rs_sheet_id"] = draft["id"]
     for s in draft["steps"]:
-        st.session_state[f"rs_title_{s['uid']}"] = s["title"]
-        st.session_state[f"rs_notes_{s['uid']}"] = s["notes"]
+        for what in ("title", "notes", "title_en", "notes_en"):
+            st.session_state[f"rs_{what}_{s['uid']}"] = s.get(what, "")
 
 
 def _load_into_draft(sheet: rs.RunSheet) -> None:
-    steps = [{"uid": i, "title": s.title, "view": s.view, "notes": s.notes}
+    steps = [{"uid": i, "title": s.title, "view": s.view, "notes": s.notes,
+              "title_en": s.title_en, "notes_en": s.notes_en}
              for i, s in enumerate(sheet.steps, start=1)]
     st.session_state[KEY_DRAFT] = {"id": sheet.id, "title": sheet.title, "steps": steps,
                                 "seq": len(steps)}
     _sync_widgets()
+    drafts.keep()
 
 
 def _present_draft() -> None:
@@ -219,6 +230,8 @@ def editor(ctx: Context) -> None:
     """Sidebar: "Add this view" on every page, the draft's steps, files and the server."""
 
     ds, lang, page = ctx.ds, ctx.lang, ctx.view.page
+    if drafts.restore(lang):  # a reload or a reopened tab: the draft of the link (#24)
+        _sync_widgets()
     with st.sidebar:
         st.divider()
         st.subheader(t("rs.sidebar", lang))
@@ -241,6 +254,7 @@ def editor(ctx: Context) -> None:
             _load_into_draft(loaded)
         draft = _draft(lang)
         # The editor's fields appear on demand: a viewer's sidebar stays as short as before.
+        drafts.notice(lang, page)
         if not st.toggle(t("rs.edit", lang, n=len(draft["steps"])), key="rs_edit_on"):
             return
         with st.container(key="rs_editor"):
@@ -258,10 +272,7 @@ def editor(ctx: Context) -> None:
                     st.text_input(t("rs.step_title", lang, n=i), value=s["title"],
                                   key=f"rs_title_{uid}", max_chars=rs.MAX_TITLE,
                                   on_change=_edited, args=(uid, "title"))
-                    st.caption(t("rs.step_view", lang, view=safe.plain(s["view"], 300)))
-                    st.text_area(t("rs.notes", lang), value=s["notes"], key=f"rs_notes_{uid}",
-                                 max_chars=rs.MAX_NOTES, height=80, on_change=_edited,
-                                 args=(uid, "notes"))
+                    _step_fields(ds, lang, s)
                     a, b, c = st.columns(3)
                     a.button("", key=f"rs_up_{uid}", icon=":material/arrow_upward:",
                              help=t("rs.up", lang), disabled=i == 1, on_click=_move,
@@ -287,6 +298,23 @@ def editor(ctx: Context) -> None:
             st.button(t("rs.new", lang), key="rs_new", icon=":material/restart_alt:",
                       on_click=_start_over, args=(lang,), width="stretch")
         _saved_section(ctx, page, sheet)
+
+
+def _step_fields(ds: Dataset, lang: str, s: dict) -> None:
+    """A step's view in words (its address on hover), its notes, its English texts."""
+    uid = s["uid"]
+    view, _ = view_from_link(ds, s["view"])
+    st.caption(safe.plain(t("rs.step_view", lang, view=describe(ds, view, lang)), 600),
+               help=safe.plain(s["view"], 300))
+    st.text_area(t("rs.notes", lang), value=s["notes"], key=f"rs_notes_{uid}",
+                 max_chars=rs.MAX_NOTES, height=170, on_change=_edited, args=(uid, "notes"))
+    with st.expander(t("rs.english", lang)):
+        st.text_input(t("rs.title_en", lang), value=s.get("title_en", ""),
+                      key=f"rs_title_en_{uid}", max_chars=rs.MAX_TITLE, on_change=_edited,
+                      args=(uid, "title_en"))
+        st.text_area(t("rs.notes_en", lang), value=s.get("notes_en", ""),
+                     key=f"rs_notes_en_{uid}", max_chars=rs.MAX_NOTES, height=170,
+                     on_change=_edited, args=(uid, "notes_en"))
 
 
 def _deck_button(ds: Dataset, sheet: rs.RunSheet, lang: str) -> None:

@@ -23,6 +23,16 @@ RS_OUTCOME = "_rs_outcome"
 RS_UPLOAD_NONCE = "_rs_upload_nonce"
 RS_LOADED = "_rs_loaded"
 RS_UPLOAD_PROBLEMS = "_rs_upload_problems"
+# The presenter's console, following windows and drafts kept (#24: runsheet_console,
+# runsheet_follow, runsheet_drafts).
+RS_DRAFT_ID = "_rs_draft_id"  # the draft's id in the scratch store and the address
+RS_BASE_LANG = "_rs_base_lang"  # the presenter's language: steps without ``lang`` use it
+RS_FOLLOW = "_rs_follow"  # the code this window follows (kept across page switches)
+RS_FOLLOW_PROBLEM = "_rs_follow_problem"
+RS_FOLLOWED = "_rs_followed"  # the step the router picked for a following window this run
+RS_CONSOLE_T0 = "_rs_console_t0"
+RS_CONSOLE_SHOWN = "_rs_console_shown"
+RS_DRAFT_MISSING = "_rs_draft_missing"
 # The briefing export (zones.ui.briefing).
 BRIEF_RESULT = "_brief_result"
 BRIEF_REQUESTED = "_brief_requested"
