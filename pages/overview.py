@@ -43,7 +43,6 @@ if filtered:  # the report's tiles do not follow the filter: say so above them
 headline = per_view(ctx, "headline", lambda: metrics.headline_kpis(ds, view.figures, lang))
 metric_rows(headline, len(headline) if ctx.present  # one compact row on a projector (#16)
             else max(per_row, len(headline)) if lang == "zh" else per_row)
-key_points_block(ds, ctx.view)
 
 built = per_view(ctx, "overview", lambda: overview_charts(
     ds, view, lang, ctx.geometry, ctx.state.report_only, ctx.present,
@@ -63,6 +62,9 @@ with right:
         empty_state(lang)
     else:
         first_export_list(ds, cards, lang)
+
+# Under the map, not above it: the map stays on the first screen of a desk and a projector.
+key_points_block(ds, ctx.view)
 
 st.subheader(metrics.volume_heading("overview.volume", view.volumes, lang))
 if built.trend is None:

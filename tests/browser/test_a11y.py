@@ -183,6 +183,8 @@ ALLOWED = {
         # Vega's generated names of axes, legends and points (field names, "X-axis titled
         # … for a discrete scale with 5 values"): config.aria=false would drop them, but
         # also the chart's own description. Left for a follow-up (#23).
+        "bar", "cell", "label", "pad",  # the bar and cell labels' field names (#22)
+        "README",  # the file named on the Data page
         "lon", "lat", "centre", "dest", "text", "tonnes", "growth", "product", "titled",
         "with", "values", "scale", "discrete", "linear", "X-axis", "Y-axis", "Title",
         "Subtitle", "legend", "Symbol", "Gradient", "fill", "color", "size", "shape",

@@ -33,6 +33,7 @@ from tests.browser.test_browser import (  # noqa: E402
     wait_idle,
 )
 from zones.charts.maps import CHOSEN_FILL  # noqa: E402
+from zones.i18n import t  # noqa: E402
 from zones.links import parse_link  # noqa: E402
 from zones.model import Dataset  # noqa: E402
 
@@ -139,7 +140,7 @@ def test_copy_link_is_the_address_bar(page: Page, app_url: str, dataset: Dataset
     address = settled_url(page)
     assert _copy_link_text(page) == address
     # after a change in the page (an option) and a page switch, it follows the view
-    main(page).get_by_role("radio", name="美元 USD").click()
+    main(page).get_by_role("radio", name=t("opt.value_usd", "en"), exact=True).click()
     wait_idle(page)
     address = settled_url(page)
     assert parse_link(dataset, address).params["measure"] == "value_usd"

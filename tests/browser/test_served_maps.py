@@ -65,12 +65,14 @@ def test_zones_map_draws_served_counties_and_hovers(page: Page, app_url: str,
     expect(tooltip).to_be_visible()
     expect(tooltip).to_contain_text("县（市、区）")
     page.mouse.move(1, 1)
-    # A filter change reruns the page: the geometry is not sent or fetched again.
-    before = len(fetched)
+    # A filter change reruns the page: the geometry is not sent again, and the map asks
+    # only for the same versioned files (the description and frame follow the filter,
+    # #22/#23, so the map is embedded again; the files' addresses do not change).
+    before = list(fetched)
     choose(page, "产品", "人参 Ginseng")
     wait_idle(page)
     expect(county_shapes(page).nth(N_COUNTIES - 1)).to_be_attached()
-    assert len(fetched) == before, fetched[before:]
+    assert set(fetched) == set(before), fetched[len(before):]
     no_exception(page)
     shot(page, screenshot_dir, "zones-served-geometry")
 

@@ -261,7 +261,7 @@ def _matrix_layers(data: pd.DataFrame, shown: units.Shown, measure: str, lang: s
         color=alt.condition("datum.cell_dark", alt.value("#FFFFFF"), alt.value("#1F2328")))
     chart = alt.layer(cells, text).properties(
         title=_title(units.chart_title("vol.matrix", measure, lang), lang, data),
-        height=alt.Step(40 if not present else 52),
+        height=max(180, (40 if not present else 52) * data["product"].nunique()),
         description=describe.matrix(data, measure, lang))
     return _sized(chart, present)
 
