@@ -67,3 +67,13 @@ def test_the_ci_profile_is_registered_and_chosen_by_ci() -> None:
     assert ci.deadline is None and ci.max_examples < settings.get_profile("dev").max_examples
     chosen = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
     assert settings().max_examples == settings.get_profile(chosen).max_examples
+
+
+@pytest.mark.xdist_group("suite-rules")
+def test_a_grouped_test_runs_in_its_group(request: pytest.FixtureRequest) -> None:
+    """Under ``--dist loadgroup`` a grouped test's id carries its group, which is what the
+    scheduler sends to one worker; without it the groups are silently ignored (pytest 9 with
+    pytest-xdist 3.8, tests/conftest.py)."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not under --dist loadgroup (e.g. -n0)")
+    assert request.node.nodeid.endswith("@suite-rules")

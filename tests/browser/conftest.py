@@ -176,25 +176,64 @@ def browser() -> Iterator[object]:
         pw.stop()
 
 
-@pytest.fixture
-def page(browser, app_url: str) -> Iterator[object]:
-    """A page in a fresh context; fails the test if a request left 127.0.0.1/localhost."""
-    from playwright.sync_api import expect
+class _Watch:
+    """What the pages of the shared context requested, and their script errors, since the
+    current test began (the listeners are the context's, so popups are watched too)."""
 
-    expect.set_options(timeout=20_000)
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+
+    def reset(self) -> None:
+        self.requests, self.errors = [], []
+
+
+@pytest.fixture(scope="session")
+def _shared_context(browser) -> Iterator[tuple[object, _Watch]]:
+    """One browser context per worker, a fresh page (so a fresh Streamlit session) per
+    test. A new context per test compiled Streamlit's scripts again every time: about an
+    eighth of the browser's CPU per page load on a suite that keeps both cores busy
+    (bench/RESULTS-ci.md). What a test could leave behind in a context (cookies,
+    permissions, storage) is cleared after it."""
+    watch = _Watch()
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    context.on("request", lambda req: watch.requests.append(req.url))
+    context.on("websocket", lambda ws: watch.requests.append(ws.url))
+    context.on("page", lambda pg: pg.on("pageerror", lambda exc: watch.errors.append(str(exc))))
+    try:
+        yield context, watch
+    finally:
+        context.close()
+
+
+_CLEAR_STORAGE_JS = "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+
+
+@pytest.fixture
+def page(_shared_context, app_url: str) -> Iterator[object]:
+    """A fresh page of the worker's context; fails the test if a request left
+    127.0.0.1/localhost or a script error went uncaught."""
+    from playwright.sync_api import Error, expect
+
+    context, watch = _shared_context
+    expect.set_options(timeout=20_000)
     context.set_default_timeout(30_000)
-    requests: list[str] = []
-    errors: list[str] = []
-    context.on("request", lambda req: requests.append(req.url))
-    context.on("websocket", lambda ws: requests.append(ws.url))
+    watch.reset()
     pg = context.new_page()
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("pageerror", lambda exc: watch.errors.append(str(exc)))
     yield pg
-    context.close()
-    foreign = sorted({u for u in requests if not is_local(u)})
+    for other in list(context.pages):
+        try:
+            if other.url.startswith("http"):
+                other.evaluate(_CLEAR_STORAGE_JS)
+        except Error:  # a page that is gone or closing has nothing left to clear
+            pass
+        other.close()
+    context.clear_cookies()
+    context.clear_permissions()
+    foreign = sorted({u for u in watch.requests if not is_local(u)})
     assert not foreign, f"requests left 127.0.0.1/localhost: {foreign}"
-    assert not errors, f"uncaught JavaScript errors in the page: {errors}"
+    assert not watch.errors, f"uncaught JavaScript errors in the page: {watch.errors}"
 
 
 @pytest.fixture(scope="session")

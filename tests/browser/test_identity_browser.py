@@ -40,7 +40,8 @@ from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from tests.browser.test_browser import main, sidebar, wait_idle  # noqa: E402
 
-pytestmark = pytest.mark.browser
+# One worker runs the module: its module-scoped servers and printouts are made once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("identity")]
 VIEWER, EDITOR, ADMIN = "zhao@jl.example", "wang.ke@jl.example", "li.chu@jl.example"
 PASSWORDS = {VIEWER: "view-pw", EDITOR: "edit-pw", ADMIN: "admin-pw"}
 ACCESS = f"""default_role = "viewer"

@@ -63,7 +63,7 @@ def test_import_round_trip(page: Page, import_app: tuple[str, Path], screenshot_
     expect(m.locator('[data-testid="stFileUploader"]')).to_have_count(1)
 
     # The table to update: monthly export volumes.
-    m.locator('[data-testid="stSelectbox"]').filter(has_text="Table").click()
+    m.locator(".st-key-import_table").click()  # the audit trail has a Table filter too
     page.get_by_role("option", name=re.compile("Monthly export volumes")).click()
     wait_idle(page)
 
@@ -142,7 +142,7 @@ def test_refused_upload_lists_problems_in_chinese(page: Page, import_app: tuple[
     m.get_by_label("管理员密码").fill(PASSWORD)
     m.get_by_role("button", name="登录以更新数据").click()
     wait_idle(page)
-    m.locator('[data-testid="stSelectbox"]').filter(has_text="数据表").click()
+    m.locator(".st-key-import_table").click()  # the audit trail has a 数据表 filter too
     page.get_by_role("option", name=re.compile("月度出口量")).click()
     wait_idle(page)
     bad = tmp_path / "四月.csv"

@@ -26,7 +26,8 @@ from playwright.sync_api import Browser, expect  # noqa: E402
 
 from tests.browser.test_browser import main, sidebar, wait_idle  # noqa: E402
 
-pytestmark = pytest.mark.browser
+# One worker runs the module: its module-scoped servers and printouts are made once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("oidc")]
 EDITOR = "wang.ke@jl.example"
 ACCESS = f"""default_role = "viewer"
 require_login = true

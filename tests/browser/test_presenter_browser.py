@@ -26,7 +26,8 @@ pytest.importorskip("playwright.sync_api", reason="the browser suite needs playw
 
 from playwright.sync_api import Browser, Page, expect
 
-pytestmark = pytest.mark.browser
+# One worker runs the module: its module-scoped servers and printouts are made once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("presenter")]
 
 RID = "presenter-test"
 SHEET = """title = "演讲者视图测试"

@@ -38,7 +38,8 @@ from zones.i18n import t  # noqa: E402
 from zones.links import page_option_label  # noqa: E402
 from zones.view import PAGE_OPTIONS  # noqa: E402
 
-pytestmark = pytest.mark.browser
+# One worker runs the module: its module-scoped servers and printouts are made once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("print")]
 
 # path, Vega charts drawn with no filter, most printed A4 pages accepted
 PAGES = {
