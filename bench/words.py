@@ -44,6 +44,11 @@ VIEWS = {
 }
 
 
+# Product × destination filters for the filter-change rows, each used once per block.
+FILTER_CHANGES = [(p, d) for p in ("ginseng", "rice", "poultry_meat", "raspberry")
+                  for d in ("JPN", "KOR", "RUS")]
+
+
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Median wall and CPU seconds of ``fn`` over ``repeat`` runs."""
     wall, cpu = [], []
@@ -88,6 +93,18 @@ def page_rows(repeat: int) -> list[tuple[str, str, float, float]]:
         at.run()
         w, c = timed(at.run, repeat * 3)
         rows.append(("volumes page, AppTest", f"rerun, {label}", w * 1000, c * 1000))
+        # A filter change: every run a view not seen before (no cache of the key points
+        # or of the charts' sums holds it), as an officer clicking through products.
+        changes = iter(FILTER_CHANGES * (repeat * 3 // len(FILTER_CHANGES) + 1))
+
+        def change(app=at) -> None:
+            product, dest = next(changes)
+            app.query_params["product"] = product
+            app.query_params["dest"] = dest
+            app.run()
+
+        w, c = timed(change, min(repeat * 3, len(FILTER_CHANGES)))
+        rows.append(("volumes page, AppTest", f"filter change, {label}", w * 1000, c * 1000))
     ui.key_points_block = real
     return rows
 

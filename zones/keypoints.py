@@ -242,7 +242,10 @@ def _report(ds: Dataset, view: View) -> KeyPoint | None:
 
 def _compute(ds: Dataset, view: View) -> tuple[KeyPoint, ...]:
     lang = view.lang
-    slices = filters.apply_filters(ds, view.filter)
+    # The kept slices of the filter, as the page's charts take them: the labelled rows and
+    # the sums below are the ones the charts already made (memoised per slice), so the
+    # sentences add their wording to a rerun, not a second aggregation.
+    slices = filters.slices(ds, view.filter)
     labeled = metrics.label_volumes(ds, slices.volumes, lang)
     points: list[KeyPoint | None] = []
     if labeled.empty:
