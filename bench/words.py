@@ -97,8 +97,8 @@ def page_rows(repeat: int) -> list[tuple[str, str, float, float]]:
         # or of the charts' sums holds it), as an officer clicking through products.
         changes = iter(FILTER_CHANGES * (repeat * 3 // len(FILTER_CHANGES) + 1))
 
-        def change(app=at) -> None:
-            product, dest = next(changes)
+        def change(app=at, todo=changes) -> None:
+            product, dest = next(todo)
             app.query_params["product"] = product
             app.query_params["dest"] = dest
             app.run()
