@@ -98,9 +98,9 @@ def page_rows(repeat: int) -> list[tuple[str, str, float, float]]:
         changes = iter(FILTER_CHANGES * (repeat * 3 // len(FILTER_CHANGES) + 1))
 
         def change(app=at, todo=changes) -> None:
-            product, dest = next(todo)
-            app.query_params["product"] = product
-            app.query_params["dest"] = dest
+            product, dest = next(todo)  # through the widgets: a link is read once per session
+            app.multiselect(key="product").set_value([product])
+            app.multiselect(key="dest").set_value([dest])
             app.run()
 
         w, c = timed(change, min(repeat * 3, len(FILTER_CHANGES)))
