@@ -95,7 +95,6 @@ def console() -> None:
     total = len(steps)
     session = _session(rid, total)
     n = max(1, min(session.step, total))
-    st.session_state[_SHOWN] = n
     st.session_state.setdefault(_T0, time.time())
     st.html(CONSOLE_CSS)
     st.subheader(t("rs.console.title", lang, title=safe.plain(checked.sheet.title, 200)))
@@ -122,6 +121,10 @@ def console() -> None:
         link = projector_link(rid, session.code, lang)
         st.code(link, language=None, wrap_lines=True)
         st.caption(t("rs.console.code", lang, code=session.code))
+    # Only a run that drew the whole step says it is shown: a run cut short (a fragment's
+    # tick or another key came in) leaves the old number, so the poll runs the app again
+    # instead of leaving the previous step on the screen (seen under load in the suite).
+    st.session_state[_SHOWN] = n
     following.poll(lambda: st.session_state.get(_SHOWN), key="rs_console_poll")
 
 
