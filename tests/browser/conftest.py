@@ -221,8 +221,7 @@ def page(_shared_context, app_url: str) -> Iterator[object]:
     expect.set_options(timeout=20_000)
     context.set_default_timeout(30_000)
     watch.reset()
-    pg = context.new_page()
-    pg.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    pg = context.new_page()  # the context's "page" listener watches its script errors
     yield pg
     for other in list(context.pages):
         try:
